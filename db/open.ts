@@ -1,0 +1,44 @@
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { startEmbeddedPostgres, ensureDatabase } from "./embedded.ts";
+import { connect, type Connection } from "./index.ts";
+import { runMigrations } from "./migrate.ts";
+
+export interface OpenDatabase {
+  connection: Connection;
+  /** Closes the pool and, for the embedded server, shuts PostgreSQL down cleanly. */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to `databaseUrl`, or starts the embedded PostgreSQL kept under
+ * `dataDir/postgres` when there is none, then brings the schema up to date.
+ */
+export async function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  log?: (line: string) => void;
+}): Promise<OpenDatabase> {
+  const embedded = options.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(join(options.dataDir, "postgres"), { log: options.log });
+  try {
+    if (embedded) await ensureDatabase(embedded.serverUrl, "praxis");
+    const connection = connect(options.databaseUrl ?? (embedded as NonNullable<typeof embedded>).url("praxis"));
+    // Several processes may start at once against one database; one migrates at a time.
+    await connection.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('praxis.migrations'))`);
+      await runMigrations(tx as unknown as typeof connection.db);
+    });
+    return {
+      connection,
+      async close() {
+        await connection.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import { sql } from "drizzle-orm";
+import { boolean, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+export const accountStates = ["active", "pending", "rejected", "suspended"] as const;
+export const accountState = pgEnum("account_state", accountStates);
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    username: text().notNull(),
+    email: text().notNull(),
+    passwordHash: text().notNull(),
+    displayName: text().notNull().default(""),
+    locale: text().notNull().default("en"),
+    profession: text().notNull().default(""),
+    country: text().notNull().default(""),
+    organisation: text().notNull().default(""),
+    isAdmin: boolean().notNull().default(false),
+    state: accountState().notNull().default("active"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("accounts_username_key").on(sql`lower(${table.username})`),
+    uniqueIndex("accounts_email_key").on(sql`lower(${table.email})`),
+  ],
+);
+
+export type Account = typeof accounts.$inferSelect;

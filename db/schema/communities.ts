@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { accounts } from "./accounts.ts";
+
+export const privacyLevels = ["open", "public", "semi_private", "private"] as const;
+export type PrivacyLevel = (typeof privacyLevels)[number];
+export const privacyLevel = pgEnum("privacy_level", privacyLevels);
+
+export interface ConceptNote {
+  overview: string;
+  purpose: string;
+  engagement: string;
+}
+
+export const communities = pgTable(
+  "communities",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    slug: text().notNull(),
+    name: text().notNull(),
+    summary: text().notNull().default(""),
+    privacy: privacyLevel().notNull(),
+    hidden: boolean().notNull().default(false),
+    archived: boolean().notNull().default(false),
+    parentId: uuid().references((): AnyPgColumn => communities.id, { onDelete: "restrict" }),
+    conceptNote: jsonb()
+      .$type<ConceptNote>()
+      .notNull()
+      .default({ overview: "", purpose: "", engagement: "" }),
+    eligibility: text().notNull().default(""),
+    principles: text().notNull().default(""),
+    createdById: uuid().references(() => accounts.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("communities_slug_key").on(sql`lower(${table.slug})`),
+    index("communities_parent_idx").on(table.parentId),
+    index("communities_directory_idx").on(table.createdAt.desc(), table.id.desc()),
+  ],
+);
+
+export type Community = typeof communities.$inferSelect;

@@ -1,0 +1,24 @@
+import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const keyAlgorithms = ["RSASSA-PKCS1-v1_5", "Ed25519"] as const;
+export type KeyAlgorithm = (typeof keyAlgorithms)[number];
+
+/** Signing keys of local actors (accounts and communities), as JWKs. */
+export const actorKeys = pgTable(
+  "actor_keys",
+  {
+    ownerId: uuid().notNull(),
+    algorithm: text().$type<KeyAlgorithm>().notNull(),
+    publicKey: jsonb().$type<JsonWebKey>().notNull(),
+    privateKey: jsonb().$type<JsonWebKey>().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.ownerId, table.algorithm] })],
+);
+
+/** Fedify's key-value store (caches, idempotence records). */
+export const federationKv = pgTable("federation_kv", {
+  key: text().array().primaryKey(),
+  value: jsonb().notNull(),
+  expiresAt: timestamp({ withTimezone: true }),
+});

@@ -1,0 +1,86 @@
+import type { Context, Federation } from "@fedify/fedify";
+import { Endpoints, Group, Person } from "@fedify/vocab";
+import { eq } from "drizzle-orm";
+import { accounts } from "../db/schema/accounts.ts";
+import { communities } from "../db/schema/communities.ts";
+import { findNameOwner } from "../server/services/names.ts";
+import { relationOf } from "../server/services/communities.ts";
+import { canSeeCommunity } from "../server/services/privacy.ts";
+import type { FederationContext } from "./context.ts";
+import { escapeHtml } from "../server/html.ts";
+import { actorKeyPairs } from "./keys.ts";
+
+export const actorPath = "/actors/{identifier}";
+
+type ActorRecord =
+  | { kind: "account"; account: typeof accounts.$inferSelect }
+  | { kind: "community"; community: typeof communities.$inferSelect };
+
+/**
+ * The local account or community an identifier names, if the requester may know of it:
+ * accounts that are not active, and hidden communities outside their membership, do not exist.
+ */
+export async function findVisibleActor(
+  ctx: Context<FederationContext>,
+  identifier: string,
+): Promise<ActorRecord | null> {
+  const { db } = ctx.data.deps;
+  const owner = await findNameOwner(db, identifier);
+  if (owner?.accountId) {
+    const [account] = await db.select().from(accounts).where(eq(accounts.id, owner.accountId));
+    return account?.state === "active" ? { kind: "account", account } : null;
+  }
+  if (owner?.communityId) {
+    const [community] = await db.select().from(communities).where(eq(communities.id, owner.communityId));
+    if (!community) return null;
+    if (community.hidden) {
+      const viewer = await ctx.data.viewer();
+      if (!canSeeCommunity(community, await relationOf(db, community.id, viewer?.id))) return null;
+    }
+    return { kind: "community", community };
+  }
+  return null;
+}
+
+export function registerActors(federation: Federation<FederationContext>): void {
+  federation
+    .setActorDispatcher(actorPath, async (ctx, identifier) => {
+      const actor = await findVisibleActor(ctx, identifier);
+      if (!actor) return null;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      const common = {
+        id: ctx.getActorUri(identifier),
+        url: ctx.getActorUri(identifier),
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: keys[0]?.cryptographicKey ?? null,
+        assertionMethods: keys.map((key) => key.multikey),
+      };
+      if (actor.kind === "account") {
+        const { account } = actor;
+        return new Person({
+          ...common,
+          preferredUsername: account.username,
+          name: account.displayName || account.username,
+          manuallyApprovesFollowers: false,
+          discoverable: true,
+        });
+      }
+      const { community } = actor;
+      return new Group({
+        ...common,
+        preferredUsername: community.slug,
+        name: community.name,
+        summary: community.summary ? `<p>${escapeHtml(community.summary)}</p>` : null,
+        // Lemmy reads this flag as "members only", so every level but open sets it.
+        manuallyApprovesFollowers: community.privacy !== "open",
+        discoverable: !community.hidden,
+      });
+    })
+    .mapHandle(async (ctx, username) => ((await findVisibleActor(ctx, username)) ? username.toLowerCase() : null))
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      const owner = await findNameOwner(ctx.data.deps.db, identifier);
+      const ownerId = owner?.accountId ?? owner?.communityId;
+      return ownerId ? actorKeyPairs(ctx.data.deps.db, ownerId) : [];
+    });
+}

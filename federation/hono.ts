@@ -1,0 +1,28 @@
+import type { Federation } from "@fedify/fedify";
+import type { Context, MiddlewareHandler } from "hono";
+
+/**
+ * Lets Fedify answer the requests it knows (actors, WebFinger, NodeInfo, inboxes) and
+ * passes the rest on to Hono, including browsers asking an actor URL for HTML.
+ */
+export function federationMiddleware<TContextData>(
+  federation: Federation<TContextData>,
+  contextData: (c: Context) => TContextData,
+): MiddlewareHandler {
+  return async (c, next) => {
+    let passOn = false;
+    const response = await federation.fetch(c.req.raw, {
+      contextData: contextData(c),
+      onNotFound: () => {
+        passOn = true;
+        return new Response(null, { status: 404 });
+      },
+      onNotAcceptable: () => {
+        passOn = true;
+        return new Response(null, { status: 406, headers: { Vary: "Accept" } });
+      },
+    });
+    if (!passOn) return response;
+    await next();
+  };
+}

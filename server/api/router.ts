@@ -1,0 +1,52 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { z } from "zod";
+import type { Session } from "../services/sessions.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import type { Locale } from "../i18n.ts";
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    session: Session | null;
+    locale: Locale;
+  };
+}
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+  limit?: number;
+}
+
+const namedFormats = new Set(["username", "slug", "email"]);
+
+/** Names what is wrong with a field in words locales/ can translate (`validation.<problem>`). */
+function describeIssue(issue: z.core.$ZodIssue): FieldProblem {
+  const field = issue.path.join(".") || "body";
+  if (namedFormats.has(issue.message)) return { field, problem: issue.message };
+  switch (issue.code) {
+    case "invalid_type":
+      return { field, problem: issue.input === undefined ? "required" : `expected_${issue.expected}` };
+    case "too_small":
+      return { field, problem: issue.origin === "string" ? "too_short" : "too_small", limit: Number(issue.minimum) };
+    case "too_big":
+      return { field, problem: issue.origin === "string" ? "too_long" : "too_big", limit: Number(issue.maximum) };
+    case "invalid_value":
+      return { field, problem: "not_allowed" };
+    case "unrecognized_keys":
+      return { field: issue.keys.join(", "), problem: "unknown_field" };
+    default:
+      return { field, problem: "invalid" };
+  }
+}
+
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new DomainError("invalid_input", {}, result.error.issues.map(describeIssue));
+      }
+    },
+  });
+}

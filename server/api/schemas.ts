@@ -1,0 +1,173 @@
+import { z } from "@hono/zod-openapi";
+import { accountStates } from "../../db/schema/accounts.ts";
+import { privacyLevels } from "../../db/schema/communities.ts";
+import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
+import { supportedLocales } from "../i18n.ts";
+
+/** Mastodon-compatible usernames: they travel in `acct:` URIs and mentions. */
+export const Username = z
+  .string()
+  .regex(/^[A-Za-z0-9_]{2,30}$/, { error: "username" })
+  .openapi({ example: "amina_k", description: "2–30 letters, digits or underscores" });
+
+export const Slug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, { error: "slug" })
+  .refine((slug) => slug.length >= 2 && !slug.includes("--"), { error: "slug" })
+  .openapi({ example: "gender-sp", description: "2–64 lowercase letters, digits and single hyphens" });
+
+export const Email = z.email({ error: "email" }).max(254).openapi({ example: "amina@example.org" });
+export const Password = z.string().min(10).max(1024);
+export const Locale = z.enum(supportedLocales);
+export const Privacy = z.enum(privacyLevels);
+export const Role = z.enum(memberRoles);
+export const MembershipState = z.enum(membershipStates);
+
+const shortText = (max: number) => z.string().trim().max(max);
+
+export const ProfileFields = {
+  displayName: shortText(100).optional(),
+  locale: Locale.optional(),
+  profession: shortText(200).optional(),
+  country: shortText(100).optional(),
+  organisation: shortText(200).optional(),
+};
+
+export const ConceptNote = z.object({
+  overview: shortText(20_000).optional(),
+  purpose: shortText(20_000).optional(),
+  engagement: shortText(20_000).optional(),
+});
+
+export const CommunityFields = {
+  name: shortText(200).min(1),
+  summary: shortText(2_000).optional(),
+  privacy: Privacy,
+  hidden: z.boolean().optional(),
+  conceptNote: ConceptNote.optional(),
+  eligibility: shortText(5_000).optional(),
+  principles: shortText(20_000).optional(),
+};
+
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().max(500).optional(),
+};
+
+export const RefParam = z.object({
+  ref: z.string().min(1).max(300).openapi({ param: { name: "ref", in: "path" }, example: "gender-sp" }),
+});
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "community_not_found" }),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
+    }),
+  })
+  .openapi("Error");
+
+export const PublicAccount = z
+  .object({
+    id: z.uuid(),
+    username: z.string(),
+    handle: z.string().openapi({ example: "@amina_k@praxis.example.org" }),
+    displayName: z.string(),
+    profession: z.string(),
+    country: z.string(),
+    organisation: z.string(),
+  })
+  .openapi("PublicAccount");
+
+export const OwnAccount = PublicAccount.extend({
+  email: z.string(),
+  locale: Locale,
+  isAdmin: z.boolean(),
+  state: z.enum(accountStates),
+  createdAt: z.string(),
+}).openapi("OwnAccount");
+
+export const Community = z
+  .object({
+    id: z.uuid(),
+    ref: z.string(),
+    handle: z.string().openapi({ example: "@gender-sp@praxis.example.org" }),
+    uri: z.string(),
+    name: z.string(),
+    summary: z.string(),
+    privacy: Privacy,
+    hidden: z.boolean(),
+    archived: z.boolean(),
+    parent: z.string().nullable(),
+    conceptNote: z.object({ overview: z.string(), purpose: z.string(), engagement: z.string() }),
+    eligibility: z.string(),
+    principles: z.string(),
+    memberCount: z.number().int(),
+    viewer: z.object({ state: MembershipState, role: Role }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Community");
+
+export const Member = z
+  .object({
+    id: z.uuid(),
+    account: PublicAccount,
+    role: Role,
+    state: MembershipState,
+    message: z.string().optional(),
+    decisionReason: z.string().optional(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+  })
+  .openapi("Member");
+
+export const Invitation = z
+  .object({
+    id: z.uuid(),
+    community: z.string().nullable(),
+    communityName: z.string().nullable(),
+    email: z.string().nullable(),
+    handle: z.string().nullable(),
+    expiresAt: z.string(),
+  })
+  .openapi("Invitation");
+
+export const AuditEntry = z
+  .object({
+    id: z.uuid(),
+    action: z.string(),
+    actor: z.string().nullable(),
+    target: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  })
+  .openapi("AuditEntry");
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next: z.string().nullable() });
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+const errorResponse = (description: string) => jsonResponse(ErrorBody, description);
+
+/** The error answers every route can give, for the OpenAPI document. */
+export const errorResponses = {
+  400: errorResponse("Bad input"),
+  401: errorResponse("Not signed in"),
+  403: errorResponse("Not allowed"),
+  404: errorResponse("Not found, or not visible to you"),
+  409: errorResponse("Conflict"),
+  413: errorResponse("Too large"),
+  422: errorResponse("A rule was violated"),
+} as const;

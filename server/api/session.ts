@@ -1,0 +1,74 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Account } from "../../db/schema/accounts.ts";
+import { DomainError } from "../errors.ts";
+import { negotiateLocale, isLocale } from "../i18n.ts";
+import { resolveSession } from "../services/sessions.ts";
+import type { AppEnv } from "./router.ts";
+
+export const sessionCookie = "praxis_session";
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A browser sends these on requests another site made it send. */
+function isCrossSite(c: Context<AppEnv>): boolean {
+  const origin = c.req.header("origin");
+  if (origin) {
+    const allowed = [c.get("deps").config.publicUrl.origin, new URL(c.req.url).origin];
+    return !allowed.includes(origin);
+  }
+  const site = c.req.header("sec-fetch-site");
+  return site === "cross-site" || site === "same-site";
+}
+
+/**
+ * Finds who is asking, from a Bearer token or the session cookie, and the language to
+ * answer in. Cookie-authenticated writes from other sites are refused.
+ */
+export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const deps = c.get("deps");
+    const bearer = bearerToken(c.req.header("authorization"));
+    const cookie = bearer ? undefined : getCookie(c, sessionCookie);
+    const session = bearer || cookie ? await resolveSession(deps, (bearer ?? cookie) as string) : null;
+    c.set("session", session);
+    const accountLocale = session?.account.locale;
+    c.set(
+      "locale",
+      accountLocale && isLocale(accountLocale) ? accountLocale : (negotiateLocale(c.req.header("accept-language")) ?? "en"),
+    );
+    if (session && cookie && !safeMethods.has(c.req.method) && isCrossSite(c)) {
+      throw new DomainError("cross_site_request");
+    }
+    await next();
+  };
+}
+
+export function viewerOf(c: Context<AppEnv>): Account | null {
+  return c.get("session")?.account ?? null;
+}
+
+export function requireAccount(c: Context<AppEnv>): Account {
+  const account = viewerOf(c);
+  if (!account) throw new DomainError("not_signed_in");
+  return account;
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  setCookie(c, sessionCookie, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: c.get("deps").config.publicUrl.protocol === "https:",
+    path: "/",
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, sessionCookie, { path: "/" });
+}

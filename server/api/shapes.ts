@@ -1,0 +1,83 @@
+import type { z } from "@hono/zod-openapi";
+import type { Account } from "../../db/schema/accounts.ts";
+import type { Deps } from "../deps.ts";
+import type { CommunityView } from "../services/communities.ts";
+import type { InvitationView } from "../services/invitations.ts";
+import type { MemberView } from "../services/membership.ts";
+import type { Locale } from "../i18n.ts";
+import type * as schemas from "./schemas.ts";
+
+function handleOf(deps: Deps, name: string): string {
+  return `@${name}@${deps.config.publicUrl.host}`;
+}
+
+export function publicAccountJson(deps: Deps, account: Account): z.infer<typeof schemas.PublicAccount> {
+  return {
+    id: account.id,
+    username: account.username,
+    handle: handleOf(deps, account.username),
+    displayName: account.displayName,
+    profession: account.profession,
+    country: account.country,
+    organisation: account.organisation,
+  };
+}
+
+export function ownAccountJson(deps: Deps, account: Account): z.infer<typeof schemas.OwnAccount> {
+  return {
+    ...publicAccountJson(deps, account),
+    email: account.email,
+    locale: account.locale as Locale,
+    isAdmin: account.isAdmin,
+    state: account.state,
+    createdAt: account.createdAt.toISOString(),
+  };
+}
+
+export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof schemas.Community> {
+  const { community } = view;
+  return {
+    id: community.id,
+    ref: community.slug,
+    handle: handleOf(deps, community.slug),
+    uri: new URL(`/actors/${community.slug.toLowerCase()}`, deps.config.publicUrl).href,
+    name: community.name,
+    summary: community.summary,
+    privacy: community.privacy,
+    hidden: community.hidden,
+    archived: community.archived,
+    parent: view.parentSlug,
+    conceptNote: community.conceptNote,
+    eligibility: community.eligibility,
+    principles: community.principles,
+    memberCount: view.memberCount,
+    viewer: view.relation,
+    createdAt: community.createdAt.toISOString(),
+    updatedAt: community.updatedAt.toISOString(),
+  };
+}
+
+/** A member as listed; the request message and decision reason only for admins. */
+export function memberJson(deps: Deps, view: MemberView, forAdmin: boolean): z.infer<typeof schemas.Member> {
+  const { membership } = view;
+  return {
+    id: membership.id,
+    account: publicAccountJson(deps, view.account),
+    role: membership.role,
+    state: membership.state,
+    ...(forAdmin ? { message: membership.message, decisionReason: membership.decisionReason } : {}),
+    createdAt: membership.createdAt.toISOString(),
+    decidedAt: membership.decidedAt?.toISOString() ?? null,
+  };
+}
+
+export function invitationJson(view: InvitationView): z.infer<typeof schemas.Invitation> {
+  return {
+    id: view.invitation.id,
+    community: view.community?.slug ?? null,
+    communityName: view.community?.name ?? null,
+    email: view.invitation.email,
+    handle: view.invitation.handle,
+    expiresAt: view.invitation.expiresAt.toISOString(),
+  };
+}

@@ -1,0 +1,82 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
+import type { Account } from "../db/schema/accounts.ts";
+import { federationMiddleware } from "../federation/hono.ts";
+import type { PraxisFederation } from "../federation/index.ts";
+import packageJson from "../package.json" with { type: "json" };
+import { accountsApi } from "./api/accounts.ts";
+import { adminApi } from "./api/admin.ts";
+import { communitiesApi } from "./api/communities.ts";
+import { renderError } from "./api/errors.ts";
+import { invitationsApi } from "./api/invitations.ts";
+import { membersApi } from "./api/members.ts";
+import { type AppEnv, createRouter } from "./api/router.ts";
+import { sessionCookie, sessionMiddleware } from "./api/session.ts";
+import { sessionsApi } from "./api/sessions.ts";
+import type { Deps } from "./deps.ts";
+import { DomainError } from "./errors.ts";
+import { resolveSession } from "./services/sessions.ts";
+
+export const apiBodyLimit = 1024 * 1024;
+
+function api() {
+  const router = createRouter();
+  router.use(
+    bodyLimit({
+      maxSize: apiBodyLimit,
+      onError: () => {
+        throw new DomainError("payload_too_large");
+      },
+    }),
+  );
+  router.use(sessionMiddleware());
+  router
+    .route("/", accountsApi)
+    .route("/", sessionsApi)
+    .route("/", communitiesApi)
+    .route("/", membersApi)
+    .route("/", invitationsApi)
+    .route("/", adminApi);
+  router.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Praxis API",
+      version: packageJson.version,
+      description: "Communities of practice, federated over ActivityPub.",
+    },
+  });
+  return router;
+}
+
+export function createApp(deps: Deps, federation: PraxisFederation) {
+  const app = new OpenAPIHono<AppEnv>();
+  app.onError(renderError);
+  app.notFound((c) => renderError(new DomainError("not_found"), c));
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.get("/healthz", async (c) => {
+    await deps.db.execute(sql`select 1`);
+    return c.json({ status: "ok" });
+  });
+  app.route("/api/v1", api());
+  app.use(
+    federationMiddleware(federation, (c) => {
+      let viewer: Promise<Account | null> | undefined;
+      return {
+        deps,
+        viewer: () => {
+          const token = getCookie(c, sessionCookie);
+          viewer ??= token ? resolveSession(deps, token).then((s) => s?.account ?? null) : Promise.resolve(null);
+          return viewer;
+        },
+      };
+    }),
+  );
+  return app;
+}

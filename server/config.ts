@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], {
+    error: "must be true or false",
+  })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const urlWithScheme = (schemes: string[]) =>
+  z.url({ error: `must be a URL starting with ${schemes.join(" or ")}` }).refine(
+    (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)),
+    { error: `must be a URL starting with ${schemes.join(" or ")}` },
+  );
+
+const environmentSchema = z.object({
+  PORT: z.coerce
+    .number({ error: "must be a whole number between 1 and 65535" })
+    .int({ error: "must be a whole number between 1 and 65535" })
+    .min(1, { error: "must be a whole number between 1 and 65535" })
+    .max(65535, { error: "must be a whole number between 1 and 65535" })
+    .default(3000),
+  HOST: z.string().min(1, { error: "must not be empty" }).default("0.0.0.0"),
+  PUBLIC_URL: urlWithScheme(["http", "https"]).optional(),
+  DATABASE_URL: urlWithScheme(["postgres", "postgresql"]).optional(),
+  DATA_DIR: z.string().min(1, { error: "must not be empty" }).default("./data"),
+  SECRET_KEY: z
+    .string()
+    .min(32, { error: "must be at least 32 characters long (a long random string)" })
+    .optional(),
+  SMTP_URL: urlWithScheme(["smtp", "smtps"]).optional(),
+  MAIL_FROM: z.string().optional(),
+  PRAXIS_ROLE: z
+    .enum(["web", "worker", "all"], { error: "must be web, worker or all" })
+    .default("all"),
+  REGISTRATION_MODE: z
+    .enum(["open", "approval", "invite"], { error: "must be open, approval or invite" })
+    .default("open"),
+  FEDERATION_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ? value
+            .split(",")
+            .map((domain) => domain.trim().toLowerCase())
+            .filter(Boolean)
+        : [],
+    ),
+  ALLOW_PRIVATE_ADDRESSES: booleanFlag.default(false),
+  LOG_LEVEL: z
+    .enum(["debug", "info", "warning", "error"], {
+      error: "must be debug, info, warning or error",
+    })
+    .default("info"),
+});
+
+export type Role = "web" | "worker" | "all";
+export type RegistrationMode = "open" | "approval" | "invite";
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  role: Role;
+  registrationMode: RegistrationMode;
+  federationAllowlist: string[];
+  allowPrivateAddresses: boolean;
+  logLevel: "debug" | "info" | "warning" | "error";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Praxis cannot start, its configuration has problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the secret from DATA_DIR, creating it on first start so sessions survive restarts. */
+function loadOrCreateSecret(dataDir: string): string {
+  const path = join(dataDir, "secret_key");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return secret;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(present[name] ?? "")}: ${issue.message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    databaseUrl: env.DATABASE_URL,
+    dataDir,
+    secretKey: env.SECRET_KEY ?? loadOrCreateSecret(dataDir),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? `Praxis <no-reply@${publicUrl.hostname}>`,
+    role: env.PRAXIS_ROLE,
+    registrationMode: env.REGISTRATION_MODE,
+    federationAllowlist: env.FEDERATION_ALLOWLIST,
+    allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Every rule a request can break, with the HTTP status it answers with. The message
+ * shown to people is `errors.<code>` in locales/, translated per request.
+ */
+export const errorStatus = {
+  invalid_input: 400,
+  malformed_json: 400,
+  unsupported_media_type: 415,
+  not_signed_in: 401,
+  invalid_credentials: 401,
+  session_expired: 401,
+  cross_site_request: 403,
+  forbidden: 403,
+  admin_only: 403,
+  account_pending: 403,
+  account_rejected: 403,
+  account_suspended: 403,
+  registration_closed: 403,
+  invitation_required: 403,
+  banned: 403,
+  parent_membership_required: 403,
+  not_found: 404,
+  community_not_found: 404,
+  member_not_found: 404,
+  account_not_found: 404,
+  invitation_not_found: 404,
+  name_taken: 409,
+  email_taken: 409,
+  already_decided: 409,
+  already_member: 409,
+  invitation_used: 409,
+  invitation_expired: 410,
+  payload_too_large: 413,
+  community_archived: 422,
+  message_required: 422,
+  last_owner: 422,
+  insufficient_role: 403,
+  cannot_manage_self: 422,
+  parent_not_allowed: 422,
+  handle_not_local: 422,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** A broken rule, raised by services and turned into an HTTP answer in one place. */
+export class DomainError extends Error {
+  readonly status: (typeof errorStatus)[ErrorCode];
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly details?: unknown,
+  ) {
+    super(code);
+    this.name = "DomainError";
+    this.status = errorStatus[code];
+  }
+}

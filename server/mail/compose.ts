@@ -1,0 +1,37 @@
+import { escapeHtml } from "../html.ts";
+import { isLocale, translator } from "../i18n.ts";
+import type { OutgoingMail } from "./mailer.ts";
+
+export type MailKind =
+  | "community_invitation"
+  | "instance_invitation"
+  | "request_approved"
+  | "request_rejected"
+  | "account_approved";
+
+/**
+ * Builds a plain-text and HTML message in the recipient's language from the
+ * `mail` namespace: `<kind>.subject`, `<kind>.body` and, with a link, `<kind>.action`.
+ */
+export function composeMail(
+  kind: MailKind,
+  recipient: { email: string; locale: string },
+  params: Record<string, string>,
+  link?: string,
+): OutgoingMail {
+  const locale = isLocale(recipient.locale) ? recipient.locale : "en";
+  const t = translator(locale, "mail");
+  const subject = t(`${kind}.subject`, params);
+  const paragraphs = t(`${kind}.body`, params).split("\n\n");
+  const action = link ? t(`${kind}.action`, params) : undefined;
+  const footer = t("footer", params);
+  const direction = locale === "ar" ? "rtl" : "ltr";
+  const text = [...paragraphs, ...(link ? [`${action}: ${link}`] : []), "--", footer].join("\n\n");
+  const html = [
+    `<!doctype html><html lang="${locale}" dir="${direction}"><body>`,
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(action ?? link)}</a></p>` : "",
+    `<hr><p><small>${escapeHtml(footer)}</small></p></body></html>`,
+  ].join("\n");
+  return { to: recipient.email, subject, text, html };
+}

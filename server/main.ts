@@ -1,0 +1,56 @@
+import { serve } from "@hono/node-server";
+import { getLogger } from "@logtape/logtape";
+import { openDatabase } from "../db/open.ts";
+import { createPraxisFederation } from "../federation/index.ts";
+import { PostgresKvStore } from "../federation/kv.ts";
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { configureLogging } from "./logging.ts";
+import { createMailer } from "./mail/mailer.ts";
+
+const logger = getLogger(["praxis", "main"]);
+const sweepIntervalMs = 60 * 60 * 1000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await configureLogging(config.logLevel);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: (line) => logger.debug("postgres: {line}", { line: line.trim() }),
+  });
+  const { db, sql } = database.connection;
+  const deps = { db, config, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir }) };
+  const kv = new PostgresKvStore(sql);
+  const federation = createPraxisFederation(deps, kv);
+
+  const server =
+    config.role === "worker"
+      ? undefined
+      : serve({ fetch: createApp(deps, federation).fetch, port: config.port, hostname: config.host }, () =>
+          logger.info("Praxis ({role}) serving {url}", { role: config.role, url: config.publicUrl.href }),
+        );
+  const sweeper = config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("Stopping on {signal}", { signal });
+    clearInterval(sweeper);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error("Praxis could not start:", error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { and, asc, type Column, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { DomainError } from "./errors.ts";
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+interface CursorPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString(
+    "base64url",
+  );
+}
+
+export function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const date = new Date(createdAt);
+    if (typeof id !== "string" || Number.isNaN(date.getTime())) throw new Error("bad cursor");
+    return { createdAt: date, id };
+  } catch {
+    throw new DomainError("invalid_input", { field: "cursor" });
+  }
+}
+
+export type Direction = "newest" | "oldest";
+
+/** Rows strictly after the cursor when listing by (createdAt, id) in `direction`. */
+export function afterCursor(
+  createdAt: Column,
+  id: Column,
+  cursor: string | undefined,
+  direction: Direction = "newest",
+): SQL | undefined {
+  if (!cursor) return undefined;
+  const position = decodeCursor(cursor);
+  const beyond = direction === "newest" ? lt : gt;
+  return or(
+    beyond(createdAt, position.createdAt),
+    and(eq(createdAt, position.createdAt), beyond(id, position.id)),
+  );
+}
+
+export function cursorOrder(createdAt: Column, id: Column, direction: Direction = "newest"): SQL[] {
+  const by = direction === "newest" ? desc : asc;
+  return [by(createdAt), by(id)];
+}
+
+/** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
+export function toPage<Row extends CursorPosition, Item>(
+  rows: Row[],
+  limit: number,
+  shape: (row: Row) => Item,
+): Page<Item> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(shape),
+    next: rows.length > limit && last ? encodeCursor(last) : null,
+  };
+}

@@ -1,0 +1,166 @@
+import { and, eq, or, type SQL, sql } from "drizzle-orm";
+import { type Account, accounts } from "../../db/schema/accounts.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { composeMail } from "../mail/compose.ts";
+import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { redeemInvitationForRegistration } from "./invitations.ts";
+import { sendMailQuietly } from "./mail.ts";
+import { claimName } from "./names.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+
+export interface Registration {
+  username: string;
+  email: string;
+  password: string;
+  displayName?: string | undefined;
+  locale?: string | undefined;
+  profession?: string | undefined;
+  country?: string | undefined;
+  organisation?: string | undefined;
+  invitation?: string | undefined;
+}
+
+export type ProfileChanges = Partial<
+  Pick<Account, "displayName" | "locale" | "profession" | "country" | "organisation">
+>;
+
+function byLogin(login: string): SQL | undefined {
+  return or(
+    sql`lower(${accounts.username}) = lower(${login})`,
+    sql`lower(${accounts.email}) = lower(${login})`,
+  );
+}
+
+/**
+ * Creates an account. The first account of an instance becomes its administrator;
+ * later ones follow the registration mode (open, approval, or invitation only).
+ */
+export async function registerAccount(deps: Deps, input: Registration): Promise<Account> {
+  const passwordHash = await hashPassword(input.password);
+  return deps.db.transaction(async (tx) => {
+    // Serialises registrations so that exactly one account can be the first.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('praxis.registration'))`);
+    const isFirst = (await tx.$count(accounts)) === 0;
+    const mode = deps.config.registrationMode;
+    if (!isFirst && mode === "invite" && !input.invitation) {
+      throw new DomainError("registration_closed");
+    }
+    const [account] = await tx
+      .insert(accounts)
+      .values({
+        username: input.username,
+        email: input.email,
+        passwordHash,
+        displayName: input.displayName ?? input.username,
+        locale: input.locale ?? "en",
+        profession: input.profession ?? "",
+        country: input.country ?? "",
+        organisation: input.organisation ?? "",
+        isAdmin: isFirst,
+        state: isFirst || mode !== "approval" || input.invitation ? "active" : "pending",
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!account) {
+      const [sameName] = await tx
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(sql`lower(${accounts.username}) = lower(${input.username})`);
+      throw sameName
+        ? new DomainError("name_taken", { name: input.username })
+        : new DomainError("email_taken");
+    }
+    await claimName(tx, account.username, { accountId: account.id });
+    if (input.invitation && !isFirst) await redeemInvitationForRegistration(tx, deps, input.invitation, account);
+    return account;
+  });
+}
+
+/** The account behind a username-or-email and password, if it may sign in. */
+export async function authenticate(deps: Deps, login: string, password: string): Promise<Account> {
+  const [account] = await deps.db.select().from(accounts).where(byLogin(login)).limit(1);
+  // Verifying against a throwaway hash keeps unknown logins as slow as wrong passwords.
+  const valid = await verifyPassword(account?.passwordHash ?? (await dummyHash()), password);
+  if (!account || !valid) throw new DomainError("invalid_credentials");
+  assertMaySignIn(account);
+  return account;
+}
+
+let dummy: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
+  dummy ??= hashPassword("not a real password, only a timing shield");
+  return dummy;
+}
+
+export function assertMaySignIn(account: Account): void {
+  if (account.state === "pending") throw new DomainError("account_pending");
+  if (account.state === "rejected") throw new DomainError("account_rejected");
+  if (account.state === "suspended") throw new DomainError("account_suspended");
+}
+
+export async function updateProfile(deps: Deps, accountId: string, changes: ProfileChanges): Promise<Account> {
+  const [account] = await deps.db
+    .update(accounts)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(accounts.id, accountId))
+    .returning();
+  if (!account) throw new DomainError("account_not_found");
+  return account;
+}
+
+export async function findAccountByUsername(deps: Deps, username: string): Promise<Account | undefined> {
+  const [account] = await deps.db
+    .select()
+    .from(accounts)
+    .where(sql`lower(${accounts.username}) = lower(${username})`);
+  return account;
+}
+
+function assertInstanceAdmin(viewer: Account): void {
+  if (!viewer.isAdmin) throw new DomainError("admin_only");
+}
+
+/** Accounts waiting for (or refused) the instance administrator's approval, oldest first. */
+export async function listAccountsByState(
+  deps: Deps,
+  viewer: Account,
+  state: Account["state"],
+  page: PageRequest,
+): Promise<Page<Account>> {
+  assertInstanceAdmin(viewer);
+  const rows = await deps.db
+    .select()
+    .from(accounts)
+    .where(
+      and(eq(accounts.state, state), afterCursor(accounts.createdAt, accounts.id, page.cursor, "oldest")),
+    )
+    .orderBy(...cursorOrder(accounts.createdAt, accounts.id, "oldest"))
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit, (account) => account);
+}
+
+export async function decideRegistration(
+  deps: Deps,
+  viewer: Account,
+  accountId: string,
+  decision: "approve" | "reject",
+): Promise<Account> {
+  assertInstanceAdmin(viewer);
+  const [account] = await deps.db
+    .update(accounts)
+    .set({ state: decision === "approve" ? "active" : "rejected", updatedAt: new Date() })
+    .where(and(eq(accounts.id, accountId), eq(accounts.state, "pending")))
+    .returning();
+  if (!account) {
+    const [existing] = await deps.db.select().from(accounts).where(eq(accounts.id, accountId));
+    throw new DomainError(existing ? "already_decided" : "account_not_found");
+  }
+  if (decision === "approve") {
+    await sendMailQuietly(
+      deps,
+      composeMail("account_approved", account, { name: account.displayName }, deps.config.publicUrl.href),
+    );
+  }
+  return account;
+}

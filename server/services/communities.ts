@@ -1,0 +1,228 @@
+import { and, eq, ilike, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Executor } from "../../db/index.ts";
+import type { Account } from "../../db/schema/accounts.ts";
+import {
+  type Community,
+  type ConceptNote,
+  communities,
+  type PrivacyLevel,
+} from "../../db/schema/communities.ts";
+import { memberships } from "../../db/schema/memberships.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { recordDecision } from "./audit.ts";
+import { claimName } from "./names.ts";
+import { canSeeCommunity, isCommunityAdmin, type Relation } from "./privacy.ts";
+
+export interface CommunityView {
+  community: Community;
+  parentSlug: string | null;
+  memberCount: number;
+  relation: Relation;
+}
+
+export interface NewCommunity {
+  slug: string;
+  name: string;
+  summary?: string | undefined;
+  privacy: PrivacyLevel;
+  hidden?: boolean | undefined;
+  parent?: string | undefined;
+  conceptNote?: Partial<ConceptNote> | undefined;
+  eligibility?: string | undefined;
+  principles?: string | undefined;
+}
+
+export type CommunityChanges = Partial<
+  Pick<Community, "name" | "summary" | "privacy" | "hidden" | "archived" | "eligibility" | "principles">
+> & { conceptNote?: Partial<ConceptNote> | undefined };
+
+/**
+ * The local slug a ref names. Communities on other servers (`slug@host`) are
+ * resolved by federation; until then they are not found here.
+ */
+export function localSlugOf(deps: Deps, ref: string): string | undefined {
+  const at = ref.indexOf("@");
+  if (at < 0) return ref;
+  return ref.slice(at + 1).toLowerCase() === deps.config.publicUrl.host.toLowerCase() ? ref.slice(0, at) : undefined;
+}
+
+export async function relationOf(db: Executor, communityId: string, accountId: string | undefined): Promise<Relation> {
+  if (!accountId) return null;
+  const [row] = await db
+    .select({ state: memberships.state, role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.accountId, accountId)));
+  return row ?? null;
+}
+
+const activeMemberCount = sql<number>`(
+  select count(*)::int from ${memberships}
+  where ${memberships.communityId} = ${communities.id} and ${memberships.state} = 'active'
+)`;
+
+const parent = alias(communities, "parent");
+
+function viewsQuery(db: Executor, viewerId: string | undefined) {
+  return db
+    .select({
+      community: communities,
+      parentSlug: parent.slug,
+      memberCount: activeMemberCount,
+      state: memberships.state,
+      role: memberships.role,
+    })
+    .from(communities)
+    .leftJoin(parent, eq(parent.id, communities.parentId))
+    .leftJoin(
+      memberships,
+      and(
+        eq(memberships.communityId, communities.id),
+        viewerId ? eq(memberships.accountId, viewerId) : sql`false`,
+      ),
+    );
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof viewsQuery>["where"]>>[number];
+
+function toView(row: ViewRow): CommunityView {
+  return {
+    community: row.community,
+    parentSlug: row.parentSlug,
+    memberCount: row.memberCount,
+    relation: row.state && row.role ? { state: row.state, role: row.role } : null,
+  };
+}
+
+/** A community as `viewer` may see it; hidden ones are not found by outsiders. */
+export async function viewCommunity(deps: Deps, ref: string, viewer: Account | null): Promise<CommunityView> {
+  const slug = localSlugOf(deps, ref);
+  if (!slug) throw new DomainError("community_not_found", { ref });
+  const [row] = await viewsQuery(deps.db, viewer?.id).where(sql`lower(${communities.slug}) = lower(${slug})`);
+  if (!row) throw new DomainError("community_not_found", { ref });
+  const view = toView(row);
+  if (!canSeeCommunity(view.community, view.relation)) throw new DomainError("community_not_found", { ref });
+  return view;
+}
+
+/** Like viewCommunity, but only for the community's owners and admins. */
+export async function administerCommunity(deps: Deps, ref: string, viewer: Account): Promise<CommunityView> {
+  const view = await viewCommunity(deps, ref, viewer);
+  if (!isCommunityAdmin(view.relation)) throw new DomainError("admin_only");
+  return view;
+}
+
+export async function createCommunity(deps: Deps, creator: Account, input: NewCommunity): Promise<CommunityView> {
+  const parentView = input.parent ? await administerCommunity(deps, input.parent, creator) : undefined;
+  if (parentView?.community.parentId) throw new DomainError("parent_not_allowed");
+  if (parentView?.community.archived) throw new DomainError("community_archived");
+  const community = await deps.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(communities)
+      .values({
+        slug: input.slug,
+        name: input.name,
+        summary: input.summary ?? "",
+        privacy: input.privacy,
+        hidden: input.hidden ?? false,
+        parentId: parentView?.community.id ?? null,
+        conceptNote: { overview: "", purpose: "", engagement: "", ...input.conceptNote },
+        eligibility: input.eligibility ?? "",
+        principles: input.principles ?? "",
+        createdById: creator.id,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!created) throw new DomainError("name_taken", { name: input.slug });
+    await claimName(tx, created.slug, { communityId: created.id });
+    await tx
+      .insert(memberships)
+      .values({ communityId: created.id, accountId: creator.id, role: "owner", state: "active" });
+    await recordDecision(tx, { communityId: created.id, actorId: creator.id, action: "community_created" });
+    return created;
+  });
+  return {
+    community,
+    parentSlug: parentView?.community.slug ?? null,
+    memberCount: 1,
+    relation: { state: "active", role: "owner" },
+  };
+}
+
+export async function updateCommunity(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  changes: CommunityChanges,
+): Promise<CommunityView> {
+  const view = await administerCommunity(deps, ref, viewer);
+  const { conceptNote, ...fields } = changes;
+  const changed = Object.keys(changes).filter((key) => changes[key as keyof CommunityChanges] !== undefined);
+  if (changed.length === 0) return view;
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(communities)
+      .set({
+        ...fields,
+        ...(conceptNote ? { conceptNote: { ...view.community.conceptNote, ...conceptNote } } : {}),
+        updatedAt: new Date(),
+      })
+      .where(eq(communities.id, view.community.id));
+    await recordDecision(tx, {
+      communityId: view.community.id,
+      actorId: viewer.id,
+      action: "community_updated",
+      details: { fields: changed },
+    });
+  });
+  return viewCommunity(deps, view.community.slug, viewer);
+}
+
+export interface DirectoryQuery extends PageRequest {
+  q?: string | undefined;
+  parent?: string | undefined;
+}
+
+function escapeLike(text: string): string {
+  return text.replaceAll("\\", "\\\\").replaceAll("%", "\\%").replaceAll("_", "\\_");
+}
+
+/**
+ * Communities the viewer may see: hidden ones only to their members. Without a
+ * search or a parent, only top-level communities are listed; working groups are
+ * listed under their parent.
+ */
+export async function listDirectory(
+  deps: Deps,
+  viewer: Account | null,
+  query: DirectoryQuery,
+): Promise<Page<CommunityView>> {
+  const visible = or(
+    eq(communities.hidden, false),
+    inArray(memberships.state, ["active", "invited", "pending"]),
+  );
+  const conditions: (SQL | undefined)[] = [visible, afterCursor(communities.createdAt, communities.id, query.cursor)];
+  if (query.parent) {
+    const parentView = await viewCommunity(deps, query.parent, viewer);
+    conditions.push(eq(communities.parentId, parentView.community.id));
+  } else if (!query.q) {
+    conditions.push(isNull(communities.parentId));
+  }
+  if (query.q) {
+    const pattern = `%${escapeLike(query.q)}%`;
+    conditions.push(
+      or(ilike(communities.name, pattern), ilike(communities.summary, pattern), ilike(communities.slug, pattern)),
+    );
+  }
+  const rows = await viewsQuery(deps.db, viewer?.id)
+    .where(and(...conditions))
+    .orderBy(...cursorOrder(communities.createdAt, communities.id))
+    .limit(query.limit + 1);
+  return toPage(
+    rows.map((row) => ({ ...toView(row), createdAt: row.community.createdAt, id: row.community.id })),
+    query.limit,
+    ({ createdAt: _createdAt, id: _id, ...view }) => view,
+  );
+}

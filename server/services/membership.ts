@@ -1,0 +1,349 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../../db/index.ts";
+import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { type Community, communities } from "../../db/schema/communities.ts";
+import {
+  type MemberRole,
+  type Membership,
+  type MembershipState,
+  memberships,
+} from "../../db/schema/memberships.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { composeMail } from "../mail/compose.ts";
+import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { recordDecision } from "./audit.ts";
+import { administerCommunity, relationOf, viewCommunity } from "./communities.ts";
+import { sendMailQuietly } from "./mail.ts";
+import { canReadContent, isActive, isCommunityAdmin, outranks, type Relation } from "./privacy.ts";
+
+export interface MemberView {
+  membership: Membership;
+  account: Account;
+}
+
+/** Puts `accountId` into `communityId` in `state`, replacing any earlier refusal. */
+export async function admit(
+  db: Executor,
+  communityId: string,
+  accountId: string,
+  values: { state: MembershipState; message?: string },
+): Promise<Membership> {
+  const now = new Date();
+  const [row] = await db
+    .insert(memberships)
+    .values({ communityId, accountId, role: "member", message: "", ...values })
+    .onConflictDoUpdate({
+      target: [memberships.communityId, memberships.accountId],
+      set: {
+        state: values.state,
+        message: values.message ?? "",
+        role: "member",
+        decisionReason: "",
+        decidedById: null,
+        decidedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    })
+    .returning();
+  if (!row) throw new Error("membership upsert returned nothing");
+  return row;
+}
+
+async function assertParentMembership(db: Executor, community: Community, accountId: string): Promise<void> {
+  if (!community.parentId) return;
+  if (!isActive(await relationOf(db, community.parentId, accountId))) {
+    throw new DomainError("parent_membership_required");
+  }
+}
+
+/**
+ * Asks to join: open and public communities admit at once, semi-private ones queue the
+ * request for an admin, private ones only admit people who were invited.
+ */
+export async function joinCommunity(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  message: string | undefined,
+): Promise<Membership> {
+  const { community, relation } = await viewCommunity(deps, ref, viewer);
+  if (relation?.state === "banned") throw new DomainError("banned");
+  if (community.archived) throw new DomainError("community_archived");
+  return deps.db.transaction(async (tx) => {
+    const current = await findMembership(tx, community.id, viewer.id);
+    if (current?.state === "active") return current;
+    await assertParentMembership(tx, community, viewer.id);
+    if (current?.state === "invited") return admit(tx, community.id, viewer.id, { state: "active" });
+    switch (community.privacy) {
+      case "open":
+      case "public":
+        return admit(tx, community.id, viewer.id, { state: "active" });
+      case "semi_private": {
+        const answer = message?.trim() ?? "";
+        if (community.eligibility.trim() && !answer) throw new DomainError("message_required");
+        return admit(tx, community.id, viewer.id, { state: "pending", message: answer });
+      }
+      case "private":
+        throw new DomainError("invitation_required");
+    }
+  });
+}
+
+async function findMembership(db: Executor, communityId: string, accountId: string) {
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.accountId, accountId)));
+  return row;
+}
+
+async function activeOwnerCount(db: Executor, communityId: string): Promise<number> {
+  return db.$count(
+    memberships,
+    and(eq(memberships.communityId, communityId), eq(memberships.role, "owner"), eq(memberships.state, "active")),
+  );
+}
+
+async function assertNotLastOwner(db: Executor, membership: Membership): Promise<void> {
+  if (membership.role !== "owner" || membership.state !== "active") return;
+  // Locks the community's owner rows so two owners cannot both step down at once.
+  await db.execute(
+    sql`select 1 from ${memberships} where ${memberships.communityId} = ${membership.communityId}
+        and ${memberships.role} = 'owner' for update`,
+  );
+  if ((await activeOwnerCount(db, membership.communityId)) <= 1) throw new DomainError("last_owner");
+}
+
+/** Leaving (or being removed from) a community also ends membership of its working groups. */
+async function dropWithWorkingGroups(
+  db: Executor,
+  community: Community,
+  accountId: string,
+  keepBanned = false,
+): Promise<void> {
+  if (!keepBanned) {
+    await db
+      .delete(memberships)
+      .where(and(eq(memberships.communityId, community.id), eq(memberships.accountId, accountId)));
+  }
+  const workingGroups = db
+    .select({ id: communities.id })
+    .from(communities)
+    .where(eq(communities.parentId, community.id));
+  await db
+    .delete(memberships)
+    .where(
+      and(
+        inArray(memberships.communityId, workingGroups),
+        eq(memberships.accountId, accountId),
+        inArray(memberships.state, ["active", "pending", "invited"]),
+      ),
+    );
+}
+
+export async function leaveCommunity(deps: Deps, ref: string, viewer: Account): Promise<void> {
+  const { community } = await viewCommunity(deps, ref, viewer);
+  await deps.db.transaction(async (tx) => {
+    const membership = await findMembership(tx, community.id, viewer.id);
+    if (!membership || membership.state === "banned" || membership.state === "rejected") {
+      throw new DomainError("member_not_found");
+    }
+    await assertNotLastOwner(tx, membership);
+    await dropWithWorkingGroups(tx, community, viewer.id);
+  });
+}
+
+export interface MemberQuery extends PageRequest {
+  state?: MembershipState | undefined;
+  role?: MemberRole | undefined;
+}
+
+/** Active members for whoever may read the community; other states for its admins only. */
+export async function listMembers(
+  deps: Deps,
+  ref: string,
+  viewer: Account | null,
+  query: MemberQuery,
+): Promise<{ page: Page<MemberView>; relation: Relation }> {
+  const { community, relation } = await viewCommunity(deps, ref, viewer);
+  const state = query.state ?? "active";
+  if (state !== "active" && !isCommunityAdmin(relation)) throw new DomainError("admin_only");
+  if (!canReadContent(community, relation)) throw new DomainError("forbidden");
+  const rows = await deps.db
+    .select({ membership: memberships, account: accounts })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(
+      and(
+        eq(memberships.communityId, community.id),
+        eq(memberships.state, state),
+        query.role ? eq(memberships.role, query.role) : undefined,
+        afterCursor(memberships.createdAt, memberships.id, query.cursor, "oldest"),
+      ),
+    )
+    .orderBy(...cursorOrder(memberships.createdAt, memberships.id, "oldest"))
+    .limit(query.limit + 1);
+  const page = toPage(
+    rows.map((row) => ({ ...row, createdAt: row.membership.createdAt, id: row.membership.id })),
+    query.limit,
+    ({ membership, account }) => ({ membership, account }),
+  );
+  return { page, relation };
+}
+
+async function loadMember(db: Executor, communityId: string, membershipId: string): Promise<MemberView> {
+  const [row] = await db
+    .select({ membership: memberships, account: accounts })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.communityId, communityId)))
+    .for("update", { of: memberships });
+  if (!row) throw new DomainError("member_not_found");
+  return row;
+}
+
+/** Approves or rejects a pending request; the requester is told by e-mail. */
+export async function decideJoinRequest(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  membershipId: string,
+  decision: "approve" | "reject",
+  reason: string | undefined,
+): Promise<MemberView> {
+  const { community } = await administerCommunity(deps, ref, viewer);
+  const decided = await deps.db.transaction(async (tx) => {
+    const member = await loadMember(tx, community.id, membershipId);
+    if (member.membership.state !== "pending") throw new DomainError("already_decided");
+    if (decision === "approve" && community.archived) throw new DomainError("community_archived");
+    const [membership] = await tx
+      .update(memberships)
+      .set({
+        state: decision === "approve" ? "active" : "rejected",
+        decisionReason: reason?.trim() ?? "",
+        decidedById: viewer.id,
+        decidedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(memberships.id, membershipId))
+      .returning();
+    await recordDecision(tx, {
+      communityId: community.id,
+      actorId: viewer.id,
+      action: decision === "approve" ? "request_approved" : "request_rejected",
+      targetAccountId: member.account.id,
+      details: reason?.trim() ? { reason: reason.trim() } : {},
+    });
+    return { membership: membership ?? member.membership, account: member.account };
+  });
+  const link = new URL(`/c/${community.slug}`, deps.config.publicUrl).href;
+  await sendMailQuietly(
+    deps,
+    composeMail(
+      decision === "approve" ? "request_approved" : "request_rejected",
+      decided.account,
+      { community: community.name, reason: reason?.trim() || "—" },
+      link,
+    ),
+  );
+  return decided;
+}
+
+/** Checks that `actor` may act on `target` (and, for role changes, grant `newRole`). */
+function assertMayManage(actor: Relation, actorId: string, target: MemberView, newRole?: MemberRole): void {
+  if (target.account.id === actorId) throw new DomainError("cannot_manage_self");
+  if (!actor) throw new DomainError("insufficient_role");
+  if (actor.role === "owner") return;
+  if (!outranks(actor.role, target.membership.role)) throw new DomainError("insufficient_role");
+  if (newRole && outranks(newRole, actor.role)) throw new DomainError("insufficient_role");
+}
+
+export async function changeRole(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  membershipId: string,
+  role: MemberRole,
+): Promise<MemberView> {
+  const { community, relation } = await administerCommunity(deps, ref, viewer);
+  return deps.db.transaction(async (tx) => {
+    const member = await loadMember(tx, community.id, membershipId);
+    if (member.membership.state !== "active") throw new DomainError("member_not_found");
+    if (member.account.id === viewer.id) {
+      if (outranks(role, member.membership.role)) throw new DomainError("insufficient_role");
+    } else {
+      assertMayManage(relation, viewer.id, member, role);
+    }
+    if (role !== "owner") await assertNotLastOwner(tx, member.membership);
+    const [membership] = await tx
+      .update(memberships)
+      .set({ role, updatedAt: new Date() })
+      .where(eq(memberships.id, membershipId))
+      .returning();
+    await recordDecision(tx, {
+      communityId: community.id,
+      actorId: viewer.id,
+      action: "role_changed",
+      targetAccountId: member.account.id,
+      details: { from: member.membership.role, to: role },
+    });
+    return { membership: membership ?? member.membership, account: member.account };
+  });
+}
+
+/** Bans a person: they leave the community and its working groups and cannot ask again. */
+export async function banMember(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  membershipId: string,
+  reason: string | undefined,
+): Promise<MemberView> {
+  const { community, relation } = await administerCommunity(deps, ref, viewer);
+  return deps.db.transaction(async (tx) => {
+    const member = await loadMember(tx, community.id, membershipId);
+    if (member.membership.state === "banned") return member;
+    assertMayManage(relation, viewer.id, member);
+    await assertNotLastOwner(tx, member.membership);
+    const [membership] = await tx
+      .update(memberships)
+      .set({
+        state: "banned",
+        role: "member",
+        decisionReason: reason?.trim() ?? "",
+        decidedById: viewer.id,
+        decidedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(memberships.id, membershipId))
+      .returning();
+    await dropWithWorkingGroups(tx, community, member.account.id, true);
+    await recordDecision(tx, {
+      communityId: community.id,
+      actorId: viewer.id,
+      action: "member_banned",
+      targetAccountId: member.account.id,
+      details: reason?.trim() ? { reason: reason.trim() } : {},
+    });
+    return { membership: membership ?? member.membership, account: member.account };
+  });
+}
+
+/** Removes a member (or lifts a ban, letting the person ask again). */
+export async function removeMember(deps: Deps, ref: string, viewer: Account, membershipId: string): Promise<void> {
+  const { community, relation } = await administerCommunity(deps, ref, viewer);
+  await deps.db.transaction(async (tx) => {
+    const member = await loadMember(tx, community.id, membershipId);
+    assertMayManage(relation, viewer.id, member);
+    await assertNotLastOwner(tx, member.membership);
+    await dropWithWorkingGroups(tx, community, member.account.id);
+    await recordDecision(tx, {
+      communityId: community.id,
+      actorId: viewer.id,
+      action: member.membership.state === "banned" ? "member_unbanned" : "member_removed",
+      targetAccountId: member.account.id,
+    });
+  });
+}

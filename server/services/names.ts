@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import type { Executor } from "../../db/index.ts";
+import { actorNames } from "../../db/schema/names.ts";
+import { DomainError } from "../errors.ts";
+
+/** Names that would shadow the instance's own routes or actors. */
+const reservedNames = new Set([
+  "admin",
+  "administrator",
+  "api",
+  "app",
+  "actor",
+  "actors",
+  "assets",
+  "communities",
+  "community",
+  "inbox",
+  "instance",
+  "invitations",
+  "me",
+  "moderator",
+  "nodeinfo",
+  "outbox",
+  "praxis",
+  "root",
+  "settings",
+  "static",
+  "support",
+  "system",
+  "well-known",
+]);
+
+export function isReservedName(name: string): boolean {
+  return reservedNames.has(name.toLowerCase());
+}
+
+/** Takes `name` for an account or community, failing if any actor already holds it. */
+export async function claimName(
+  db: Executor,
+  name: string,
+  owner: { accountId: string } | { communityId: string },
+): Promise<void> {
+  if (isReservedName(name)) throw new DomainError("name_taken", { name });
+  const claimed = await db
+    .insert(actorNames)
+    .values({ name: name.toLowerCase(), ...owner })
+    .onConflictDoNothing()
+    .returning();
+  if (claimed.length === 0) throw new DomainError("name_taken", { name });
+}
+
+export async function findNameOwner(db: Executor, name: string) {
+  const [row] = await db.select().from(actorNames).where(eq(actorNames.name, name.toLowerCase()));
+  return row;
+}

@@ -1,0 +1,45 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+
+export type TokenPurpose = "session" | "invitation";
+
+function keyOf(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** Signs a compact JWT that is only valid for `purpose` (its audience). */
+export function signToken(
+  secret: string,
+  purpose: TokenPurpose,
+  claims: { sub: string; sid?: string },
+  expiresAt: Date,
+): Promise<string> {
+  return new SignJWT({ ...(claims.sid ? { sid: claims.sid } : {}) })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(claims.sub)
+    .setAudience(purpose)
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .sign(keyOf(secret));
+}
+
+export type VerifiedToken =
+  | { status: "valid"; sub: string; sid?: string }
+  | { status: "expired"; sub: string }
+  | { status: "invalid" };
+
+export async function verifyToken(secret: string, purpose: TokenPurpose, token: string): Promise<VerifiedToken> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), { audience: purpose, algorithms: ["HS256"] });
+    if (!payload.sub) return { status: "invalid" };
+    return {
+      status: "valid",
+      sub: payload.sub,
+      ...(typeof payload.sid === "string" ? { sid: payload.sid } : {}),
+    };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired && typeof error.payload.sub === "string") {
+      return { status: "expired", sub: error.payload.sub };
+    }
+    return { status: "invalid" };
+  }
+}
