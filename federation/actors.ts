@@ -3,11 +3,11 @@ import { Endpoints, Group, Person } from "@fedify/vocab";
 import { eq } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import { communities } from "../db/schema/communities.ts";
-import { findNameOwner } from "../server/services/names.ts";
+import { escapeHtml } from "../server/html.ts";
 import { relationOf } from "../server/services/communities.ts";
+import { findNameOwner } from "../server/services/names.ts";
 import { canSeeCommunity } from "../server/services/privacy.ts";
 import type { FederationContext } from "./context.ts";
-import { escapeHtml } from "../server/html.ts";
 import { actorKeyPairs } from "./keys.ts";
 
 export const actorPath = "/actors/{identifier}";
@@ -31,7 +31,10 @@ export async function findVisibleActor(
     return account?.state === "active" ? { kind: "account", account } : null;
   }
   if (owner?.communityId) {
-    const [community] = await db.select().from(communities).where(eq(communities.id, owner.communityId));
+    const [community] = await db
+      .select()
+      .from(communities)
+      .where(eq(communities.id, owner.communityId));
     if (!community) return null;
     if (community.hidden) {
       const viewer = await ctx.data.viewer();
@@ -77,7 +80,9 @@ export function registerActors(federation: Federation<FederationContext>): void 
         discoverable: !community.hidden,
       });
     })
-    .mapHandle(async (ctx, username) => ((await findVisibleActor(ctx, username)) ? username.toLowerCase() : null))
+    .mapHandle(async (ctx, username) =>
+      (await findVisibleActor(ctx, username)) ? username.toLowerCase() : null,
+    )
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       const owner = await findNameOwner(ctx.data.deps.db, identifier);
       const ownerId = owner?.accountId ?? owner?.communityId;

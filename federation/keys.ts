@@ -1,10 +1,14 @@
+import "./node-compat.ts";
 import { exportJwk, importJwk } from "@fedify/fedify";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
 import { actorKeys, type KeyAlgorithm } from "../db/schema/federation.ts";
 
 // RSA-2048 rather than Fedify's 4096-bit default: as widely accepted, far cheaper to sign.
-const keyParameters: Record<KeyAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams | { name: "Ed25519" }> = {
+const keyParameters: Record<
+  KeyAlgorithm,
+  RsaHashedKeyGenParams | EcKeyGenParams | { name: "Ed25519" }
+> = {
   "RSASSA-PKCS1-v1_5": {
     name: "RSASSA-PKCS1-v1_5",
     modulusLength: 2048,
@@ -15,11 +19,17 @@ const keyParameters: Record<KeyAlgorithm, RsaHashedKeyGenParams | EcKeyGenParams
 };
 
 async function generate(algorithm: KeyAlgorithm): Promise<CryptoKeyPair> {
-  return (await crypto.subtle.generateKey(keyParameters[algorithm], true, ["sign", "verify"])) as CryptoKeyPair;
+  return (await crypto.subtle.generateKey(keyParameters[algorithm], true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
 }
 
 async function importPair(row: typeof actorKeys.$inferSelect): Promise<CryptoKeyPair> {
-  return { publicKey: await importJwk(row.publicKey, "public"), privateKey: await importJwk(row.privateKey, "private") };
+  return {
+    publicKey: await importJwk(row.publicKey, "public"),
+    privateKey: await importJwk(row.privateKey, "private"),
+  };
 }
 
 /**
@@ -49,5 +59,7 @@ export async function actorKeyPairs(db: Executor, ownerId: string): Promise<Cryp
 
 /** RSA first: peers that only understand one key take the first. */
 function sortedRows(rows: (typeof actorKeys.$inferSelect)[]) {
-  return [...rows].sort((a, b) => (a.algorithm === "RSASSA-PKCS1-v1_5" ? -1 : b.algorithm === "RSASSA-PKCS1-v1_5" ? 1 : 0));
+  return [...rows].sort((a, b) =>
+    a.algorithm === "RSASSA-PKCS1-v1_5" ? -1 : b.algorithm === "RSASSA-PKCS1-v1_5" ? 1 : 0,
+  );
 }

@@ -29,7 +29,12 @@ export class PostgresKvStore implements KvStore {
     await this.sql`delete from federation_kv where key = ${[...key]}::text[]`;
   }
 
-  async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
+  async cas(
+    key: KvKey,
+    expectedValue: unknown,
+    newValue: unknown,
+    options?: KvStoreSetOptions,
+  ): Promise<boolean> {
     const rows =
       expectedValue === undefined
         ? await this.sql`

@@ -72,7 +72,9 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
         deps,
         viewer: () => {
           const token = getCookie(c, sessionCookie);
-          viewer ??= token ? resolveSession(deps, token).then((s) => s?.account ?? null) : Promise.resolve(null);
+          viewer ??= token
+            ? resolveSession(deps, token).then((s) => s?.account ?? null)
+            : Promise.resolve(null);
           return viewer;
         },
       };

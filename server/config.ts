@@ -10,10 +10,11 @@ const booleanFlag = z
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
 const urlWithScheme = (schemes: string[]) =>
-  z.url({ error: `must be a URL starting with ${schemes.join(" or ")}` }).refine(
-    (value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)),
-    { error: `must be a URL starting with ${schemes.join(" or ")}` },
-  );
+  z
+    .url({ error: `must be a URL starting with ${schemes.join(" or ")}` })
+    .refine((value) => schemes.some((scheme) => value.startsWith(`${scheme}://`)), {
+      error: `must be a URL starting with ${schemes.join(" or ")}`,
+    });
 
 const environmentSchema = z.object({
   PORT: z.coerce
@@ -78,7 +79,9 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Praxis cannot start, its configuration has problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `Praxis cannot start, its configuration has problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }

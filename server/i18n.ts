@@ -14,7 +14,10 @@ function loadResources() {
       const dir = join(localesDir, locale);
       const namespaces = readdirSync(dir)
         .filter((file) => file.endsWith(".json"))
-        .map((file) => [basename(file, ".json"), JSON.parse(readFileSync(join(dir, file), "utf8"))]);
+        .map((file) => [
+          basename(file, ".json"),
+          JSON.parse(readFileSync(join(dir, file), "utf8")),
+        ]);
       return [locale, Object.fromEntries(namespaces)];
     }),
   );
@@ -45,7 +48,11 @@ export function negotiateLocale(header: string | undefined | null): Locale | und
     .map((part, index) => {
       const [tag = "", ...params] = part.trim().split(";");
       const quality = params.find((p) => p.trim().startsWith("q="));
-      return { tag: tag.trim().toLowerCase(), q: quality ? Number(quality.trim().slice(2)) : 1, index };
+      return {
+        tag: tag.trim().toLowerCase(),
+        q: quality ? Number(quality.trim().slice(2)) : 1,
+        index,
+      };
     })
     .filter((entry) => entry.tag && Number.isFinite(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);

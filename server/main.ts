@@ -20,17 +20,31 @@ async function main(): Promise<void> {
     log: (line) => logger.debug("postgres: {line}", { line: line.trim() }),
   });
   const { db, sql } = database.connection;
-  const deps = { db, config, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir }) };
+  const deps = {
+    db,
+    config,
+    mailer: createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      dataDir: config.dataDir,
+    }),
+  };
   const kv = new PostgresKvStore(sql);
   const federation = createPraxisFederation(deps, kv);
 
   const server =
     config.role === "worker"
       ? undefined
-      : serve({ fetch: createApp(deps, federation).fetch, port: config.port, hostname: config.host }, () =>
-          logger.info("Praxis ({role}) serving {url}", { role: config.role, url: config.publicUrl.href }),
+      : serve(
+          { fetch: createApp(deps, federation).fetch, port: config.port, hostname: config.host },
+          () =>
+            logger.info("Praxis ({role}) serving {url}", {
+              role: config.role,
+              url: config.publicUrl.href,
+            }),
         );
-  const sweeper = config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
+  const sweeper =
+    config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -19,7 +19,11 @@ const Registration = z
     username: Username,
     email: Email,
     password: Password,
-    invitation: z.string().max(2000).optional().openapi({ description: "Token from an invitation link" }),
+    invitation: z
+      .string()
+      .max(2000)
+      .optional()
+      .openapi({ description: "Token from an invitation link" }),
     ...ProfileFields,
   })
   .strict()

@@ -3,7 +3,16 @@ import { accountStates } from "../../db/schema/accounts.ts";
 import { decideRegistration, listAccountsByState } from "../services/accounts.ts";
 import { inviteToInstance } from "../services/invitations.ts";
 import { createRouter } from "./router.ts";
-import { Email, errorResponses, Invitation, jsonBody, jsonResponse, OwnAccount, PageQuery, pageOf } from "./schemas.ts";
+import {
+  Email,
+  errorResponses,
+  Invitation,
+  jsonBody,
+  jsonResponse,
+  OwnAccount,
+  PageQuery,
+  pageOf,
+} from "./schemas.ts";
 import { requireAccount } from "./session.ts";
 import { invitationJson, ownAccountJson } from "./shapes.ts";
 
@@ -42,17 +51,29 @@ export const adminApi = createRouter()
     const deps = c.get("deps");
     const { state, ...page } = c.req.valid("query");
     const result = await listAccountsByState(deps, requireAccount(c), state, page);
-    return c.json({ items: result.items.map((account) => ownAccountJson(deps, account)), next: result.next }, 200);
+    return c.json(
+      { items: result.items.map((account) => ownAccountJson(deps, account)), next: result.next },
+      200,
+    );
   })
   .openapi(invite, async (c) => {
-    const view = await inviteToInstance(c.get("deps"), requireAccount(c), c.req.valid("json").email);
+    const view = await inviteToInstance(
+      c.get("deps"),
+      requireAccount(c),
+      c.req.valid("json").email,
+    );
     return c.json(invitationJson(view), 201);
   });
 
 for (const kind of ["approve", "reject"] as const) {
   adminApi.openapi(decide(kind), async (c) => {
     const deps = c.get("deps");
-    const account = await decideRegistration(deps, requireAccount(c), c.req.valid("param").id, kind);
+    const account = await decideRegistration(
+      deps,
+      requireAccount(c),
+      c.req.valid("param").id,
+      kind,
+    );
     return c.json(ownAccountJson(deps, account), 200);
   });
 }

@@ -35,7 +35,11 @@ const list = createRoute({
   request: {
     query: z.object({
       q: z.string().trim().max(200).optional(),
-      parent: z.string().max(300).optional().openapi({ description: "List the working groups of this community" }),
+      parent: z
+        .string()
+        .max(300)
+        .optional()
+        .openapi({ description: "List the working groups of this community" }),
       ...PageQuery,
     }),
   },
@@ -101,7 +105,10 @@ const join = createRoute({
       },
     },
   },
-  responses: { 200: jsonResponse(z.object({ state: MembershipState }), "Your membership"), ...errorResponses },
+  responses: {
+    200: jsonResponse(z.object({ state: MembershipState }), "Your membership"),
+    ...errorResponses,
+  },
 });
 
 const leave = createRoute({
@@ -126,7 +133,10 @@ export const communitiesApi = createRouter()
   .openapi(list, async (c) => {
     const deps = c.get("deps");
     const page = await listDirectory(deps, viewerOf(c), c.req.valid("query"));
-    return c.json({ items: page.items.map((view) => communityJson(deps, view)), next: page.next }, 200);
+    return c.json(
+      { items: page.items.map((view) => communityJson(deps, view)), next: page.next },
+      200,
+    );
   })
   .openapi(create, async (c) => {
     const deps = c.get("deps");
@@ -135,16 +145,29 @@ export const communitiesApi = createRouter()
   })
   .openapi(read, async (c) => {
     const deps = c.get("deps");
-    return c.json(communityJson(deps, await viewCommunity(deps, c.req.valid("param").ref, viewerOf(c))), 200);
+    return c.json(
+      communityJson(deps, await viewCommunity(deps, c.req.valid("param").ref, viewerOf(c))),
+      200,
+    );
   })
   .openapi(update, async (c) => {
     const deps = c.get("deps");
-    const view = await updateCommunity(deps, c.req.valid("param").ref, requireAccount(c), c.req.valid("json"));
+    const view = await updateCommunity(
+      deps,
+      c.req.valid("param").ref,
+      requireAccount(c),
+      c.req.valid("json"),
+    );
     return c.json(communityJson(deps, view), 200);
   })
   .openapi(join, async (c) => {
     const { message } = c.req.valid("json");
-    const membership = await joinCommunity(c.get("deps"), c.req.valid("param").ref, requireAccount(c), message);
+    const membership = await joinCommunity(
+      c.get("deps"),
+      c.req.valid("param").ref,
+      requireAccount(c),
+      message,
+    );
     return c.json({ state: membership.state }, 200);
   })
   .openapi(leave, async (c) => {
@@ -153,7 +176,11 @@ export const communitiesApi = createRouter()
   })
   .openapi(audit, async (c) => {
     const deps = c.get("deps");
-    const { community } = await administerCommunity(deps, c.req.valid("param").ref, requireAccount(c));
+    const { community } = await administerCommunity(
+      deps,
+      c.req.valid("param").ref,
+      requireAccount(c),
+    );
     const page = await listAuditEntries(deps.db, community.id, c.req.valid("query"));
     return c.json(
       {

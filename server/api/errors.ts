@@ -34,7 +34,8 @@ export function renderError(error: unknown, c: Context<AppEnv>): Response {
   const details = Array.isArray(domain.details) ? (domain.details as FieldProblem[]) : undefined;
   const tv = translator(locale, "validation");
   const problems = details?.map(
-    (detail) => `${detail.field}: ${tv(detail.problem, { limit: detail.limit, defaultValue: tv("invalid") })}`,
+    (detail) =>
+      `${detail.field}: ${tv(detail.problem, { limit: detail.limit, defaultValue: tv("invalid") })}`,
   );
   const message = t(domain.code, { ...domain.params, problems: problems?.join("; ") ?? "" });
   return c.json(

@@ -12,21 +12,33 @@ import { invitationJson } from "./shapes.ts";
 
 const tags = ["Invitations"];
 const TokenParam = z.object({
-  token: z.string().min(1).max(2000).openapi({ param: { name: "token", in: "path" } }),
+  token: z
+    .string()
+    .min(1)
+    .max(2000)
+    .openapi({ param: { name: "token", in: "path" } }),
 });
 
 const invite = createRoute({
   method: "post",
   path: "/communities/{ref}/invitations",
   tags,
-  summary: "Invite someone by e-mail (a signed single-use link) or by fediverse handle (pre-approval)",
+  summary:
+    "Invite someone by e-mail (a signed single-use link) or by fediverse handle (pre-approval)",
   request: {
     params: RefParam,
     body: jsonBody(
       z.union([
         z.object({ email: Email }).strict(),
         z
-          .object({ handle: z.string().trim().min(2).max(300).openapi({ example: "@amina@partner.example" }) })
+          .object({
+            handle: z
+              .string()
+              .trim()
+              .min(2)
+              .max(300)
+              .openapi({ example: "@amina@partner.example" }),
+          })
           .strict(),
       ]),
     ),
@@ -40,7 +52,11 @@ const preview = createRoute({
   tags,
   summary: "What an invitation link offers",
   request: { params: TokenParam },
-  responses: { 200: jsonResponse(Invitation, "The invitation"), 410: errorResponses[404], ...errorResponses },
+  responses: {
+    200: jsonResponse(Invitation, "The invitation"),
+    410: errorResponses[404],
+    ...errorResponses,
+  },
 });
 
 const accept = createRoute({
@@ -49,7 +65,11 @@ const accept = createRoute({
   tags,
   summary: "Accept a community invitation (once)",
   request: { params: TokenParam },
-  responses: { 200: jsonResponse(Invitation, "Joined"), 410: errorResponses[404], ...errorResponses },
+  responses: {
+    200: jsonResponse(Invitation, "Joined"),
+    410: errorResponses[404],
+    ...errorResponses,
+  },
 });
 
 export const invitationsApi = createRouter()
@@ -68,6 +88,10 @@ export const invitationsApi = createRouter()
     c.json(invitationJson(await previewInvitation(c.get("deps"), c.req.valid("param").token)), 200),
   )
   .openapi(accept, async (c) => {
-    const view = await acceptInvitation(c.get("deps"), c.req.valid("param").token, requireAccount(c));
+    const view = await acceptInvitation(
+      c.get("deps"),
+      c.req.valid("param").token,
+      requireAccount(c),
+    );
     return c.json(invitationJson(view), 200);
   });

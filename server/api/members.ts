@@ -63,7 +63,9 @@ const update = createRoute({
     body: jsonBody(
       z.union([
         z.object({ role: Role }).strict(),
-        z.object({ state: z.literal("banned"), reason: z.string().trim().max(5_000).optional() }).strict(),
+        z
+          .object({ state: z.literal("banned"), reason: z.string().trim().max(5_000).optional() })
+          .strict(),
       ]),
     ),
   },
@@ -82,9 +84,17 @@ const remove = createRoute({
 export const membersApi = createRouter()
   .openapi(list, async (c) => {
     const deps = c.get("deps");
-    const { page, relation } = await listMembers(deps, c.req.valid("param").ref, viewerOf(c), c.req.valid("query"));
+    const { page, relation } = await listMembers(
+      deps,
+      c.req.valid("param").ref,
+      viewerOf(c),
+      c.req.valid("query"),
+    );
     const forAdmin = isCommunityAdmin(relation);
-    return c.json({ items: page.items.map((view) => memberJson(deps, view, forAdmin)), next: page.next }, 200);
+    return c.json(
+      { items: page.items.map((view) => memberJson(deps, view, forAdmin)), next: page.next },
+      200,
+    );
   })
   .openapi(update, async (c) => {
     const deps = c.get("deps");

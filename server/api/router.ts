@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
-import type { Session } from "../services/sessions.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import type { Locale } from "../i18n.ts";
+import type { Session } from "../services/sessions.ts";
 
 export interface AppEnv {
   Variables: {
@@ -27,11 +27,22 @@ function describeIssue(issue: z.core.$ZodIssue): FieldProblem {
   if (namedFormats.has(issue.message)) return { field, problem: issue.message };
   switch (issue.code) {
     case "invalid_type":
-      return { field, problem: issue.input === undefined ? "required" : `expected_${issue.expected}` };
+      return {
+        field,
+        problem: issue.input === undefined ? "required" : `expected_${issue.expected}`,
+      };
     case "too_small":
-      return { field, problem: issue.origin === "string" ? "too_short" : "too_small", limit: Number(issue.minimum) };
+      return {
+        field,
+        problem: issue.origin === "string" ? "too_short" : "too_small",
+        limit: Number(issue.minimum),
+      };
     case "too_big":
-      return { field, problem: issue.origin === "string" ? "too_long" : "too_big", limit: Number(issue.maximum) };
+      return {
+        field,
+        problem: issue.origin === "string" ? "too_long" : "too_big",
+        limit: Number(issue.maximum),
+      };
     case "invalid_value":
       return { field, problem: "not_allowed" };
     case "unrecognized_keys":

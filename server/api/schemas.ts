@@ -14,7 +14,10 @@ export const Slug = z
   .string()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, { error: "slug" })
   .refine((slug) => slug.length >= 2 && !slug.includes("--"), { error: "slug" })
-  .openapi({ example: "gender-sp", description: "2–64 lowercase letters, digits and single hyphens" });
+  .openapi({
+    example: "gender-sp",
+    description: "2–64 lowercase letters, digits and single hyphens",
+  });
 
 export const Email = z.email({ error: "email" }).max(254).openapi({ example: "amina@example.org" });
 export const Password = z.string().min(10).max(1024);
@@ -55,7 +58,11 @@ export const PageQuery = {
 };
 
 export const RefParam = z.object({
-  ref: z.string().min(1).max(300).openapi({ param: { name: "ref", in: "path" }, example: "gender-sp" }),
+  ref: z
+    .string()
+    .min(1)
+    .max(300)
+    .openapi({ param: { name: "ref", in: "path" }, example: "gender-sp" }),
 });
 
 export const ErrorBody = z

@@ -1,17 +1,20 @@
 import type { z } from "@hono/zod-openapi";
 import type { Account } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
+import type { Locale } from "../i18n.ts";
 import type { CommunityView } from "../services/communities.ts";
 import type { InvitationView } from "../services/invitations.ts";
 import type { MemberView } from "../services/membership.ts";
-import type { Locale } from "../i18n.ts";
 import type * as schemas from "./schemas.ts";
 
 function handleOf(deps: Deps, name: string): string {
   return `@${name}@${deps.config.publicUrl.host}`;
 }
 
-export function publicAccountJson(deps: Deps, account: Account): z.infer<typeof schemas.PublicAccount> {
+export function publicAccountJson(
+  deps: Deps,
+  account: Account,
+): z.infer<typeof schemas.PublicAccount> {
   return {
     id: account.id,
     username: account.username,
@@ -58,7 +61,11 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
 }
 
 /** A member as listed; the request message and decision reason only for admins. */
-export function memberJson(deps: Deps, view: MemberView, forAdmin: boolean): z.infer<typeof schemas.Member> {
+export function memberJson(
+  deps: Deps,
+  view: MemberView,
+  forAdmin: boolean,
+): z.infer<typeof schemas.Member> {
   const { membership } = view;
   return {
     id: membership.id,

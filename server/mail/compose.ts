@@ -16,7 +16,7 @@ export type MailKind =
 export function composeMail(
   kind: MailKind,
   recipient: { email: string; locale: string },
-  params: Record<string, string>,
+  params: Record<string, string> & { instance: string },
   link?: string,
 ): OutgoingMail {
   const locale = isLocale(recipient.locale) ? recipient.locale : "en";

@@ -19,7 +19,11 @@ export interface Mailer {
 const logger = getLogger(["praxis", "mail"]);
 
 /** Sends through SMTP when `smtpUrl` is set, otherwise writes each message as an .eml file. */
-export function createMailer(options: { smtpUrl?: string | undefined; from: string; dataDir: string }): Mailer {
+export function createMailer(options: {
+  smtpUrl?: string | undefined;
+  from: string;
+  dataDir: string;
+}): Mailer {
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
@@ -29,13 +33,20 @@ export function createMailer(options: { smtpUrl?: string | undefined; from: stri
       },
     };
   }
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: "unix",
+  });
   const folder = join(options.dataDir, "mail");
   return {
     async send(mail) {
       const { message } = await transport.sendMail({ from: options.from, ...mail });
       await mkdir(folder, { recursive: true });
-      const file = join(folder, `${new Date().toISOString().replaceAll(":", "-")}-${randomUUID()}.eml`);
+      const file = join(
+        folder,
+        `${new Date().toISOString().replaceAll(":", "-")}-${randomUUID()}.eml`,
+      );
       await writeFile(file, message as Buffer);
       logger.info("Wrote {subject} to {file}", { subject: mail.subject, file });
     },

@@ -72,7 +72,8 @@ export async function registerAccount(deps: Deps, input: Registration): Promise<
         : new DomainError("email_taken");
     }
     await claimName(tx, account.username, { accountId: account.id });
-    if (input.invitation && !isFirst) await redeemInvitationForRegistration(tx, deps, input.invitation, account);
+    if (input.invitation && !isFirst)
+      await redeemInvitationForRegistration(tx, deps, input.invitation, account);
     return account;
   });
 }
@@ -99,7 +100,11 @@ export function assertMaySignIn(account: Account): void {
   if (account.state === "suspended") throw new DomainError("account_suspended");
 }
 
-export async function updateProfile(deps: Deps, accountId: string, changes: ProfileChanges): Promise<Account> {
+export async function updateProfile(
+  deps: Deps,
+  accountId: string,
+  changes: ProfileChanges,
+): Promise<Account> {
   const [account] = await deps.db
     .update(accounts)
     .set({ ...changes, updatedAt: new Date() })
@@ -109,7 +114,10 @@ export async function updateProfile(deps: Deps, accountId: string, changes: Prof
   return account;
 }
 
-export async function findAccountByUsername(deps: Deps, username: string): Promise<Account | undefined> {
+export async function findAccountByUsername(
+  deps: Deps,
+  username: string,
+): Promise<Account | undefined> {
   const [account] = await deps.db
     .select()
     .from(accounts)
@@ -133,7 +141,10 @@ export async function listAccountsByState(
     .select()
     .from(accounts)
     .where(
-      and(eq(accounts.state, state), afterCursor(accounts.createdAt, accounts.id, page.cursor, "oldest")),
+      and(
+        eq(accounts.state, state),
+        afterCursor(accounts.createdAt, accounts.id, page.cursor, "oldest"),
+      ),
     )
     .orderBy(...cursorOrder(accounts.createdAt, accounts.id, "oldest"))
     .limit(page.limit + 1);
@@ -159,7 +170,12 @@ export async function decideRegistration(
   if (decision === "approve") {
     await sendMailQuietly(
       deps,
-      composeMail("account_approved", account, { name: account.displayName }, deps.config.publicUrl.href),
+      composeMail(
+        "account_approved",
+        account,
+        { name: account.displayName, instance: deps.config.publicUrl.host },
+        deps.config.publicUrl.href,
+      ),
     );
   }
   return account;

@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/index.ts";
 import { accounts } from "../../db/schema/accounts.ts";
 import { type AuditAction, auditEntries } from "../../db/schema/audit.ts";
-import { alias } from "drizzle-orm/pg-core";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 
 export interface AuditRecord {

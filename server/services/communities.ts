@@ -36,7 +36,10 @@ export interface NewCommunity {
 }
 
 export type CommunityChanges = Partial<
-  Pick<Community, "name" | "summary" | "privacy" | "hidden" | "archived" | "eligibility" | "principles">
+  Pick<
+    Community,
+    "name" | "summary" | "privacy" | "hidden" | "archived" | "eligibility" | "principles"
+  >
 > & { conceptNote?: Partial<ConceptNote> | undefined };
 
 /**
@@ -46,10 +49,16 @@ export type CommunityChanges = Partial<
 export function localSlugOf(deps: Deps, ref: string): string | undefined {
   const at = ref.indexOf("@");
   if (at < 0) return ref;
-  return ref.slice(at + 1).toLowerCase() === deps.config.publicUrl.host.toLowerCase() ? ref.slice(0, at) : undefined;
+  return ref.slice(at + 1).toLowerCase() === deps.config.publicUrl.host.toLowerCase()
+    ? ref.slice(0, at)
+    : undefined;
 }
 
-export async function relationOf(db: Executor, communityId: string, accountId: string | undefined): Promise<Relation> {
+export async function relationOf(
+  db: Executor,
+  communityId: string,
+  accountId: string | undefined,
+): Promise<Relation> {
   if (!accountId) return null;
   const [row] = await db
     .select({ state: memberships.state, role: memberships.role })
@@ -97,25 +106,42 @@ function toView(row: ViewRow): CommunityView {
 }
 
 /** A community as `viewer` may see it; hidden ones are not found by outsiders. */
-export async function viewCommunity(deps: Deps, ref: string, viewer: Account | null): Promise<CommunityView> {
+export async function viewCommunity(
+  deps: Deps,
+  ref: string,
+  viewer: Account | null,
+): Promise<CommunityView> {
   const slug = localSlugOf(deps, ref);
   if (!slug) throw new DomainError("community_not_found", { ref });
-  const [row] = await viewsQuery(deps.db, viewer?.id).where(sql`lower(${communities.slug}) = lower(${slug})`);
+  const [row] = await viewsQuery(deps.db, viewer?.id).where(
+    sql`lower(${communities.slug}) = lower(${slug})`,
+  );
   if (!row) throw new DomainError("community_not_found", { ref });
   const view = toView(row);
-  if (!canSeeCommunity(view.community, view.relation)) throw new DomainError("community_not_found", { ref });
+  if (!canSeeCommunity(view.community, view.relation))
+    throw new DomainError("community_not_found", { ref });
   return view;
 }
 
 /** Like viewCommunity, but only for the community's owners and admins. */
-export async function administerCommunity(deps: Deps, ref: string, viewer: Account): Promise<CommunityView> {
+export async function administerCommunity(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+): Promise<CommunityView> {
   const view = await viewCommunity(deps, ref, viewer);
   if (!isCommunityAdmin(view.relation)) throw new DomainError("admin_only");
   return view;
 }
 
-export async function createCommunity(deps: Deps, creator: Account, input: NewCommunity): Promise<CommunityView> {
-  const parentView = input.parent ? await administerCommunity(deps, input.parent, creator) : undefined;
+export async function createCommunity(
+  deps: Deps,
+  creator: Account,
+  input: NewCommunity,
+): Promise<CommunityView> {
+  const parentView = input.parent
+    ? await administerCommunity(deps, input.parent, creator)
+    : undefined;
   if (parentView?.community.parentId) throw new DomainError("parent_not_allowed");
   if (parentView?.community.archived) throw new DomainError("community_archived");
   const community = await deps.db.transaction(async (tx) => {
@@ -140,7 +166,11 @@ export async function createCommunity(deps: Deps, creator: Account, input: NewCo
     await tx
       .insert(memberships)
       .values({ communityId: created.id, accountId: creator.id, role: "owner", state: "active" });
-    await recordDecision(tx, { communityId: created.id, actorId: creator.id, action: "community_created" });
+    await recordDecision(tx, {
+      communityId: created.id,
+      actorId: creator.id,
+      action: "community_created",
+    });
     return created;
   });
   return {
@@ -159,7 +189,9 @@ export async function updateCommunity(
 ): Promise<CommunityView> {
   const view = await administerCommunity(deps, ref, viewer);
   const { conceptNote, ...fields } = changes;
-  const changed = Object.keys(changes).filter((key) => changes[key as keyof CommunityChanges] !== undefined);
+  const changed = Object.keys(changes).filter(
+    (key) => changes[key as keyof CommunityChanges] !== undefined,
+  );
   if (changed.length === 0) return view;
   await deps.db.transaction(async (tx) => {
     await tx
@@ -203,7 +235,10 @@ export async function listDirectory(
     eq(communities.hidden, false),
     inArray(memberships.state, ["active", "invited", "pending"]),
   );
-  const conditions: (SQL | undefined)[] = [visible, afterCursor(communities.createdAt, communities.id, query.cursor)];
+  const conditions: (SQL | undefined)[] = [
+    visible,
+    afterCursor(communities.createdAt, communities.id, query.cursor),
+  ];
   if (query.parent) {
     const parentView = await viewCommunity(deps, query.parent, viewer);
     conditions.push(eq(communities.parentId, parentView.community.id));
@@ -213,7 +248,11 @@ export async function listDirectory(
   if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
     conditions.push(
-      or(ilike(communities.name, pattern), ilike(communities.summary, pattern), ilike(communities.slug, pattern)),
+      or(
+        ilike(communities.name, pattern),
+        ilike(communities.summary, pattern),
+        ilike(communities.slug, pattern),
+      ),
     );
   }
   const rows = await viewsQuery(deps.db, viewer?.id)
@@ -221,7 +260,11 @@ export async function listDirectory(
     .orderBy(...cursorOrder(communities.createdAt, communities.id))
     .limit(query.limit + 1);
   return toPage(
-    rows.map((row) => ({ ...toView(row), createdAt: row.community.createdAt, id: row.community.id })),
+    rows.map((row) => ({
+      ...toView(row),
+      createdAt: row.community.createdAt,
+      id: row.community.id,
+    })),
     query.limit,
     ({ createdAt: _createdAt, id: _id, ...view }) => view,
   );

@@ -32,7 +32,12 @@ async function mailInvitation(
   community: Community | null,
 ): Promise<void> {
   if (!invitation.email) return;
-  const token = await signToken(deps.config.secretKey, "invitation", { sub: invitation.id }, invitation.expiresAt);
+  const token = await signToken(
+    deps.config.secretKey,
+    "invitation",
+    { sub: invitation.id },
+    invitation.expiresAt,
+  );
   const [known] = await deps.db
     .select({ locale: accounts.locale })
     .from(accounts)
@@ -48,7 +53,12 @@ async function mailInvitation(
 }
 
 /** Sends a signed, single-use link that lets its holder join the community. */
-export async function inviteByEmail(deps: Deps, ref: string, viewer: Account, email: string): Promise<InvitationView> {
+export async function inviteByEmail(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  email: string,
+): Promise<InvitationView> {
   const { community } = await administerCommunity(deps, ref, viewer);
   if (community.archived) throw new DomainError("community_archived");
   const invitation = await deps.db.transaction(async (tx) => {
@@ -83,7 +93,10 @@ export async function inviteByEmail(deps: Deps, ref: string, viewer: Account, em
 }
 
 /** Splits `@name@host`, `name@host` or `name` into its parts; no host means this instance. */
-export function parseHandle(deps: Deps, handle: string): { name: string; host: string; local: boolean } {
+export function parseHandle(
+  deps: Deps,
+  handle: string,
+): { name: string; host: string; local: boolean } {
   const match = /^@?([^@\s]+)(?:@([^@\s]+))?$/.exec(handle.trim());
   if (!match?.[1]) throw new DomainError("invalid_input", { field: "handle" });
   const host = (match[2] ?? deps.config.publicUrl.host).toLowerCase();
@@ -94,7 +107,12 @@ export function parseHandle(deps: Deps, handle: string): { name: string; host: s
  * Pre-approves a fediverse account: a local person is marked invited (their join is
  * accepted at once); a remote handle is remembered for when its Follow arrives.
  */
-export async function inviteByHandle(deps: Deps, ref: string, viewer: Account, handle: string): Promise<InvitationView> {
+export async function inviteByHandle(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  handle: string,
+): Promise<InvitationView> {
   const { community } = await administerCommunity(deps, ref, viewer);
   if (community.archived) throw new DomainError("community_archived");
   const { name, host, local } = parseHandle(deps, handle);
@@ -135,11 +153,19 @@ export async function inviteByHandle(deps: Deps, ref: string, viewer: Account, h
 }
 
 /** An invitation to register on an invite-only instance, sent by its administrator. */
-export async function inviteToInstance(deps: Deps, viewer: Account, email: string): Promise<InvitationView> {
+export async function inviteToInstance(
+  deps: Deps,
+  viewer: Account,
+  email: string,
+): Promise<InvitationView> {
   if (!viewer.isAdmin) throw new DomainError("admin_only");
   const [invitation] = await deps.db
     .insert(invitations)
-    .values({ invitedById: viewer.id, email, expiresAt: new Date(Date.now() + invitationLifetimeMs) })
+    .values({
+      invitedById: viewer.id,
+      email,
+      expiresAt: new Date(Date.now() + invitationLifetimeMs),
+    })
     .returning();
   if (!invitation) throw new Error("invitation insert returned nothing");
   await mailInvitation(deps, invitation, viewer, null);
@@ -185,7 +211,11 @@ async function markUsed(db: Executor, invitation: Invitation, account: Account):
   if (used.length === 0) throw new DomainError("invitation_used");
 }
 
-async function joinByInvitation(db: Executor, community: Community, account: Account): Promise<Membership> {
+async function joinByInvitation(
+  db: Executor,
+  community: Community,
+  account: Account,
+): Promise<Membership> {
   if (community.archived) throw new DomainError("community_archived");
   const relation = await relationOf(db, community.id, account.id);
   if (relation?.state === "banned") throw new DomainError("banned");
@@ -196,7 +226,11 @@ async function joinByInvitation(db: Executor, community: Community, account: Acc
 }
 
 /** Redeems a community invitation link for a signed-in person. */
-export async function acceptInvitation(deps: Deps, token: string, viewer: Account): Promise<InvitationView> {
+export async function acceptInvitation(
+  deps: Deps,
+  token: string,
+  viewer: Account,
+): Promise<InvitationView> {
   const id = await invitationIdOf(deps, token);
   return deps.db.transaction(async (tx) => {
     const view = await loadInvitation(tx, id, true);
@@ -224,5 +258,7 @@ export async function redeemInvitationForRegistration(
   await markUsed(tx, view.invitation, account);
   if (!view.community) return;
   if (view.community.archived) return;
-  await admit(tx, view.community.id, account.id, { state: view.community.parentId ? "invited" : "active" });
+  await admit(tx, view.community.id, account.id, {
+    state: view.community.parentId ? "invited" : "active",
+  });
 }

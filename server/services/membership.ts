@@ -51,7 +51,11 @@ export async function admit(
   return row;
 }
 
-async function assertParentMembership(db: Executor, community: Community, accountId: string): Promise<void> {
+async function assertParentMembership(
+  db: Executor,
+  community: Community,
+  accountId: string,
+): Promise<void> {
   if (!community.parentId) return;
   if (!isActive(await relationOf(db, community.parentId, accountId))) {
     throw new DomainError("parent_membership_required");
@@ -75,7 +79,8 @@ export async function joinCommunity(
     const current = await findMembership(tx, community.id, viewer.id);
     if (current?.state === "active") return current;
     await assertParentMembership(tx, community, viewer.id);
-    if (current?.state === "invited") return admit(tx, community.id, viewer.id, { state: "active" });
+    if (current?.state === "invited")
+      return admit(tx, community.id, viewer.id, { state: "active" });
     switch (community.privacy) {
       case "open":
       case "public":
@@ -102,7 +107,11 @@ async function findMembership(db: Executor, communityId: string, accountId: stri
 async function activeOwnerCount(db: Executor, communityId: string): Promise<number> {
   return db.$count(
     memberships,
-    and(eq(memberships.communityId, communityId), eq(memberships.role, "owner"), eq(memberships.state, "active")),
+    and(
+      eq(memberships.communityId, communityId),
+      eq(memberships.role, "owner"),
+      eq(memberships.state, "active"),
+    ),
   );
 }
 
@@ -113,7 +122,8 @@ async function assertNotLastOwner(db: Executor, membership: Membership): Promise
     sql`select 1 from ${memberships} where ${memberships.communityId} = ${membership.communityId}
         and ${memberships.role} = 'owner' for update`,
   );
-  if ((await activeOwnerCount(db, membership.communityId)) <= 1) throw new DomainError("last_owner");
+  if ((await activeOwnerCount(db, membership.communityId)) <= 1)
+    throw new DomainError("last_owner");
 }
 
 /** Leaving (or being removed from) a community also ends membership of its working groups. */
@@ -193,7 +203,11 @@ export async function listMembers(
   return { page, relation };
 }
 
-async function loadMember(db: Executor, communityId: string, membershipId: string): Promise<MemberView> {
+async function loadMember(
+  db: Executor,
+  communityId: string,
+  membershipId: string,
+): Promise<MemberView> {
   const [row] = await db
     .select({ membership: memberships, account: accounts })
     .from(memberships)
@@ -244,7 +258,11 @@ export async function decideJoinRequest(
     composeMail(
       decision === "approve" ? "request_approved" : "request_rejected",
       decided.account,
-      { community: community.name, reason: reason?.trim() || "—" },
+      {
+        community: community.name,
+        reason: reason?.trim() || "—",
+        instance: deps.config.publicUrl.host,
+      },
       link,
     ),
   );
@@ -252,7 +270,12 @@ export async function decideJoinRequest(
 }
 
 /** Checks that `actor` may act on `target` (and, for role changes, grant `newRole`). */
-function assertMayManage(actor: Relation, actorId: string, target: MemberView, newRole?: MemberRole): void {
+function assertMayManage(
+  actor: Relation,
+  actorId: string,
+  target: MemberView,
+  newRole?: MemberRole,
+): void {
   if (target.account.id === actorId) throw new DomainError("cannot_manage_self");
   if (!actor) throw new DomainError("insufficient_role");
   if (actor.role === "owner") return;
@@ -332,7 +355,12 @@ export async function banMember(
 }
 
 /** Removes a member (or lifts a ban, letting the person ask again). */
-export async function removeMember(deps: Deps, ref: string, viewer: Account, membershipId: string): Promise<void> {
+export async function removeMember(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  membershipId: string,
+): Promise<void> {
   const { community, relation } = await administerCommunity(deps, ref, viewer);
   await deps.db.transaction(async (tx) => {
     const member = await loadMember(tx, community.id, membershipId);

@@ -29,7 +29,10 @@ export function canSeeCommunity(community: Pick<Community, "hidden">, relation: 
 }
 
 /** Whether the community's content and member list may be read. */
-export function canReadContent(community: Pick<Community, "hidden" | "privacy">, relation: Relation): boolean {
+export function canReadContent(
+  community: Pick<Community, "hidden" | "privacy">,
+  relation: Relation,
+): boolean {
   if (!canSeeCommunity(community, relation)) return false;
   return community.privacy === "open" || isActive(relation);
 }

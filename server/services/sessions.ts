@@ -11,11 +11,19 @@ export interface Session {
   account: Account;
 }
 
-export async function openSession(deps: Deps, accountId: string): Promise<{ token: string; expiresAt: Date }> {
+export async function openSession(
+  deps: Deps,
+  accountId: string,
+): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + sessionLifetimeMs);
   const [session] = await deps.db.insert(sessions).values({ accountId, expiresAt }).returning();
   if (!session) throw new Error("session insert returned nothing");
-  const token = await signToken(deps.config.secretKey, "session", { sub: accountId, sid: session.id }, expiresAt);
+  const token = await signToken(
+    deps.config.secretKey,
+    "session",
+    { sub: accountId, sid: session.id },
+    expiresAt,
+  );
   return { token, expiresAt };
 }
 
@@ -28,7 +36,11 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .where(
-      and(eq(sessions.id, verified.sid), eq(sessions.accountId, verified.sub), gt(sessions.expiresAt, new Date())),
+      and(
+        eq(sessions.id, verified.sid),
+        eq(sessions.accountId, verified.sub),
+        gt(sessions.expiresAt, new Date()),
+      ),
     );
   return row ?? null;
 }

@@ -27,9 +27,16 @@ export type VerifiedToken =
   | { status: "expired"; sub: string }
   | { status: "invalid" };
 
-export async function verifyToken(secret: string, purpose: TokenPurpose, token: string): Promise<VerifiedToken> {
+export async function verifyToken(
+  secret: string,
+  purpose: TokenPurpose,
+  token: string,
+): Promise<VerifiedToken> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { audience: purpose, algorithms: ["HS256"] });
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      audience: purpose,
+      algorithms: ["HS256"],
+    });
     if (!payload.sub) return { status: "invalid" };
     return {
       status: "valid",

@@ -1,0 +1,30 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { ensureDatabase, startEmbeddedPostgres } from "../../db/embedded.ts";
+import { connect } from "../../db/index.ts";
+import { runMigrations } from "../../db/migrate.ts";
+
+export const templateDatabase = "praxis_template";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseServerUrl: string;
+  }
+}
+
+/** One PostgreSQL server for the whole run, with a migrated template each test file copies. */
+export default async function setup(project: TestProject) {
+  const directory = await mkdtemp(join(tmpdir(), "praxis-test-pg-"));
+  const server = await startEmbeddedPostgres(join(directory, "postgres"));
+  await ensureDatabase(server.serverUrl, templateDatabase);
+  const template = connect(server.url(templateDatabase), { max: 1 });
+  await runMigrations(template.db);
+  await template.close();
+  project.provide("databaseServerUrl", server.serverUrl);
+  return async () => {
+    await server.stop();
+    await rm(directory, { recursive: true, force: true });
+  };
+}
