@@ -66,7 +66,7 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
   };
   const app = createApp(deps, createPraxisFederation(deps, new PostgresKvStore(database.sql)));
 
-  async function request<T>(
+  async function request<T = any>(
     method: string,
     path: string,
     options: RequestOptions = {},
