@@ -56,7 +56,10 @@ export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new DomainError("invalid_input", {}, result.error.issues.map(describeIssue));
+        // @hono/zod-validator passes the raw input as `data` even on failure; its type omits it.
+        const input = (result as { data?: unknown }).data;
+        const issues = result.error.issues.map((issue) => describeIssue(issue, input));
+        throw new DomainError("invalid_input", {}, issues);
       }
     },
   });

@@ -70,7 +70,9 @@ export const ErrorBody = z
     error: z.object({
       code: z.string().openapi({ example: "community_not_found" }),
       message: z.string(),
-      details: z.array(z.object({ field: z.string(), problem: z.string() })).optional(),
+      details: z
+        .array(z.object({ field: z.string(), problem: z.string(), limit: z.number().optional() }))
+        .optional(),
     }),
   })
   .openapi("Error");
