@@ -21,15 +21,25 @@ export interface FieldProblem {
 
 const namedFormats = new Set(["username", "slug", "email"]);
 
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (value, key) =>
+      value !== null && typeof value === "object"
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined,
+    input,
+  );
+}
+
 /** Names what is wrong with a field in words locales/ can translate (`validation.<problem>`). */
-function describeIssue(issue: z.core.$ZodIssue): FieldProblem {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): FieldProblem {
   const field = issue.path.join(".") || "body";
   if (namedFormats.has(issue.message)) return { field, problem: issue.message };
   switch (issue.code) {
     case "invalid_type":
       return {
         field,
-        problem: issue.input === undefined ? "required" : `expected_${issue.expected}`,
+        problem: valueAt(input, issue.path) === undefined ? "required" : `expected_${issue.expected}`,
       };
     case "too_small":
       return {
