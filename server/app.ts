@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
@@ -51,6 +52,14 @@ function api() {
   return router;
 }
 
+/** Liveness for operators' probes: the process answers and its database does too. */
+export function createHealthApp(deps: Deps) {
+  return new Hono().get("/healthz", async (c) => {
+    await deps.db.execute(sql`select 1`);
+    return c.json({ status: "ok", role: deps.config.role });
+  });
+}
+
 export function createApp(deps: Deps, federation: PraxisFederation) {
   const app = new OpenAPIHono<AppEnv>();
   app.onError(renderError);
@@ -60,10 +69,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
     await next();
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
-  app.get("/healthz", async (c) => {
-    await deps.db.execute(sql`select 1`);
-    return c.json({ status: "ok" });
-  });
+  app.route("/", createHealthApp(deps));
   app.route("/api/v1", api());
   app.use(
     federationMiddleware(federation, (c) => {

@@ -3,7 +3,7 @@ import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
-import { createApp } from "./app.ts";
+import { createApp, createHealthApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { configureLogging } from "./logging.ts";
 import { createMailer } from "./mail/mailer.ts";
@@ -32,17 +32,16 @@ async function main(): Promise<void> {
   const kv = new PostgresKvStore(sql);
   const federation = createPraxisFederation(deps, kv);
 
-  const server =
-    config.role === "worker"
-      ? undefined
-      : serve(
-          { fetch: createApp(deps, federation).fetch, port: config.port, hostname: config.host },
-          () =>
-            logger.info("Praxis ({role}) serving {url}", {
-              role: config.role,
-              url: config.publicUrl.href,
-            }),
-        );
+  // A worker serves only /healthz, so that process supervisors can probe it too.
+  const app = config.role === "worker" ? createHealthApp(deps) : createApp(deps, federation);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+    logger.info("Praxis ({role}) listening on {host}:{port}, public URL {url}", {
+      role: config.role,
+      host: config.host,
+      port: config.port,
+      url: config.publicUrl.href,
+    }),
+  );
   const sweeper =
     config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
 
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info("Stopping on {signal}", { signal });
     clearInterval(sweeper);
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     await database.close();
     process.exit(0);
   };

@@ -39,7 +39,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): FieldProblem {
     case "invalid_type":
       return {
         field,
-        problem: valueAt(input, issue.path) === undefined ? "required" : `expected_${issue.expected}`,
+        problem:
+          valueAt(input, issue.path) === undefined ? "required" : `expected_${issue.expected}`,
       };
     case "too_small":
       return {
