@@ -19,6 +19,7 @@ import { sessionCookie, sessionMiddleware } from "./api/session.ts";
 import { sessionsApi } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
+import { renderHome } from "./pages/home.ts";
 import { resolveSession } from "./services/sessions.ts";
 
 export const apiBodyLimit = 1024 * 1024;
@@ -71,6 +72,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.route("/", createHealthApp(deps));
   app.route("/api/v1", api());
+  app.get("/", renderHome);
   app.use(
     federationMiddleware(federation, (c) => {
       let viewer: Promise<Account | null> | undefined;

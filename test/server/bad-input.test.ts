@@ -16,9 +16,15 @@ describe("bad input gets a clear error and changes nothing", () => {
 
   it("answers malformed JSON with 400 malformed_json", async () => {
     const before = await communityCount();
-    const answer = await praxis.request("POST", "/api/v1/communities", { token: owner.token, body: '{"slug": "x",' });
+    const answer = await praxis.request("POST", "/api/v1/communities", {
+      token: owner.token,
+      body: '{"slug": "x",',
+    });
     expect(answer.status).toBe(400);
-    expect(answer.body.error).toMatchObject({ code: "malformed_json", message: "The request body is not valid JSON." });
+    expect(answer.body.error).toMatchObject({
+      code: "malformed_json",
+      message: "The request body is not valid JSON.",
+    });
     expect(await communityCount()).toBe(before);
   });
 
@@ -39,15 +45,27 @@ describe("bad input gets a clear error and changes nothing", () => {
 
   it("refuses fields it does not know rather than ignoring them", async () => {
     const answer = await praxis.request("POST", "/api/v1/accounts", {
-      body: { username: "sneaky", email: "s@example.org", password: "a long enough password", isAdmin: true },
+      body: {
+        username: "sneaky",
+        email: "s@example.org",
+        password: "a long enough password",
+        isAdmin: true,
+      },
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error.details[0]).toMatchObject({ problem: "unknown_field" });
   });
 
   it("refuses a 10 MB body with 413 before reading it all", async () => {
-    const huge = JSON.stringify({ slug: "huge", name: "x".repeat(10 * 1024 * 1024), privacy: "open" });
-    const answer = await praxis.request("POST", "/api/v1/communities", { token: owner.token, body: huge });
+    const huge = JSON.stringify({
+      slug: "huge",
+      name: "x".repeat(10 * 1024 * 1024),
+      privacy: "open",
+    });
+    const answer = await praxis.request("POST", "/api/v1/communities", {
+      token: owner.token,
+      body: huge,
+    });
     expect(answer.status).toBe(413);
     expect(answer.body.error.code).toBe("payload_too_large");
     expect((await praxis.request("GET", "/api/v1/communities/huge")).status).toBe(404);
@@ -63,9 +81,15 @@ describe("bad input gets a clear error and changes nothing", () => {
     expect(created.status).toBe(201);
     const read = await praxis.request("GET", "/api/v1/communities/bobby-tables");
     expect(read.body).toMatchObject({ name, summary, eligibility: "<b>bold</b>" });
-    const search = await praxis.request("GET", `/api/v1/communities?q=${encodeURIComponent("' OR 1=1 --")}`);
+    const search = await praxis.request(
+      "GET",
+      `/api/v1/communities?q=${encodeURIComponent("' OR 1=1 --")}`,
+    );
     expect(search.body.items.map((c: { ref: string }) => c.ref)).toEqual(["bobby-tables"]);
-    const wildcard = await praxis.request("GET", `/api/v1/communities?q=${encodeURIComponent("%")}`);
+    const wildcard = await praxis.request(
+      "GET",
+      `/api/v1/communities?q=${encodeURIComponent("%")}`,
+    );
     expect(wildcard.body.items).toEqual([]);
     const actor = await praxis.app.request("http://praxis.test/actors/bobby-tables", {
       headers: { accept: "application/activity+json" },

@@ -22,7 +22,11 @@ describe("communities", () => {
       name: "Gender and Social Protection",
       summary: "Practitioners working on gender-responsive social protection",
       privacy: "semi_private",
-      conceptNote: { overview: "Why we meet", purpose: "Share practice", engagement: "Monthly webinars" },
+      conceptNote: {
+        overview: "Why we meet",
+        purpose: "Share practice",
+        engagement: "Monthly webinars",
+      },
       eligibility: "Work in social protection",
       principles: "Be kind",
     });
@@ -37,7 +41,11 @@ describe("communities", () => {
       parent: null,
       memberCount: 1,
       viewer: { state: "active", role: "owner" },
-      conceptNote: { overview: "Why we meet", purpose: "Share practice", engagement: "Monthly webinars" },
+      conceptNote: {
+        overview: "Why we meet",
+        purpose: "Share practice",
+        engagement: "Monthly webinars",
+      },
       eligibility: "Work in social protection",
     });
     const read = await praxis.request("GET", "/api/v1/communities/gender-sp");
@@ -55,7 +63,10 @@ describe("communities", () => {
   it("refuses an unknown privacy level", async () => {
     const refused = await create({ slug: "secretive", name: "Secretive", privacy: "secret" });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details[0]).toMatchObject({ field: "privacy", problem: "not_allowed" });
+    expect(refused.body.error.details[0]).toMatchObject({
+      field: "privacy",
+      problem: "not_allowed",
+    });
     expect((await praxis.request("GET", "/api/v1/communities/secretive")).status).toBe(404);
   });
 
@@ -67,7 +78,11 @@ describe("communities", () => {
     const likeAccount = await create({ slug: "outsider", name: "Clash", privacy: "open" });
     expect(likeAccount.status).toBe(409);
     const account = await praxis.request("POST", "/api/v1/accounts", {
-      body: { username: "child_protection", email: "cp@example.org", password: "a long enough password" },
+      body: {
+        username: "child_protection",
+        email: "cp@example.org",
+        password: "a long enough password",
+      },
     });
     expect(account.status).toBe(201);
   });
@@ -80,14 +95,21 @@ describe("communities", () => {
     });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe("admin_only");
-    const anonymous = await praxis.request("PATCH", "/api/v1/communities/settings-test", { body: { name: "x" } });
+    const anonymous = await praxis.request("PATCH", "/api/v1/communities/settings-test", {
+      body: { name: "x" },
+    });
     expect(anonymous.status).toBe(401);
     const archived = await praxis.request("PATCH", "/api/v1/communities/settings-test", {
       token: owner.token,
       body: { archived: true, conceptNote: { purpose: "Kept for reference" } },
     });
-    expect(archived.body).toMatchObject({ archived: true, conceptNote: { purpose: "Kept for reference", overview: "" } });
-    const join = await praxis.request("POST", "/api/v1/communities/settings-test/join", { token: outsider.token });
+    expect(archived.body).toMatchObject({
+      archived: true,
+      conceptNote: { purpose: "Kept for reference", overview: "" },
+    });
+    const join = await praxis.request("POST", "/api/v1/communities/settings-test/join", {
+      token: outsider.token,
+    });
     expect(join.status).toBe(422);
     expect(join.body.error.code).toBe("community_archived");
     const reactivated = await praxis.request("PATCH", "/api/v1/communities/settings-test", {
@@ -95,24 +117,45 @@ describe("communities", () => {
       body: { archived: false },
     });
     expect(reactivated.body.archived).toBe(false);
-    expect((await praxis.request("POST", "/api/v1/communities/settings-test/join", { token: outsider.token })).body).toEqual({
+    expect(
+      (
+        await praxis.request("POST", "/api/v1/communities/settings-test/join", {
+          token: outsider.token,
+        })
+      ).body,
+    ).toEqual({
       state: "active",
     });
   });
 
   it("keeps a hidden community out of sight of non-members, and visible to members", async () => {
-    await create({ slug: "hidden-circle", name: "Hidden circle", privacy: "private", hidden: true });
+    await create({
+      slug: "hidden-circle",
+      name: "Hidden circle",
+      privacy: "private",
+      hidden: true,
+    });
     expect((await praxis.request("GET", "/api/v1/communities/hidden-circle")).status).toBe(404);
-    const asOutsider = await praxis.request("GET", "/api/v1/communities/hidden-circle", { token: outsider.token });
+    const asOutsider = await praxis.request("GET", "/api/v1/communities/hidden-circle", {
+      token: outsider.token,
+    });
     expect(asOutsider.status).toBe(404);
     expect(asOutsider.body.error.code).toBe("community_not_found");
-    const directory = await praxis.request("GET", "/api/v1/communities?limit=100", { token: outsider.token });
+    const directory = await praxis.request("GET", "/api/v1/communities?limit=100", {
+      token: outsider.token,
+    });
     expect(directory.body.items.map((c: { ref: string }) => c.ref)).not.toContain("hidden-circle");
-    const search = await praxis.request("GET", "/api/v1/communities?q=hidden", { token: outsider.token });
+    const search = await praxis.request("GET", "/api/v1/communities?q=hidden", {
+      token: outsider.token,
+    });
     expect(search.body.items).toEqual([]);
-    const mine = await praxis.request("GET", "/api/v1/communities?q=hidden", { token: owner.token });
+    const mine = await praxis.request("GET", "/api/v1/communities?q=hidden", {
+      token: owner.token,
+    });
     expect(mine.body.items.map((c: { ref: string }) => c.ref)).toEqual(["hidden-circle"]);
-    const join = await praxis.request("POST", "/api/v1/communities/hidden-circle/join", { token: outsider.token });
+    const join = await praxis.request("POST", "/api/v1/communities/hidden-circle/join", {
+      token: outsider.token,
+    });
     expect(join.status).toBe(404);
   });
 
@@ -151,10 +194,20 @@ describe("communities", () => {
       outsider.token,
     );
     expect(refused.status).toBe(403);
-    const group = await create({ slug: "sp-cash", name: "Cash transfers", privacy: "open", parent: "social-protection" });
+    const group = await create({
+      slug: "sp-cash",
+      name: "Cash transfers",
+      privacy: "open",
+      parent: "social-protection",
+    });
     expect(group.status).toBe(201);
     expect(group.body.parent).toBe("social-protection");
-    const nested = await create({ slug: "sp-cash-sub", name: "Nested", privacy: "open", parent: "sp-cash" });
+    const nested = await create({
+      slug: "sp-cash-sub",
+      name: "Nested",
+      privacy: "open",
+      parent: "sp-cash",
+    });
     expect(nested.status).toBe(422);
     expect(nested.body.error.code).toBe("parent_not_allowed");
     const groups = await praxis.request("GET", "/api/v1/communities?parent=social-protection");
@@ -164,7 +217,11 @@ describe("communities", () => {
   });
 
   it("accepts a ref with this instance's host and does not find other hosts' communities yet", async () => {
-    expect((await praxis.request("GET", "/api/v1/communities/gender-sp@praxis.test")).body.ref).toBe("gender-sp");
-    expect((await praxis.request("GET", "/api/v1/communities/spec@hub.example.org")).status).toBe(404);
+    expect(
+      (await praxis.request("GET", "/api/v1/communities/gender-sp@praxis.test")).body.ref,
+    ).toBe("gender-sp");
+    expect((await praxis.request("GET", "/api/v1/communities/spec@hub.example.org")).status).toBe(
+      404,
+    );
   });
 });

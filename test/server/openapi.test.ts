@@ -29,7 +29,8 @@ describe("OpenAPI document", () => {
         "/communities/{ref}/invitations",
       ]),
     );
-    const privacy = answer.body.paths["/communities"].post.requestBody.content["application/json"].schema;
+    const privacy =
+      answer.body.paths["/communities"].post.requestBody.content["application/json"].schema;
     const resolved = privacy.$ref
       ? answer.body.components.schemas[privacy.$ref.split("/").at(-1)]
       : privacy;
