@@ -74,10 +74,10 @@ export async function joinCommunity(
 ): Promise<Membership> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   if (relation?.state === "banned") throw new DomainError("banned");
-  if (community.archived) throw new DomainError("community_archived");
   return deps.db.transaction(async (tx) => {
     const current = await findMembership(tx, community.id, viewer.id);
     if (current?.state === "active") return current;
+    if (community.archived) throw new DomainError("community_archived");
     await assertParentMembership(tx, community, viewer.id);
     if (current?.state === "invited")
       return admit(tx, community.id, viewer.id, { state: "active" });
@@ -180,7 +180,9 @@ export async function listMembers(
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   const state = query.state ?? "active";
   if (state !== "active" && !isCommunityAdmin(relation)) throw new DomainError("admin_only");
-  if (!canReadContent(community, relation)) throw new DomainError("forbidden");
+  if (!canReadContent(community, relation)) {
+    throw new DomainError(viewer ? "forbidden" : "not_signed_in");
+  }
   const rows = await deps.db
     .select({ membership: memberships, account: accounts })
     .from(memberships)

@@ -1,0 +1,470 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memberships } from "../../db/schema/memberships.ts";
+import {
+  type Answer,
+  type Person,
+  startTestInstance,
+  type TestInstance,
+} from "../support/instance.ts";
+
+/*
+ * The whole privacy × viewer × action matrix, as data. Each cell is the outcome the
+ * viewer should notice: an HTTP status (with the error code for refusals), the
+ * resulting membership state for `join`, or whether the directory lists the community.
+ * Expectations follow DESIGN.md and API.md: hidden communities do not exist for
+ * outsiders (404), archived ones stay readable but take no new members, and an
+ * anonymous caller is told to sign in (401) wherever signing in could help.
+ */
+
+const levels = {
+  open: { privacy: "open", hidden: false, archived: false },
+  public: { privacy: "public", hidden: false, archived: false },
+  semi_private: { privacy: "semi_private", hidden: false, archived: false },
+  private: { privacy: "private", hidden: false, archived: false },
+  "private+hidden": { privacy: "private", hidden: true, archived: false },
+  "open+hidden": { privacy: "open", hidden: true, archived: false },
+  "open+archived": { privacy: "open", hidden: false, archived: true },
+  "semi_private+archived": { privacy: "semi_private", hidden: false, archived: true },
+} as const;
+type LevelName = keyof typeof levels;
+
+const viewers = [
+  "anonymous",
+  "non-member",
+  "pending",
+  "member",
+  "moderator",
+  "admin",
+  "owner",
+] as const;
+type Viewer = (typeof viewers)[number];
+
+const actions = [
+  "view",
+  "list",
+  "members",
+  "join",
+  "approve",
+  "invite",
+  "leave",
+  "archive",
+] as const;
+type Action = (typeof actions)[number];
+
+type Row = Record<Action, string>;
+/** A viewer who cannot exist at this level (nobody waits on an open or private community). */
+const NA = "n/a";
+
+const SIGN_IN = "401 not_signed_in";
+const FORBIDDEN = "403 forbidden";
+const ADMIN_ONLY = "403 admin_only";
+const INVITE_ONLY = "403 invitation_required";
+const UNSEEN = "404 community_not_found";
+const NOT_MEMBER = "404 member_not_found";
+const ARCHIVED = "422 community_archived";
+const LAST_OWNER = "422 last_owner";
+
+// biome-ignore format: the matrix reads best as an aligned table
+const expected: Record<LevelName, Record<Viewer, Row | typeof NA>> = {
+  open: {
+    anonymous:    { view: "200",  list: "listed",     members: "200",     join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: NOT_MEMBER, archive: ADMIN_ONLY },
+    pending:      NA,
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: LAST_OWNER, archive: "200" },
+  },
+  public: {
+    anonymous:    { view: "200",  list: "listed",     members: SIGN_IN,   join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: "200",  list: "listed",     members: FORBIDDEN, join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: NOT_MEMBER, archive: ADMIN_ONLY },
+    pending:      NA,
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: LAST_OWNER, archive: "200" },
+  },
+  semi_private: {
+    anonymous:    { view: "200",  list: "listed",     members: SIGN_IN,   join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: "200",  list: "listed",     members: FORBIDDEN, join: "pending",   approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: NOT_MEMBER, archive: ADMIN_ONLY },
+    pending:      { view: "200",  list: "listed",     members: FORBIDDEN, join: "pending",   approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: LAST_OWNER, archive: "200" },
+  },
+  private: {
+    anonymous:    { view: "200",  list: "listed",     members: SIGN_IN,   join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: "200",  list: "listed",     members: FORBIDDEN, join: INVITE_ONLY, approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: NOT_MEMBER, archive: ADMIN_ONLY },
+    pending:      NA,
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: LAST_OWNER, archive: "200" },
+  },
+  "private+hidden": {
+    anonymous:    { view: UNSEEN, list: "not listed", members: UNSEEN,    join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: UNSEEN, list: "not listed", members: UNSEEN,    join: UNSEEN,      approve: UNSEEN,     invite: UNSEEN,     leave: UNSEEN,     archive: UNSEEN },
+    pending:      NA,
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: LAST_OWNER, archive: "200" },
+  },
+  "open+hidden": {
+    anonymous:    { view: UNSEEN, list: "not listed", members: UNSEEN,    join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: UNSEEN, list: "not listed", members: UNSEEN,    join: UNSEEN,      approve: UNSEEN,     invite: UNSEEN,     leave: UNSEEN,     archive: UNSEEN },
+    pending:      NA,
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: "200",      invite: "201",      leave: LAST_OWNER, archive: "200" },
+  },
+  // Archived: still readable per level and listed, but no new members (joins, approvals,
+  // invitations). Members joining again stay members; leaving is always allowed.
+  "open+archived": {
+    anonymous:    { view: "200",  list: "listed",     members: "200",     join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: "200",  list: "listed",     members: "200",     join: ARCHIVED,    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: NOT_MEMBER, archive: ADMIN_ONLY },
+    pending:      NA,
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ARCHIVED,   invite: ARCHIVED,   leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ARCHIVED,   invite: ARCHIVED,   leave: LAST_OWNER, archive: "200" },
+  },
+  "semi_private+archived": {
+    anonymous:    { view: "200",  list: "listed",     members: SIGN_IN,   join: SIGN_IN,     approve: SIGN_IN,    invite: SIGN_IN,    leave: SIGN_IN,    archive: SIGN_IN },
+    "non-member": { view: "200",  list: "listed",     members: FORBIDDEN, join: ARCHIVED,    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: NOT_MEMBER, archive: ADMIN_ONLY },
+    pending:      { view: "200",  list: "listed",     members: FORBIDDEN, join: ARCHIVED,    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    member:       { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    moderator:    { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ADMIN_ONLY, invite: ADMIN_ONLY, leave: "204",      archive: ADMIN_ONLY },
+    admin:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ARCHIVED,   invite: ARCHIVED,   leave: "204",      archive: "200" },
+    owner:        { view: "200",  list: "listed",     members: "200",     join: "active",    approve: ARCHIVED,   invite: ARCHIVED,   leave: LAST_OWNER, archive: "200" },
+  },
+};
+
+/** Actions that change something get a community of their own, so cells never interact. */
+const mutating = new Set<Action>(["join", "approve", "leave", "archive"]);
+
+interface Cell {
+  level: LevelName;
+  viewer: Viewer;
+  action: Action;
+  outcome: string;
+}
+
+const cells: Cell[] = Object.entries(expected).flatMap(([level, rows]) =>
+  Object.entries(rows).flatMap(([viewer, row]) =>
+    row === NA
+      ? []
+      : actions.map((action) => ({
+          level: level as LevelName,
+          viewer: viewer as Viewer,
+          action,
+          outcome: row[action],
+        })),
+  ),
+);
+
+type Role = "member" | "moderator" | "admin" | "owner";
+const roles: readonly Viewer[] = ["member", "moderator", "admin", "owner"];
+const isRole = (viewer: Viewer): viewer is Role => roles.includes(viewer);
+
+interface Fixture {
+  id: string;
+  ref: string;
+  /** The membership id of somebody else's pending request, for `approve`. */
+  applicant?: string;
+}
+
+describe("privacy matrix", () => {
+  let praxis: TestInstance;
+  let cast: Record<
+    "owner" | "admin" | "moderator" | "member" | "pending" | "outsider" | "applicant",
+    Person
+  >;
+  const shared = new Map<LevelName, Fixture>();
+  let serial = 0;
+
+  beforeAll(async () => {
+    praxis = await startTestInstance();
+    // The instance administrator plays no part in the matrix.
+    await praxis.signUp("mx_root");
+    const [owner, admin, moderator, member, pending, outsider, applicant] = await Promise.all(
+      ["owner", "admin", "moderator", "member", "pending", "outsider", "applicant"].map((name) =>
+        praxis.signUp(`mx_${name}`),
+      ),
+    );
+    if (!owner || !admin || !moderator || !member || !pending || !outsider || !applicant)
+      throw new Error("sign-up failed");
+    cast = { owner, admin, moderator, member, pending, outsider, applicant };
+    // Read-only actions (and invitations, which change nobody's membership) share one
+    // community per level, holding every viewer the table has a row for.
+    for (const level of Object.keys(levels) as LevelName[]) {
+      const present = viewers.filter((viewer) => expected[level][viewer] !== NA);
+      shared.set(level, await setUp(level, present, false));
+    }
+  });
+  afterAll(() => praxis.close());
+
+  function personOf(viewer: Viewer): Person | undefined {
+    switch (viewer) {
+      case "anonymous":
+        return undefined;
+      case "non-member":
+        return cast.outsider;
+      default:
+        return cast[viewer];
+    }
+  }
+
+  /** What the viewer's own relation to the community should read, as the API shows it. */
+  function relationOf(viewer: Viewer) {
+    if (viewer === "pending") return { state: "pending", role: "member" };
+    return isRole(viewer) ? { state: "active", role: viewer } : null;
+  }
+
+  async function must(answer: Promise<Answer>, status: number, what: string): Promise<Answer> {
+    const settled = await answer;
+    if (settled.status !== status)
+      throw new Error(`${what}: ${settled.status} ${JSON.stringify(settled.body)}`);
+    return settled;
+  }
+
+  /**
+   * A community at `level` owned by the owner, with the given viewers in their roles
+   * (and, with `withApplicant`, somebody else's pending request); archived last.
+   */
+  async function setUp(
+    level: LevelName,
+    present: readonly Viewer[],
+    withApplicant: boolean,
+  ): Promise<Fixture> {
+    const { privacy, hidden, archived } = levels[level];
+    serial += 1;
+    const slug = `mx-${level.replaceAll(/[_+]/g, "-")}-${serial}`;
+    const owner = cast.owner.token;
+    const created = await must(
+      praxis.request("POST", "/api/v1/communities", {
+        token: owner,
+        body: { slug, name: `Matrix ${level} ${serial}`, privacy, hidden },
+      }),
+      201,
+      `create ${slug}`,
+    );
+    const fixture: Fixture = { id: created.body.id, ref: created.body.ref };
+    const path = `/api/v1/communities/${fixture.ref}`;
+    // Invitation by handle lets people in at every level, hidden and private ones included.
+    const joiners = present.filter((viewer) => isRole(viewer) && viewer !== "owner");
+    await Promise.all(
+      joiners.map(async (viewer) => {
+        const person = cast[viewer as Role];
+        await must(
+          praxis.request("POST", `${path}/invitations`, {
+            token: owner,
+            body: { handle: `@${person.username}@praxis.test` },
+          }),
+          201,
+          `invite ${person.username}`,
+        );
+        await must(
+          praxis.request("POST", `${path}/join`, { token: person.token }),
+          200,
+          `${person.username} joins`,
+        );
+      }),
+    );
+    const promoted = joiners.filter((viewer) => viewer !== "member");
+    if (promoted.length > 0) {
+      const list = await must(
+        praxis.request("GET", `${path}/members?limit=100`, { token: owner }),
+        200,
+        "list members",
+      );
+      for (const role of promoted) {
+        const person = cast[role as Role];
+        const item = list.body.items.find(
+          (member: { account: { id: string } }) => member.account.id === person.id,
+        );
+        await must(
+          praxis.request("PATCH", `${path}/members/${item?.id}`, { token: owner, body: { role } }),
+          200,
+          `make ${person.username} ${role}`,
+        );
+      }
+    }
+    if (present.includes("pending")) {
+      const asked = await must(
+        praxis.request("POST", `${path}/join`, { token: cast.pending.token }),
+        200,
+        "pending person asks to join",
+      );
+      if (asked.body.state !== "pending") throw new Error(`pending viewer is ${asked.body.state}`);
+    }
+    if (withApplicant) {
+      if (privacy === "semi_private") {
+        await must(
+          praxis.request("POST", `${path}/join`, { token: cast.applicant.token }),
+          200,
+          "applicant asks to join",
+        );
+        fixture.applicant = await membershipIdOf(fixture, cast.applicant, "pending");
+      } else {
+        // No join request can arise at this level through the API, so the pending
+        // membership is seeded directly in the database (memberships table).
+        const [row] = await praxis.deps.db
+          .insert(memberships)
+          .values({
+            communityId: fixture.id,
+            accountId: cast.applicant.id,
+            state: "pending",
+            message: "Please let me in",
+          })
+          .returning({ id: memberships.id });
+        fixture.applicant = row?.id;
+      }
+    }
+    if (archived) {
+      await must(
+        praxis.request("PATCH", path, { token: owner, body: { archived: true } }),
+        200,
+        `archive ${slug}`,
+      );
+    }
+    return fixture;
+  }
+
+  async function membershipIdOf(
+    fixture: Fixture,
+    person: Person,
+    state?: string,
+  ): Promise<string | undefined> {
+    const [row] = await praxis.deps.db
+      .select({ id: memberships.id, state: memberships.state })
+      .from(memberships)
+      .where(and(eq(memberships.communityId, fixture.id), eq(memberships.accountId, person.id)));
+    return row && (!state || row.state === state) ? row.id : undefined;
+  }
+
+  async function stateOf(fixture: Fixture, person: Person): Promise<string | undefined> {
+    const [row] = await praxis.deps.db
+      .select({ state: memberships.state })
+      .from(memberships)
+      .where(and(eq(memberships.communityId, fixture.id), eq(memberships.accountId, person.id)));
+    return row?.state;
+  }
+
+  /** An answer as the table writes it: the status, with the error code for refusals. */
+  function label(answer: Answer): string {
+    if (answer.status < 400) return String(answer.status);
+    return `${answer.status} ${answer.body?.error?.code}`;
+  }
+
+  // One test per cell, named like "semi_private · non-member · join → pending".
+  for (const { level, viewer, action, outcome } of cells)
+    it(`${level} · ${viewer} · ${action} → ${outcome}`, () =>
+      checkCell(level, viewer, action, outcome));
+
+  async function checkCell(
+    level: LevelName,
+    viewer: Viewer,
+    action: Action,
+    outcome: string,
+  ): Promise<void> {
+    const fixture = mutating.has(action)
+      ? await setUp(level, [viewer], action === "approve")
+      : shared.get(level);
+    if (!fixture) throw new Error(`no community for ${level}`);
+    const person = personOf(viewer);
+    const token = person?.token;
+    const path = `/api/v1/communities/${fixture.ref}`;
+
+    switch (action) {
+      case "view": {
+        const answer = await praxis.request("GET", path, { token });
+        expect(label(answer)).toBe(outcome);
+        if (answer.status === 200) {
+          expect(answer.body.ref).toBe(fixture.ref);
+          expect(answer.body.viewer).toEqual(relationOf(viewer));
+        }
+        break;
+      }
+      case "list": {
+        const answer = await praxis.request(
+          "GET",
+          `/api/v1/communities?q=${encodeURIComponent(fixture.ref)}&limit=100`,
+          { token },
+        );
+        expect(answer.status).toBe(200);
+        const refs = answer.body.items.map((item: { ref: string }) => item.ref);
+        expect(refs.includes(fixture.ref) ? "listed" : "not listed").toBe(outcome);
+        break;
+      }
+      case "members": {
+        const answer = await praxis.request("GET", `${path}/members`, { token });
+        expect(label(answer)).toBe(outcome);
+        if (answer.status === 200) {
+          const names = answer.body.items.map(
+            (item: { account: { username: string } }) => item.account.username,
+          );
+          expect(names).toContain(cast.owner.username);
+        }
+        break;
+      }
+      case "join": {
+        const answer = await praxis.request("POST", `${path}/join`, { token });
+        expect(answer.status === 200 ? answer.body.state : label(answer)).toBe(outcome);
+        if (person && answer.status === 200) {
+          // Joining again keeps one's role; a newcomer starts as a plain member.
+          const after = await praxis.request("GET", path, { token });
+          expect(after.body.viewer).toEqual({
+            state: outcome,
+            role: isRole(viewer) ? viewer : "member",
+          });
+        }
+        break;
+      }
+      case "approve": {
+        const answer = await praxis.request(
+          "POST",
+          `${path}/members/${fixture.applicant}/approve`,
+          { token },
+        );
+        expect(label(answer)).toBe(outcome);
+        expect(await stateOf(fixture, cast.applicant)).toBe(
+          outcome === "200" ? "active" : "pending",
+        );
+        break;
+      }
+      case "invite": {
+        serial += 1;
+        const email = `guest${serial}@example.org`;
+        const answer = await praxis.request("POST", `${path}/invitations`, {
+          token,
+          body: { email },
+        });
+        expect(label(answer)).toBe(outcome);
+        if (answer.status === 201) {
+          expect(answer.body).toMatchObject({ email, community: fixture.ref });
+        }
+        break;
+      }
+      case "leave": {
+        const before = person ? await stateOf(fixture, person) : undefined;
+        const answer = await praxis.request("POST", `${path}/leave`, { token });
+        expect(label(answer)).toBe(outcome);
+        if (person) {
+          expect(await stateOf(fixture, person)).toBe(outcome === "204" ? undefined : before);
+        }
+        break;
+      }
+      case "archive": {
+        const answer = await praxis.request("PATCH", path, { token, body: { archived: true } });
+        expect(label(answer)).toBe(outcome);
+        const after = await praxis.request("GET", path, { token: cast.owner.token });
+        expect(after.body.archived).toBe(outcome === "200" || levels[level].archived);
+        break;
+      }
+    }
+  }
+});

@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestInstance, type TestInstance } from "../support/instance.ts";
+
+const locales = ["en", "fr", "es", "pt", "ar"];
+
+function keysOf(value: unknown, prefix = ""): string[] {
+  if (value === null || typeof value !== "object") return [prefix];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    keysOf(inner, prefix ? `${prefix}.${key}` : key),
+  );
+}
+
+describe("translations", () => {
+  let praxis: TestInstance;
+  beforeAll(async () => {
+    praxis = await startTestInstance();
+  });
+  afterAll(() => praxis.close());
+
+  it("has every English key, and no other, in each of the five languages", () => {
+    for (const namespace of readdirSync("locales/en")) {
+      const english = keysOf(JSON.parse(readFileSync(`locales/en/${namespace}`, "utf8"))).sort();
+      for (const locale of locales) {
+        const translated = keysOf(
+          JSON.parse(readFileSync(`locales/${locale}/${namespace}`, "utf8")),
+        ).sort();
+        expect(translated, `${locale}/${namespace}`).toEqual(english);
+      }
+    }
+  });
+
+  it("answers errors in the language of Accept-Language", async () => {
+    const french = await praxis.request("GET", "/api/v1/me", {
+      headers: { "accept-language": "fr-CA,fr;q=0.9,en;q=0.5" },
+    });
+    expect(french.status).toBe(401);
+    expect(french.body.error.code).toBe("not_signed_in");
+    const english = await praxis.request("GET", "/api/v1/me");
+    expect(french.body.error.message).not.toBe(english.body.error.message);
+    const arabic = await praxis.request("GET", "/api/v1/communities/nowhere", {
+      headers: { "accept-language": "ar" },
+    });
+    expect(arabic.body.error.message).toMatch(/[\u0600-\u06FF]/);
+    expect(arabic.body.error.message).toContain("nowhere");
+  });
+
+  it("prefers the account's own language to the browser's", async () => {
+    const person = await praxis.signUp("hispanohablante", { locale: "es" });
+    const answer = await praxis.request("GET", "/api/v1/communities/nowhere", {
+      token: person.token,
+      headers: { "accept-language": "fr" },
+    });
+    const spanish = await praxis.request("GET", "/api/v1/communities/nowhere", {
+      headers: { "accept-language": "es" },
+    });
+    expect(answer.body.error.message).toBe(spanish.body.error.message);
+  });
+
+  it("translates each invalid field's problem", async () => {
+    const answer = await praxis.request("POST", "/api/v1/accounts", {
+      headers: { "accept-language": "pt" },
+      body: { username: "ok_name", email: "ok@example.org", password: "short" },
+    });
+    const english = await praxis.request("POST", "/api/v1/accounts", {
+      body: { username: "ok_name", email: "ok@example.org", password: "short" },
+    });
+    expect(answer.body.error.message).toContain("password");
+    expect(answer.body.error.message).toContain("10");
+    expect(answer.body.error.message).not.toBe(english.body.error.message);
+  });
+
+  it("serves a welcome page right-to-left in Arabic", async () => {
+    const response = await praxis.app.request("http://praxis.test/", {
+      headers: { "accept-language": "ar" },
+    });
+    const html = await response.text();
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain("/api/v1/openapi.json");
+  });
+});
