@@ -7,10 +7,9 @@ import { escapeHtml } from "../server/html.ts";
 import { relationOf } from "../server/services/communities.ts";
 import { findNameOwner } from "../server/services/names.ts";
 import { canSeeCommunity } from "../server/services/privacy.ts";
+import { actorPathTemplate } from "../server/urls.ts";
 import type { FederationContext } from "./context.ts";
 import { actorKeyPairs } from "./keys.ts";
-
-export const actorPath = "/actors/{identifier}";
 
 type ActorRecord =
   | { kind: "account"; account: typeof accounts.$inferSelect }
@@ -47,7 +46,7 @@ export async function findVisibleActor(
 
 export function registerActors(federation: Federation<FederationContext>): void {
   federation
-    .setActorDispatcher(actorPath, async (ctx, identifier) => {
+    .setActorDispatcher(actorPathTemplate, async (ctx, identifier) => {
       const actor = await findVisibleActor(ctx, identifier);
       if (!actor) return null;
       const keys = await ctx.getActorKeyPairs(identifier);

@@ -1,5 +1,6 @@
 import { createFederation, type Federation, type KvStore } from "@fedify/fedify";
 import type { Deps } from "../server/deps.ts";
+import { actorPathTemplate } from "../server/urls.ts";
 import { registerActors } from "./actors.ts";
 import type { FederationContext } from "./context.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
@@ -15,6 +16,6 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
   });
   registerActors(federation);
   registerNodeInfo(federation);
-  federation.setInboxListeners("/actors/{identifier}/inbox", "/inbox");
+  federation.setInboxListeners(`${actorPathTemplate}/inbox`, "/inbox");
   return federation;
 }

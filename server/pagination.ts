@@ -56,16 +56,13 @@ export function cursorOrder(createdAt: Column, id: Column, direction: Direction 
   return [by(createdAt), by(id)];
 }
 
-/** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
-export function toPage<Row extends CursorPosition, Item>(
+/** Turns `limit + 1` fetched rows into a page and the cursor after its last row. */
+export function toPage<Row>(
   rows: Row[],
   limit: number,
-  shape: (row: Row) => Item,
-): Page<Item> {
+  positionOf: (row: Row) => CursorPosition,
+): Page<Row> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  return {
-    items: items.map(shape),
-    next: rows.length > limit && last ? encodeCursor(last) : null,
-  };
+  return { items, next: rows.length > limit && last ? encodeCursor(positionOf(last)) : null };
 }

@@ -5,6 +5,7 @@ import type { Locale } from "../i18n.ts";
 import type { CommunityView } from "../services/communities.ts";
 import type { InvitationView } from "../services/invitations.ts";
 import type { MemberView } from "../services/membership.ts";
+import { actorUrl } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
 
 function handleOf(deps: Deps, name: string): string {
@@ -43,7 +44,7 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
     id: community.id,
     ref: community.slug,
     handle: handleOf(deps, community.slug),
-    uri: new URL(`/actors/${community.slug.toLowerCase()}`, deps.config.publicUrl).href,
+    uri: actorUrl(deps.config.publicUrl, community.slug),
     name: community.name,
     summary: community.summary,
     privacy: community.privacy,

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/index.ts";
 import { accounts } from "../../db/schema/accounts.ts";
 import { type AuditAction, auditEntries } from "../../db/schema/audit.ts";
-import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 
 export interface AuditRecord {
   communityId: string;
@@ -40,5 +40,5 @@ export async function listAuditEntries(db: Executor, communityId: string, page: 
     )
     .orderBy(...cursorOrder(auditEntries.createdAt, auditEntries.id))
     .limit(page.limit + 1);
-  return toPage(rows, page.limit, (row) => row) satisfies Page<unknown>;
+  return toPage(rows, page.limit, (row) => row);
 }

@@ -259,13 +259,6 @@ export async function listDirectory(
     .where(and(...conditions))
     .orderBy(...cursorOrder(communities.createdAt, communities.id))
     .limit(query.limit + 1);
-  return toPage(
-    rows.map((row) => ({
-      ...toView(row),
-      createdAt: row.community.createdAt,
-      id: row.community.id,
-    })),
-    query.limit,
-    ({ createdAt: _createdAt, id: _id, ...view }) => view,
-  );
+  const page = toPage(rows, query.limit, (row) => row.community);
+  return { items: page.items.map(toView), next: page.next };
 }

@@ -12,6 +12,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { actorUrl } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf, viewCommunity } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
@@ -197,12 +198,7 @@ export async function listMembers(
     )
     .orderBy(...cursorOrder(memberships.createdAt, memberships.id, "oldest"))
     .limit(query.limit + 1);
-  const page = toPage(
-    rows.map((row) => ({ ...row, createdAt: row.membership.createdAt, id: row.membership.id })),
-    query.limit,
-    ({ membership, account }) => ({ membership, account }),
-  );
-  return { page, relation };
+  return { page: toPage(rows, query.limit, (row) => row.membership), relation };
 }
 
 async function loadMember(
@@ -254,7 +250,7 @@ export async function decideJoinRequest(
     });
     return { membership: membership ?? member.membership, account: member.account };
   });
-  const link = new URL(`/c/${community.slug}`, deps.config.publicUrl).href;
+  const link = actorUrl(deps.config.publicUrl, community.slug);
   await sendMailQuietly(
     deps,
     composeMail(
