@@ -14,7 +14,10 @@ import { communitiesApi } from "./api/communities.ts";
 import { renderError } from "./api/errors.ts";
 import { invitationsApi } from "./api/invitations.ts";
 import { membersApi } from "./api/members.ts";
+import { notificationsApi } from "./api/notifications.ts";
+import { postsApi } from "./api/posts.ts";
 import { type AppEnv, createRouter } from "./api/router.ts";
+import { searchApi } from "./api/search.ts";
 import { sessionCookie, sessionMiddleware } from "./api/session.ts";
 import { sessionsApi } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
@@ -41,7 +44,10 @@ function api() {
     .route("/", communitiesApi)
     .route("/", membersApi)
     .route("/", invitationsApi)
-    .route("/", adminApi);
+    .route("/", adminApi)
+    .route("/", postsApi)
+    .route("/", notificationsApi)
+    .route("/", searchApi);
   router.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

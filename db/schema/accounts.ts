@@ -4,6 +4,11 @@ import { boolean, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "dr
 export const accountStates = ["active", "pending", "rejected", "suspended"] as const;
 export const accountState = pgEnum("account_state", accountStates);
 
+/** How often a person wants e-mail about their communities' news. */
+export const mailFrequencies = ["each", "daily", "none"] as const;
+export type MailFrequency = (typeof mailFrequencies)[number];
+export const mailFrequency = pgEnum("mail_frequency", mailFrequencies);
+
 export const accounts = pgTable(
   "accounts",
   {
@@ -16,6 +21,7 @@ export const accounts = pgTable(
     profession: text().notNull().default(""),
     country: text().notNull().default(""),
     organisation: text().notNull().default(""),
+    emailNotifications: mailFrequency().notNull().default("each"),
     isAdmin: boolean().notNull().default(false),
     state: accountState().notNull().default("active"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -5,4 +5,6 @@ export * from "./federation.ts";
 export * from "./invitations.ts";
 export * from "./memberships.ts";
 export * from "./names.ts";
+export * from "./notifications.ts";
+export * from "./posts.ts";
 export * from "./sessions.ts";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { accountStates } from "../../db/schema/accounts.ts";
+import { accountStates, mailFrequencies } from "../../db/schema/accounts.ts";
 import { privacyLevels } from "../../db/schema/communities.ts";
 import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
 import { supportedLocales } from "../i18n.ts";
@@ -30,6 +30,7 @@ const shortText = (max: number) => z.string().trim().max(max);
 
 export const ProfileFields = {
   displayName: shortText(100).optional(),
+  emailNotifications: z.enum(mailFrequencies).optional(),
   locale: Locale.optional(),
   profession: shortText(200).optional(),
   country: shortText(100).optional(),
@@ -93,6 +94,7 @@ export const OwnAccount = PublicAccount.extend({
   email: z.string(),
   locale: Locale,
   isAdmin: z.boolean(),
+  emailNotifications: z.enum(mailFrequencies),
   state: z.enum(accountStates),
   createdAt: z.string(),
 }).openapi("OwnAccount");
@@ -180,3 +182,74 @@ export const errorResponses = {
   413: errorResponse("Too large"),
   422: errorResponse("A rule was violated"),
 } as const;
+
+export const PostKind = z.enum(["discussion", "announcement", "page"]);
+
+/** Markdown bodies: up to 512 KB of text; the API's 1 MB body limit answers 413 above that. */
+export const MarkdownText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(512 * 1024);
+
+export const Author = PublicAccount.pick({
+  id: true,
+  username: true,
+  handle: true,
+  displayName: true,
+}).openapi("Author");
+
+export const Post = z
+  .object({
+    id: z.uuid(),
+    kind: PostKind,
+    uri: z.string(),
+    community: z.string(),
+    author: Author.nullable(),
+    title: z.string(),
+    content: z.string().openapi({ description: "Sanitised HTML rendered from `source`" }),
+    source: z.string().openapi({ description: "Markdown as written" }),
+    language: z.string(),
+    parent: z.string().nullable(),
+    position: z.number().int(),
+    locked: z.boolean(),
+    pinned: z.boolean(),
+    likeCount: z.number().int(),
+    commentCount: z.number().int(),
+    deleted: z.boolean(),
+    editedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Post");
+
+export const Comment = z
+  .object({
+    id: z.uuid(),
+    post: z.uuid(),
+    inReplyTo: z.uuid().nullable(),
+    author: Author.nullable(),
+    content: z.string(),
+    source: z.string(),
+    language: z.string(),
+    likeCount: z.number().int(),
+    deleted: z.boolean(),
+    editedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Comment");
+
+export const Notification = z
+  .object({
+    id: z.uuid(),
+    kind: z.string(),
+    community: z.uuid().nullable(),
+    subject: z.uuid().nullable(),
+    data: z.record(z.string(), z.string()),
+    read: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi("Notification");
+
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) });

@@ -2,9 +2,12 @@ import type { z } from "@hono/zod-openapi";
 import type { Account } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
 import type { Locale } from "../i18n.ts";
+import type { CommentView } from "../services/comments.ts";
 import type { CommunityView } from "../services/communities.ts";
 import type { InvitationView } from "../services/invitations.ts";
 import type { MemberView } from "../services/membership.ts";
+import { postUrl } from "../services/notifications.ts";
+import type { PostView } from "../services/posts.ts";
 import { actorUrl } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
 
@@ -33,6 +36,7 @@ export function ownAccountJson(deps: Deps, account: Account): z.infer<typeof sch
     email: account.email,
     locale: account.locale as Locale,
     isAdmin: account.isAdmin,
+    emailNotifications: account.emailNotifications,
     state: account.state,
     createdAt: account.createdAt.toISOString(),
   };
@@ -87,5 +91,54 @@ export function invitationJson(view: InvitationView): z.infer<typeof schemas.Inv
     email: view.invitation.email,
     handle: view.invitation.handle,
     expiresAt: view.invitation.expiresAt.toISOString(),
+  };
+}
+
+function authorJson(deps: Deps, author: Account | null): z.infer<typeof schemas.Author> | null {
+  if (!author) return null;
+  const { id, username, handle, displayName } = publicAccountJson(deps, author);
+  return { id, username, handle, displayName };
+}
+
+export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Post> {
+  const { post } = view;
+  return {
+    id: post.id,
+    kind: post.kind,
+    uri: postUrl(deps, post.id),
+    community: view.community.slug,
+    author: authorJson(deps, view.author),
+    title: post.title,
+    content: post.content,
+    source: post.source,
+    language: post.language,
+    parent: post.parentPageId,
+    position: post.position,
+    locked: post.locked,
+    pinned: post.pinned,
+    likeCount: post.likeCount,
+    commentCount: post.commentCount,
+    deleted: post.deletedAt !== null,
+    editedAt: post.editedAt?.toISOString() ?? null,
+    createdAt: post.createdAt.toISOString(),
+    updatedAt: post.updatedAt.toISOString(),
+  };
+}
+
+export function commentJson(deps: Deps, view: CommentView): z.infer<typeof schemas.Comment> {
+  const { comment } = view;
+  return {
+    id: comment.id,
+    post: comment.postId,
+    inReplyTo: comment.inReplyToId,
+    author: authorJson(deps, view.author),
+    content: comment.content,
+    source: comment.source,
+    language: comment.language,
+    likeCount: comment.likeCount,
+    deleted: comment.deletedAt !== null,
+    editedAt: comment.editedAt?.toISOString() ?? null,
+    createdAt: comment.createdAt.toISOString(),
+    updatedAt: comment.updatedAt.toISOString(),
   };
 }

@@ -7,7 +7,8 @@ export type MailKind =
   | "instance_invitation"
   | "request_approved"
   | "request_rejected"
-  | "account_approved";
+  | "account_approved"
+  | "announcement";
 
 /**
  * Builds a plain-text and HTML message in the recipient's language from the

@@ -22,7 +22,10 @@ export interface Registration {
 }
 
 export type ProfileChanges = Partial<
-  Pick<Account, "displayName" | "locale" | "profession" | "country" | "organisation">
+  Pick<
+    Account,
+    "displayName" | "locale" | "profession" | "country" | "organisation" | "emailNotifications"
+  >
 >;
 
 function byLogin(login: string): SQL | undefined {

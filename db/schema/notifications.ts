@@ -1,0 +1,34 @@
+import { index, jsonb, pgEnum, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { accounts } from "./accounts.ts";
+import { communities } from "./communities.ts";
+
+export const notificationKinds = [
+  "announcement",
+  "reply",
+  "join_request",
+  "join_approved",
+  "join_rejected",
+  "invitation",
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+export const notificationKind = pgEnum("notification_kind", notificationKinds);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    kind: notificationKind().notNull(),
+    communityId: uuid().references(() => communities.id, { onDelete: "cascade" }),
+    subjectId: uuid(),
+    actorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
+    data: jsonb().$type<Record<string, string>>().notNull().default({}),
+    readAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index("notifications_account_idx").on(table.accountId, table.createdAt.desc(), table.id.desc()),
+  ],
+);

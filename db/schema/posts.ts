@@ -1,0 +1,111 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  customType,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { accounts } from "./accounts.ts";
+import { communities } from "./communities.ts";
+
+export const postKinds = ["discussion", "announcement", "page"] as const;
+export type PostKind = (typeof postKinds)[number];
+export const postKind = pgEnum("post_kind", postKinds);
+
+/** Maintained by PostgreSQL from title, text and language (see the search migration). */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+const searchable = (title: AnyPgColumn | null, body: AnyPgColumn, language: AnyPgColumn) =>
+  title
+    ? sql`setweight(to_tsvector(praxis_search_config(${language}), coalesce(${title}, '')), 'A') ||
+          setweight(to_tsvector(praxis_search_config(${language}), ${body}), 'B')`
+    : sql`to_tsvector(praxis_search_config(${language}), ${body})`;
+
+export const posts = pgTable(
+  "posts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    communityId: uuid()
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    authorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
+    kind: postKind().notNull(),
+    title: text().notNull(),
+    source: text().notNull(),
+    content: text().notNull(),
+    language: text().notNull(),
+    parentPageId: uuid().references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
+    position: integer().notNull().default(0),
+    locked: boolean().notNull().default(false),
+    pinned: boolean().notNull().default(false),
+    likeCount: integer().notNull().default(0),
+    commentCount: integer().notNull().default(0),
+    editedAt: timestamp({ withTimezone: true }),
+    deletedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    search: tsvector().generatedAlwaysAs(
+      (): ReturnType<typeof sql> => searchable(posts.title, posts.source, posts.language),
+    ),
+  },
+  (table) => [
+    index("posts_community_kind_idx").on(
+      table.communityId,
+      table.kind,
+      table.createdAt.desc(),
+      table.id.desc(),
+    ),
+    index("posts_parent_page_idx").on(table.parentPageId, table.position),
+    index("posts_search_idx").using("gin", table.search),
+  ],
+);
+
+export const comments = pgTable(
+  "comments",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    postId: uuid()
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    inReplyToId: uuid().references((): AnyPgColumn => comments.id, { onDelete: "set null" }),
+    authorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
+    source: text().notNull(),
+    content: text().notNull(),
+    language: text().notNull(),
+    likeCount: integer().notNull().default(0),
+    editedAt: timestamp({ withTimezone: true }),
+    deletedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    search: tsvector().generatedAlwaysAs(
+      (): ReturnType<typeof sql> => searchable(null, comments.source, comments.language),
+    ),
+  },
+  (table) => [
+    index("comments_post_idx").on(table.postId, table.createdAt, table.id),
+    index("comments_search_idx").using("gin", table.search),
+  ],
+);
+
+/** One like per person per post or comment; the target is one or the other. */
+export const likes = pgTable(
+  "likes",
+  {
+    targetId: uuid().notNull(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.targetId, table.accountId] })],
+);
+
+export type Post = typeof posts.$inferSelect;
+export type Comment = typeof comments.$inferSelect;

@@ -1,0 +1,56 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { search } from "../services/search.ts";
+import { createRouter } from "./router.ts";
+import { errorResponses, jsonResponse } from "./schemas.ts";
+import { viewerOf } from "./session.ts";
+
+const Hit = z
+  .object({
+    kind: z.enum(["discussion", "announcement", "page", "comment", "community"]),
+    id: z.uuid(),
+    community: z.string(),
+    title: z.string(),
+    excerpt: z.string(),
+    language: z.string().nullable(),
+    post: z.uuid().nullable().openapi({ description: "For a comment: its post" }),
+    createdAt: z.string(),
+  })
+  .openapi("SearchHit");
+
+const route = createRoute({
+  method: "get",
+  path: "/search",
+  tags: ["Search"],
+  summary: "Full-text search over what you may see, best match first",
+  request: {
+    query: z.object({
+      q: z.string().trim().min(1).max(200),
+      kind: Hit.shape.kind.optional(),
+      community: z.string().max(300).optional(),
+      language: z
+        .string()
+        .regex(/^[a-z]{2,3}$/)
+        .optional(),
+      since: z.iso.datetime({ offset: true }).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+  },
+  responses: { 200: jsonResponse(z.object({ items: z.array(Hit) }), "Results"), ...errorResponses },
+});
+
+export const searchApi = createRouter().openapi(route, async (c) => {
+  const { since, ...query } = c.req.valid("query");
+  const hits = await search(c.get("deps"), viewerOf(c), {
+    ...query,
+    since: since ? new Date(since) : undefined,
+  });
+  return c.json(
+    {
+      items: hits.map(({ rank: _rank, createdAt, ...hit }) => ({
+        ...hit,
+        createdAt: createdAt.toISOString(),
+      })),
+    },
+    200,
+  );
+});

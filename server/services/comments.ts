@@ -1,0 +1,130 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { type Comment, comments, posts } from "../../db/schema/posts.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { languageOf } from "./language.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { notify } from "./notifications.ts";
+import { assertMayWrite, type PostView, viewPost } from "./posts.ts";
+import { hasRoleAtLeast, isActive } from "./privacy.ts";
+
+export interface CommentView {
+  comment: Comment;
+  author: Account | null;
+}
+
+/** A thread's comments in the order they were written; `inReplyTo` gives their nesting. */
+export async function listComments(
+  deps: Deps,
+  postId: string,
+  viewer: Account | null,
+): Promise<CommentView[]> {
+  await viewPost(deps, postId, viewer);
+  return deps.db
+    .select({ comment: comments, author: accounts })
+    .from(comments)
+    .leftJoin(accounts, eq(accounts.id, comments.authorId))
+    .where(eq(comments.postId, postId))
+    .orderBy(asc(comments.createdAt), asc(comments.id));
+}
+
+export async function createComment(
+  deps: Deps,
+  postId: string,
+  viewer: Account,
+  input: { content: string; inReplyTo?: string | undefined; language?: string | undefined },
+): Promise<CommentView> {
+  const { post, community, relation } = await viewPost(deps, postId, viewer);
+  assertMayWrite(community, relation);
+  if (post.deletedAt) throw new DomainError("post_deleted");
+  if (post.locked) throw new DomainError("thread_locked");
+  const comment = await deps.db.transaction(async (tx) => {
+    let parent: Comment | undefined;
+    if (input.inReplyTo) {
+      [parent] = await tx
+        .select()
+        .from(comments)
+        .where(and(sql`${comments.id}::text = ${input.inReplyTo}`, eq(comments.postId, post.id)));
+      if (!parent) throw new DomainError("reply_target_invalid");
+    }
+    const [created] = await tx
+      .insert(comments)
+      .values({
+        postId: post.id,
+        inReplyToId: parent?.id ?? null,
+        authorId: viewer.id,
+        source: input.content,
+        content: renderMarkdown(input.content),
+        language: languageOf(input.content, input.language),
+      })
+      .returning();
+    if (!created) throw new Error("comment insert returned nothing");
+    await tx
+      .update(posts)
+      .set({ commentCount: sql`${posts.commentCount} + 1` })
+      .where(eq(posts.id, post.id));
+    const repliedTo = parent?.authorId ?? post.authorId;
+    if (repliedTo) {
+      await notify(tx, {
+        accountId: repliedTo,
+        kind: "reply",
+        communityId: community.id,
+        subjectId: created.id,
+        actorId: viewer.id,
+        data: { post: post.id, title: post.title },
+      });
+    }
+    return created;
+  });
+  return { comment, author: viewer };
+}
+
+async function viewComment(deps: Deps, id: string, viewer: Account) {
+  const [row] = await deps.db.select().from(comments).where(eq(comments.id, id));
+  if (!row) throw new DomainError("comment_not_found");
+  const view: PostView = await viewPost(deps, row.postId, viewer).catch(() => {
+    throw new DomainError("comment_not_found");
+  });
+  return { comment: row, ...view };
+}
+
+export async function editComment(
+  deps: Deps,
+  id: string,
+  viewer: Account,
+  changes: { content: string; language?: string | undefined },
+): Promise<CommentView> {
+  const { comment, community, relation, post } = await viewComment(deps, id, viewer);
+  assertMayWrite(community, relation);
+  if (comment.deletedAt) throw new DomainError("post_deleted");
+  if (post.locked) throw new DomainError("thread_locked");
+  if (comment.authorId !== viewer.id) throw new DomainError("not_author");
+  const now = new Date();
+  const [updated] = await deps.db
+    .update(comments)
+    .set({
+      source: changes.content,
+      content: renderMarkdown(changes.content),
+      language: languageOf(changes.content, changes.language),
+      editedAt: now,
+      updatedAt: now,
+    })
+    .where(eq(comments.id, id))
+    .returning();
+  return { comment: updated ?? comment, author: viewer };
+}
+
+/** Leaves a tombstone so the replies under it keep their place. */
+export async function deleteComment(deps: Deps, id: string, viewer: Account): Promise<void> {
+  const { comment, relation } = await viewComment(deps, id, viewer);
+  if (comment.deletedAt) return;
+  if (comment.authorId !== viewer.id && !hasRoleAtLeast(relation, "moderator")) {
+    throw new DomainError(isActive(relation) ? "not_author" : "members_only");
+  }
+  const now = new Date();
+  await deps.db
+    .update(comments)
+    .set({ source: "", content: "", deletedAt: now, updatedAt: now })
+    .where(eq(comments.id, id));
+}

@@ -1,0 +1,236 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Executor } from "../../db/index.ts";
+import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { type Community, communities } from "../../db/schema/communities.ts";
+import { memberships } from "../../db/schema/memberships.ts";
+import { notifications } from "../../db/schema/notifications.ts";
+import { type Post, type PostKind, posts } from "../../db/schema/posts.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { relationOf, viewCommunity } from "./communities.ts";
+import { languageOf } from "./language.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { mailAnnouncement } from "./notifications.ts";
+import { canReadContent, hasRoleAtLeast, isActive, type Relation } from "./privacy.ts";
+
+export interface PostView {
+  post: Post;
+  author: Account | null;
+  community: Community;
+  relation: Relation;
+}
+
+export interface NewPost {
+  title: string;
+  content: string;
+  language?: string | undefined;
+  parent?: string | undefined;
+  position?: number | undefined;
+}
+
+export interface PostChanges {
+  title?: string | undefined;
+  content?: string | undefined;
+  language?: string | undefined;
+  locked?: boolean | undefined;
+  pinned?: boolean | undefined;
+  position?: number | undefined;
+}
+
+/** Only active members write; announcements only from moderators up; nothing in archives. */
+export function assertMayWrite(community: Community, relation: Relation, kind?: PostKind): void {
+  if (!isActive(relation)) throw new DomainError("members_only");
+  if (community.archived) throw new DomainError("community_archived");
+  if (kind === "announcement" && !hasRoleAtLeast(relation, "moderator")) {
+    throw new DomainError("moderators_only");
+  }
+}
+
+/** Refuses reading where the viewer may not: 404 when even the community is hidden from them. */
+export function assertMayRead(
+  community: Community,
+  relation: Relation,
+  viewer: Account | null,
+): void {
+  if (canReadContent(community, relation)) return;
+  throw new DomainError(viewer ? "members_only" : "not_signed_in");
+}
+
+async function parentPageId(db: Executor, community: Community, parent: string | undefined) {
+  if (!parent) return null;
+  const [page] = await db
+    .select({ id: posts.id })
+    .from(posts)
+    .where(
+      and(
+        sql`${posts.id}::text = ${parent}`,
+        eq(posts.communityId, community.id),
+        eq(posts.kind, "page"),
+        isNull(posts.deletedAt),
+      ),
+    );
+  if (!page) throw new DomainError("parent_page_invalid");
+  return page.id;
+}
+
+export async function createPost(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  kind: PostKind,
+  input: NewPost,
+): Promise<PostView> {
+  const { community, relation } = await viewCommunity(deps, ref, viewer);
+  assertMayWrite(community, relation, kind);
+  const post = await deps.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(posts)
+      .values({
+        communityId: community.id,
+        authorId: viewer.id,
+        kind,
+        title: input.title,
+        source: input.content,
+        content: renderMarkdown(input.content),
+        language: languageOf(input.content, input.language, input.title),
+        parentPageId: kind === "page" ? await parentPageId(tx, community, input.parent) : null,
+        position: input.position ?? 0,
+      })
+      .returning();
+    if (!created) throw new Error("post insert returned nothing");
+    if (kind === "announcement") await notifyMembers(tx, community, created, viewer);
+    return created;
+  });
+  if (kind === "announcement") await mailAnnouncement(deps, community, post, viewer);
+  return { post, author: viewer, community, relation };
+}
+
+/** Every other active member hears of an announcement in the app. */
+async function notifyMembers(
+  db: Executor,
+  community: Community,
+  post: Post,
+  author: Account,
+): Promise<void> {
+  await db.insert(notifications).select(
+    db
+      .select({
+        id: sql`gen_random_uuid()`.as("id"),
+        accountId: memberships.accountId,
+        kind: sql`'announcement'::notification_kind`.as("kind"),
+        communityId: sql`${community.id}::uuid`.as("community_id"),
+        subjectId: sql`${post.id}::uuid`.as("subject_id"),
+        actorId: sql`${author.id}::uuid`.as("actor_id"),
+        data: sql`jsonb_build_object('title', ${post.title}::text, 'community', ${community.slug}::text)`.as(
+          "data",
+        ),
+        readAt: sql`null::timestamptz`.as("read_at"),
+        createdAt: sql`now()`.as("created_at"),
+      })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.communityId, community.id),
+          eq(memberships.state, "active"),
+          sql`${memberships.accountId} <> ${author.id}`,
+        ),
+      ),
+  );
+}
+
+export async function listPosts(
+  deps: Deps,
+  ref: string,
+  viewer: Account | null,
+  kind: PostKind,
+  page: PageRequest,
+): Promise<Page<PostView>> {
+  const { community, relation } = await viewCommunity(deps, ref, viewer);
+  assertMayRead(community, relation, viewer);
+  const rows = await deps.db
+    .select({ post: posts, author: accounts })
+    .from(posts)
+    .leftJoin(accounts, eq(accounts.id, posts.authorId))
+    .where(
+      and(
+        eq(posts.communityId, community.id),
+        eq(posts.kind, kind),
+        isNull(posts.deletedAt),
+        afterCursor(posts.createdAt, posts.id, page.cursor),
+      ),
+    )
+    .orderBy(...cursorOrder(posts.createdAt, posts.id))
+    .limit(page.limit + 1);
+  const result = toPage(rows, page.limit, (row) => row.post);
+  return { items: result.items.map((row) => ({ ...row, community, relation })), next: result.next };
+}
+
+/** A post with its community, if the viewer may read it; otherwise it does not exist. */
+export async function viewPost(deps: Deps, id: string, viewer: Account | null): Promise<PostView> {
+  const [row] = await deps.db
+    .select({ post: posts, author: accounts, community: communities })
+    .from(posts)
+    .innerJoin(communities, eq(communities.id, posts.communityId))
+    .leftJoin(accounts, eq(accounts.id, posts.authorId))
+    .where(eq(posts.id, id));
+  if (!row) throw new DomainError("post_not_found");
+  const relation = await relationOf(deps.db, row.community.id, viewer?.id);
+  if (!canReadContent(row.community, relation)) throw new DomainError("post_not_found");
+  return { ...row, relation };
+}
+
+export async function updatePost(
+  deps: Deps,
+  id: string,
+  viewer: Account,
+  changes: PostChanges,
+): Promise<PostView> {
+  const view = await viewPost(deps, id, viewer);
+  const { post, community, relation } = view;
+  if (post.deletedAt) throw new DomainError("post_deleted");
+  assertMayWrite(community, relation);
+  const moderates = hasRoleAtLeast(relation, "moderator");
+  const editsText =
+    changes.title !== undefined || changes.content !== undefined || changes.language !== undefined;
+  if (editsText && post.authorId !== viewer.id) throw new DomainError("not_author");
+  if ((changes.locked !== undefined || changes.pinned !== undefined) && !moderates) {
+    throw new DomainError("moderators_only");
+  }
+  if (changes.position !== undefined && post.authorId !== viewer.id && !moderates) {
+    throw new DomainError("moderators_only");
+  }
+  const title = changes.title ?? post.title;
+  const source = changes.content ?? post.source;
+  const now = new Date();
+  const [updated] = await deps.db
+    .update(posts)
+    .set({
+      title,
+      source,
+      content: changes.content !== undefined ? renderMarkdown(source) : post.content,
+      language: editsText ? languageOf(source, changes.language, title) : post.language,
+      locked: changes.locked ?? post.locked,
+      pinned: changes.pinned ?? post.pinned,
+      position: changes.position ?? post.position,
+      editedAt: editsText ? now : post.editedAt,
+      updatedAt: now,
+    })
+    .where(eq(posts.id, id))
+    .returning();
+  return { ...view, post: updated ?? post };
+}
+
+/** Deletes as a tombstone, so a thread keeps its shape: authors their own, moderators any. */
+export async function deletePost(deps: Deps, id: string, viewer: Account): Promise<void> {
+  const { post, relation } = await viewPost(deps, id, viewer);
+  if (post.deletedAt) return;
+  if (post.authorId !== viewer.id && !hasRoleAtLeast(relation, "moderator")) {
+    throw new DomainError(isActive(relation) ? "not_author" : "members_only");
+  }
+  const now = new Date();
+  await deps.db
+    .update(posts)
+    .set({ title: "", source: "", content: "", deletedAt: now, updatedAt: now })
+    .where(eq(posts.id, id));
+}

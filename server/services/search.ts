@@ -1,0 +1,169 @@
+import { and, desc, eq, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import type { Account } from "../../db/schema/accounts.ts";
+import { communities } from "../../db/schema/communities.ts";
+import { memberships } from "../../db/schema/memberships.ts";
+import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
+import type { Deps } from "../deps.ts";
+import { localSlugOf } from "./communities.ts";
+
+export type SearchKind = PostKind | "comment" | "community";
+
+export interface SearchQuery {
+  q: string;
+  kind?: SearchKind | undefined;
+  community?: string | undefined;
+  language?: string | undefined;
+  since?: Date | undefined;
+  limit: number;
+}
+
+export interface SearchHit {
+  kind: SearchKind;
+  id: string;
+  community: string;
+  title: string;
+  excerpt: string;
+  language: string | null;
+  post: string | null;
+  rank: number;
+  createdAt: Date;
+}
+
+/**
+ * The words of a query in every search configuration: a text's own language decides
+ * how it was indexed, and the query's language is not known.
+ */
+function queryFor(q: string): SQL {
+  return sql`(websearch_to_tsquery('praxis_en', ${q}) || websearch_to_tsquery('praxis_fr', ${q}) ||
+    websearch_to_tsquery('praxis_es', ${q}) || websearch_to_tsquery('praxis_pt', ${q}) ||
+    websearch_to_tsquery('praxis_simple', ${q}))`;
+}
+
+/** Communities whose content the viewer may read: open and listed ones, and their own. */
+function readableCommunities(viewer: Account | null): SQL {
+  const own = viewer
+    ? sql`${communities.id} in (select ${memberships.communityId} from ${memberships}
+        where ${memberships.accountId} = ${viewer.id} and ${memberships.state} = 'active')`
+    : sql`false`;
+  return sql`((${communities.privacy} = 'open' and not ${communities.hidden}) or ${own})`;
+}
+
+function visibleCommunities(viewer: Account | null): SQL {
+  const own = viewer
+    ? sql`${communities.id} in (select ${memberships.communityId} from ${memberships}
+        where ${memberships.accountId} = ${viewer.id} and ${memberships.state} in ('active', 'invited', 'pending'))`
+    : sql`false`;
+  return sql`(not ${communities.hidden} or ${own})`;
+}
+
+/** Full-text search over everything the viewer may see, best match first. */
+export async function search(
+  deps: Deps,
+  viewer: Account | null,
+  query: SearchQuery,
+): Promise<SearchHit[]> {
+  const tsquery = queryFor(query.q);
+  const slug = query.community ? (localSlugOf(deps, query.community) ?? "") : undefined;
+  const inCommunity =
+    slug !== undefined ? sql`lower(${communities.slug}) = lower(${slug})` : undefined;
+  const wants = (kind: SearchKind) => !query.kind || query.kind === kind;
+  const postKinds = (["discussion", "announcement", "page"] as const).filter(wants);
+  const searches: Promise<SearchHit[]>[] = [];
+
+  if (postKinds.length > 0) {
+    const rank = sql<number>`ts_rank(${posts.search}, ${tsquery})`;
+    searches.push(
+      deps.db
+        .select({
+          kind: posts.kind,
+          id: posts.id,
+          community: communities.slug,
+          title: posts.title,
+          excerpt: sql<string>`left(${posts.source}, 200)`,
+          language: posts.language,
+          post: sql<string | null>`null`,
+          rank,
+          createdAt: posts.createdAt,
+        })
+        .from(posts)
+        .innerJoin(communities, eq(communities.id, posts.communityId))
+        .where(
+          and(
+            sql`${posts.search} @@ ${tsquery}`,
+            inArray(posts.kind, postKinds),
+            isNull(posts.deletedAt),
+            readableCommunities(viewer),
+            inCommunity,
+            query.language ? eq(posts.language, query.language) : undefined,
+            query.since ? gte(posts.createdAt, query.since) : undefined,
+          ),
+        )
+        .orderBy(desc(rank))
+        .limit(query.limit),
+    );
+  }
+  if (wants("comment")) {
+    const rank = sql<number>`ts_rank(${comments.search}, ${tsquery})`;
+    searches.push(
+      deps.db
+        .select({
+          kind: sql<SearchKind>`'comment'`,
+          id: comments.id,
+          community: communities.slug,
+          title: posts.title,
+          excerpt: sql<string>`left(${comments.source}, 200)`,
+          language: comments.language,
+          post: posts.id,
+          rank,
+          createdAt: comments.createdAt,
+        })
+        .from(comments)
+        .innerJoin(posts, eq(posts.id, comments.postId))
+        .innerJoin(communities, eq(communities.id, posts.communityId))
+        .where(
+          and(
+            sql`${comments.search} @@ ${tsquery}`,
+            isNull(comments.deletedAt),
+            isNull(posts.deletedAt),
+            readableCommunities(viewer),
+            inCommunity,
+            query.language ? eq(comments.language, query.language) : undefined,
+            query.since ? gte(comments.createdAt, query.since) : undefined,
+          ),
+        )
+        .orderBy(desc(rank))
+        .limit(query.limit),
+    );
+  }
+  if (wants("community") && !query.language) {
+    const document = sql`to_tsvector('praxis_simple', ${communities.name} || ' ' || ${communities.summary})`;
+    const rank = sql<number>`ts_rank(${document}, ${tsquery})`;
+    searches.push(
+      deps.db
+        .select({
+          kind: sql<SearchKind>`'community'`,
+          id: communities.id,
+          community: communities.slug,
+          title: communities.name,
+          excerpt: sql<string>`left(${communities.summary}, 200)`,
+          language: sql<string | null>`null`,
+          post: sql<string | null>`null`,
+          rank,
+          createdAt: communities.createdAt,
+        })
+        .from(communities)
+        .where(
+          and(
+            sql`${document} @@ ${tsquery}`,
+            visibleCommunities(viewer),
+            inCommunity,
+            query.since ? gte(communities.createdAt, query.since) : undefined,
+          ),
+        )
+        .orderBy(desc(rank))
+        .limit(query.limit),
+    );
+  }
+  const hits = (await Promise.all(searches)).flat();
+  return hits.sort((a, b) => b.rank - a.rank).slice(0, query.limit);
+}

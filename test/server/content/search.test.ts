@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Person, startTestInstance, type TestInstance } from "../../support/instance.ts";
+
+describe("search", () => {
+  let praxis: TestInstance;
+  let owner: Person;
+  let outsider: Person;
+
+  beforeAll(async () => {
+    praxis = await startTestInstance();
+    owner = await praxis.signUp("owner_person");
+    outsider = await praxis.signUp("outsider_person");
+    const communities = [
+      ["open-sp", "open", "Social protection in Mozambique"],
+      ["secret-sp", "private", "Confidential zebrafinch programme"],
+    ];
+    for (const [slug, privacy, name] of communities) {
+      await praxis.request("POST", "/api/v1/communities", {
+        token: owner.token,
+        body: { slug, name, privacy },
+      });
+    }
+    const post = (slug: string, title: string, content: string) =>
+      praxis.request("POST", `/api/v1/communities/${slug}/discussions`, {
+        token: owner.token,
+        body: { title, content },
+      });
+    await post(
+      "open-sp",
+      "Proteção social adaptativa",
+      "A proteção social responde aos choques climáticos nas famílias rurais.",
+    );
+    await post(
+      "open-sp",
+      "Transferts monétaires",
+      "Les transferts monétaires réduisent la pauvreté des ménages ruraux.",
+    );
+    await post(
+      "secret-sp",
+      "Zebrafinch budget",
+      "The zebrafinch budget for next year is confidential.",
+    );
+  });
+  afterAll(() => praxis.close());
+
+  const find = (query: string, token?: string) =>
+    praxis.request("GET", `/api/v1/search?${query}`, { token });
+
+  it("finds text with stemming in its own language and without accents", async () => {
+    const stemmed = await find("q=transfert");
+    expect(stemmed.body.items.map((h: { title: string }) => h.title)).toContain(
+      "Transferts monétaires",
+    );
+    const unaccented = await find("q=protecao");
+    expect(unaccented.body.items[0]).toMatchObject({
+      kind: "discussion",
+      title: "Proteção social adaptativa",
+      language: "pt",
+    });
+  });
+
+  it("never shows a private community's words to a non-member, and shows them to its members", async () => {
+    for (const token of [undefined, outsider.token]) {
+      const hidden = await find("q=zebrafinch", token);
+      expect(hidden.status).toBe(200);
+      expect(hidden.body.items).toEqual([
+        expect.objectContaining({ kind: "community", community: "secret-sp" }),
+      ]);
+    }
+    const member = await find("q=zebrafinch&kind=discussion", owner.token);
+    expect(member.body.items.map((h: { title: string }) => h.title)).toEqual(["Zebrafinch budget"]);
+  });
+
+  it("filters by kind, community and language", async () => {
+    const communities = await find("q=mozambique&kind=community");
+    expect(communities.body.items.map((h: { community: string }) => h.community)).toEqual([
+      "open-sp",
+    ]);
+    const french = await find("q=rural OR ruraux&language=fr");
+    expect(french.body.items.map((h: { language: string }) => h.language)).toEqual(["fr"]);
+    const elsewhere = await find("q=transfert&community=secret-sp", owner.token);
+    expect(elsewhere.body.items).toEqual([]);
+  });
+
+  it("refuses an empty query with a clear error", async () => {
+    const empty = await find("q=");
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.code).toBe("invalid_input");
+  });
+});
