@@ -15,7 +15,7 @@ import {
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
 
-export const postKinds = ["discussion", "announcement", "page"] as const;
+export const postKinds = ["discussion", "announcement", "page", "event", "file"] as const;
 export type PostKind = (typeof postKinds)[number];
 export const postKind = pgEnum("post_kind", postKinds);
 

@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { PostKind as Kind } from "../../db/schema/posts.ts";
 import { createComment, deleteComment, editComment, listComments } from "../services/comments.ts";
 import { setLike } from "../services/likes.ts";
 import { createPost, deletePost, listPosts, updatePost, viewPost } from "../services/posts.ts";
@@ -20,6 +19,9 @@ import { requireAccount, viewerOf } from "./session.ts";
 import { commentJson, postJson } from "./shapes.ts";
 
 const tags = ["Content"];
+
+/** The kinds whose body is only Markdown; events and files have routers of their own. */
+type TextKind = "discussion" | "announcement" | "page";
 const Language = z
   .string()
   .regex(/^[a-z]{2,3}$/)
@@ -27,7 +29,7 @@ const Language = z
   .openapi({ description: "ISO 639 code; detected when absent" });
 const Title = z.string().trim().min(1).max(300);
 
-const collections: Record<Kind, { path: string; summary: string }> = {
+const collections: Record<TextKind, { path: string; summary: string }> = {
   discussion: { path: "discussions", summary: "discussion threads" },
   announcement: {
     path: "announcements",

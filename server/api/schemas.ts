@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { accountStates, mailFrequencies } from "../../db/schema/accounts.ts";
 import { privacyLevels } from "../../db/schema/communities.ts";
 import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
+import { postKinds } from "../../db/schema/posts.ts";
 import { supportedLocales } from "../i18n.ts";
 
 /** Mastodon-compatible usernames: they travel in `acct:` URIs and mentions. */
@@ -183,7 +184,7 @@ export const errorResponses = {
   422: errorResponse("A rule was violated"),
 } as const;
 
-export const PostKind = z.enum(["discussion", "announcement", "page"]);
+export const PostKind = z.enum(postKinds);
 
 /** Markdown bodies: up to 512 KB of text; the API's 1 MB body limit answers 413 above that. */
 export const MarkdownText = z

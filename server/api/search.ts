@@ -6,7 +6,7 @@ import { viewerOf } from "./session.ts";
 
 const Hit = z
   .object({
-    kind: z.enum(["discussion", "announcement", "page", "comment", "community"]),
+    kind: z.enum(["discussion", "announcement", "page", "event", "file", "comment", "community"]),
     id: z.uuid(),
     community: z.string(),
     title: z.string(),

@@ -67,7 +67,9 @@ export async function search(
   const inCommunity =
     slug !== undefined ? sql`lower(${communities.slug}) = lower(${slug})` : undefined;
   const wants = (kind: SearchKind) => !query.kind || query.kind === kind;
-  const postKinds = (["discussion", "announcement", "page"] as const).filter(wants);
+  const postKinds = (["discussion", "announcement", "page", "event", "file"] as const).filter(
+    wants,
+  );
   const searches: Promise<SearchHit[]>[] = [];
 
   if (postKinds.length > 0) {
