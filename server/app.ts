@@ -12,6 +12,7 @@ import { accountsApi } from "./api/accounts.ts";
 import { adminApi } from "./api/admin.ts";
 import { communitiesApi } from "./api/communities.ts";
 import { renderError } from "./api/errors.ts";
+import { filesApi } from "./api/files.ts";
 import { invitationsApi } from "./api/invitations.ts";
 import { membersApi } from "./api/members.ts";
 import { notificationsApi } from "./api/notifications.ts";
@@ -27,15 +28,24 @@ import { resolveSession } from "./services/sessions.ts";
 
 export const apiBodyLimit = 1024 * 1024;
 
-function api() {
+function limitBody(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new DomainError("payload_too_large");
+    },
+  });
+}
+
+function api(deps: Deps) {
   const router = createRouter();
-  router.use(
-    bodyLimit({
-      maxSize: apiBodyLimit,
-      onError: () => {
-        throw new DomainError("payload_too_large");
-      },
-    }),
+  const jsonLimit = limitBody(apiBodyLimit);
+  // Uploads may be as large as the configured file limit, plus room for the form's other fields.
+  const uploadLimit = limitBody(deps.config.uploadLimitBytes + 64 * 1024);
+  router.use((c, next) =>
+    c.req.header("content-type")?.startsWith("multipart/form-data")
+      ? uploadLimit(c, next)
+      : jsonLimit(c, next),
   );
   router.use(sessionMiddleware());
   router
@@ -47,7 +57,8 @@ function api() {
     .route("/", adminApi)
     .route("/", postsApi)
     .route("/", notificationsApi)
-    .route("/", searchApi);
+    .route("/", searchApi)
+    .route("/", filesApi);
   router.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -77,7 +88,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.route("/", createHealthApp(deps));
-  app.route("/api/v1", api());
+  app.route("/api/v1", api(deps));
   app.get("/", renderHome);
   app.use(
     federationMiddleware(federation, (c) => {

@@ -33,6 +33,11 @@ const environmentSchema = z.object({
     .optional(),
   SMTP_URL: urlWithScheme(["smtp", "smtps"]).optional(),
   MAIL_FROM: z.string().optional(),
+  UPLOAD_LIMIT_MB: z.coerce
+    .number({ error: "must be a number of megabytes" })
+    .positive({ error: "must be a number of megabytes" })
+    .max(2048, { error: "must be at most 2048 (megabytes)" })
+    .default(25),
   PRAXIS_ROLE: z
     .enum(["web", "worker", "all"], { error: "must be web, worker or all" })
     .default("all"),
@@ -70,6 +75,7 @@ export interface Config {
   secretKey: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  uploadLimitBytes: number;
   role: Role;
   registrationMode: RegistrationMode;
   federationAllowlist: string[];
@@ -122,6 +128,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     secretKey: env.SECRET_KEY ?? loadOrCreateSecret(dataDir),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `Praxis <no-reply@${publicUrl.hostname}>`,
+    uploadLimitBytes: Math.round(env.UPLOAD_LIMIT_MB * 1024 * 1024),
     role: env.PRAXIS_ROLE,
     registrationMode: env.REGISTRATION_MODE,
     federationAllowlist: env.FEDERATION_ALLOWLIST,

@@ -7,7 +7,6 @@ export const errorStatus = {
   malformed_json: 400,
   unsupported_media_type: 415,
   file_type_not_allowed: 415,
-  file_missing: 400,
   not_signed_in: 401,
   invalid_credentials: 401,
   session_expired: 401,

@@ -5,8 +5,8 @@ import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
 import { createApp, createHealthApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
+import { createDeps } from "./deps.ts";
 import { configureLogging } from "./logging.ts";
-import { createMailer } from "./mail/mailer.ts";
 
 const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
@@ -20,15 +20,7 @@ async function main(): Promise<void> {
     log: (line) => logger.debug("postgres: {line}", { line: line.trim() }),
   });
   const { db, sql } = database.connection;
-  const deps = {
-    db,
-    config,
-    mailer: createMailer({
-      smtpUrl: config.smtpUrl,
-      from: config.mailFrom,
-      dataDir: config.dataDir,
-    }),
-  };
+  const deps = createDeps(config, db);
   const kv = new PostgresKvStore(sql);
   const federation = createPraxisFederation(deps, kv);
 

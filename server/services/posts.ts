@@ -74,12 +74,17 @@ async function parentPageId(db: Executor, community: Community, parent: string |
   return page.id;
 }
 
+/**
+ * Publishes a post. `addDetails` runs in the same transaction, for kinds that keep more
+ * than text (an event's times, a file's bytes), so nothing is ever half-written.
+ */
 export async function createPost(
   deps: Deps,
   ref: string,
   viewer: Account,
   kind: PostKind,
   input: NewPost,
+  addDetails?: (tx: Executor, post: Post) => Promise<void>,
 ): Promise<PostView> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayWrite(community, relation, kind);
@@ -99,6 +104,7 @@ export async function createPost(
       })
       .returning();
     if (!created) throw new Error("post insert returned nothing");
+    await addDetails?.(tx, created);
     if (kind === "announcement") await notifyMembers(tx, community, created, viewer);
     return created;
   });

@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 
-export type TokenPurpose = "session" | "invitation";
+export type TokenPurpose = "session" | "invitation" | "calendar";
 
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);

@@ -6,8 +6,7 @@ import { createPraxisFederation } from "../../federation/index.ts";
 import { PostgresKvStore } from "../../federation/kv.ts";
 import { createApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
-import type { Deps } from "../../server/deps.ts";
-import { createMailer } from "../../server/mail/mailer.ts";
+import { createDeps, type Deps } from "../../server/deps.ts";
 import { freshDatabase } from "./database.ts";
 
 export const testOrigin = "http://praxis.test";
@@ -59,11 +58,7 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
     LOG_LEVEL: "error",
     ...env,
   });
-  const deps: Deps = {
-    db: database.db,
-    config,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir }),
-  };
+  const deps = createDeps(config, database.db);
   const app = createApp(deps, createPraxisFederation(deps, new PostgresKvStore(database.sql)));
 
   async function request<T = any>(

@@ -1,0 +1,147 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../deps.ts";
+import { downloadFile, type FileView, listFiles, uploadFile, viewFile } from "../services/files.ts";
+import { createRouter } from "./router.ts";
+import {
+  errorResponses,
+  IdParam,
+  jsonResponse,
+  PageQuery,
+  Post,
+  pageOf,
+  RefParam,
+} from "./schemas.ts";
+import { requireAccount, viewerOf } from "./session.ts";
+import { postJson } from "./shapes.ts";
+
+const tags = ["Files"];
+
+const SharedFile = Post.extend({
+  file: z.object({
+    filename: z.string(),
+    mediaType: z.string(),
+    size: z.number().int(),
+    category: z.string(),
+    private: z.boolean(),
+    downloads: z.number().int(),
+    url: z.string(),
+  }),
+}).openapi("SharedFile");
+
+function fileJson(deps: Deps, view: FileView): z.infer<typeof SharedFile> {
+  const { file } = view;
+  return {
+    ...postJson(deps, view),
+    file: {
+      filename: file.filename,
+      mediaType: file.mediaType,
+      size: file.size,
+      category: file.category,
+      private: file.private,
+      downloads: file.downloads,
+      url: new URL(`/api/v1/files/${view.post.id}/download`, deps.config.publicUrl).href,
+    },
+  };
+}
+
+const upload = createRoute({
+  method: "post",
+  path: "/communities/{ref}/files",
+  tags,
+  summary:
+    "Share a file (members); its type is read from its bytes and checked against an allowlist",
+  request: {
+    params: RefParam,
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({
+            file: z.instanceof(File).openapi({ type: "string", format: "binary" }),
+            title: z.string().trim().max(300).optional(),
+            description: z.string().max(20_000).optional(),
+            category: z.string().trim().max(100).optional(),
+            private: z.enum(["true", "false"]).optional(),
+            language: z
+              .string()
+              .regex(/^[a-z]{2,3}$/)
+              .optional(),
+          }),
+        },
+      },
+    },
+  },
+  responses: { 201: jsonResponse(SharedFile, "Shared"), ...errorResponses },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/communities/{ref}/files",
+  tags,
+  summary: "The community's files, newest first; private ones only for members",
+  request: {
+    params: RefParam,
+    query: z.object({ category: z.string().max(100).optional(), ...PageQuery }),
+  },
+  responses: { 200: jsonResponse(pageOf(SharedFile), "A page of files"), ...errorResponses },
+});
+
+const one = createRoute({
+  method: "get",
+  path: "/files/{id}",
+  tags,
+  summary: "One file's record",
+  request: { params: IdParam },
+  responses: { 200: jsonResponse(SharedFile, "The file"), ...errorResponses },
+});
+
+const download = createRoute({
+  method: "get",
+  path: "/files/{id}/download",
+  tags,
+  summary: "The file itself, as an attachment",
+  request: { params: IdParam },
+  responses: { 200: { description: "The bytes" }, ...errorResponses },
+});
+
+/** RFC 6266 filename, with an ASCII fallback for old clients. */
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export const filesApi = createRouter()
+  .openapi(upload, async (c) => {
+    const deps = c.get("deps");
+    const form = c.req.valid("form");
+    const view = await uploadFile(deps, c.req.valid("param").ref, requireAccount(c), {
+      bytes: new Uint8Array(await form.file.arrayBuffer()),
+      filename: form.file.name || "file",
+      title: form.title,
+      description: form.description,
+      category: form.category,
+      private: form.private === "true",
+      language: form.language,
+    });
+    return c.json(fileJson(deps, view), 201);
+  })
+  .openapi(list, async (c) => {
+    const deps = c.get("deps");
+    const page = await listFiles(deps, c.req.valid("param").ref, viewerOf(c), c.req.valid("query"));
+    return c.json({ items: page.items.map((view) => fileJson(deps, view)), next: page.next }, 200);
+  })
+  .openapi(one, async (c) => {
+    const deps = c.get("deps");
+    return c.json(fileJson(deps, await viewFile(deps, c.req.valid("param").id, viewerOf(c))), 200);
+  })
+  .openapi(download, async (c) => {
+    const { file, bytes } = await downloadFile(c.get("deps"), c.req.valid("param").id, viewerOf(c));
+    return c.body(bytes, 200, {
+      "Content-Type": file.mediaType,
+      "Content-Length": String(bytes.byteLength),
+      "Content-Disposition": contentDisposition(file.filename),
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "default-src 'none'; sandbox",
+      "Cache-Control": "private, max-age=0",
+    });
+  });
