@@ -17,7 +17,11 @@ export function localDiskStorage(folder: string): FileStorage {
     },
     async get(key) {
       const buffer = await readFile(pathOf(key));
-      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) as Uint8Array<ArrayBuffer>;
+      return new Uint8Array(
+        buffer.buffer,
+        buffer.byteOffset,
+        buffer.byteLength,
+      ) as Uint8Array<ArrayBuffer>;
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
