@@ -11,6 +11,7 @@ import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { admit } from "./membership.ts";
+import { notify } from "./notifications.ts";
 import { isActive } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
@@ -127,7 +128,15 @@ export async function inviteByHandle(
       const relation = await relationOf(tx, community.id, invitee.id);
       if (relation?.state === "active") throw new DomainError("already_member");
       if (relation?.state === "banned") throw new DomainError("banned");
-      await admit(tx, community.id, invitee.id, { state: "invited" });
+      const membership = await admit(tx, community.id, invitee.id, { state: "invited" });
+      await notify(tx, {
+        accountId: invitee.id,
+        kind: "invitation",
+        communityId: community.id,
+        subjectId: membership.id,
+        actorId: viewer.id,
+        data: { community: community.slug },
+      });
       inviteeId = invitee.id;
     }
     const [created] = await tx

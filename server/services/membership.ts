@@ -16,6 +16,7 @@ import { actorUrl } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf, viewCommunity } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
+import { notify } from "./notifications.ts";
 import { canReadContent, isActive, isCommunityAdmin, outranks, type Relation } from "./privacy.ts";
 
 export interface MemberView {
@@ -63,6 +64,35 @@ async function assertParentMembership(
   }
 }
 
+/** The community's owners and admins hear of a request waiting for their decision. */
+async function notifyAdmins(
+  db: Executor,
+  community: Community,
+  request: Membership,
+  requester: Account,
+) {
+  const admins = await db
+    .select({ accountId: memberships.accountId })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.communityId, community.id),
+        eq(memberships.state, "active"),
+        inArray(memberships.role, ["owner", "admin"]),
+      ),
+    );
+  for (const { accountId } of admins) {
+    await notify(db, {
+      accountId,
+      kind: "join_request",
+      communityId: community.id,
+      subjectId: request.id,
+      actorId: requester.id,
+      data: { community: community.slug, requester: requester.username },
+    });
+  }
+}
+
 /**
  * Asks to join: open and public communities admit at once, semi-private ones queue the
  * request for an admin, private ones only admit people who were invited.
@@ -89,7 +119,12 @@ export async function joinCommunity(
       case "semi_private": {
         const answer = message?.trim() ?? "";
         if (community.eligibility.trim() && !answer) throw new DomainError("message_required");
-        return admit(tx, community.id, viewer.id, { state: "pending", message: answer });
+        const request = await admit(tx, community.id, viewer.id, {
+          state: "pending",
+          message: answer,
+        });
+        await notifyAdmins(tx, community, request, viewer);
+        return request;
       }
       case "private":
         throw new DomainError("invitation_required");
@@ -247,6 +282,14 @@ export async function decideJoinRequest(
       action: decision === "approve" ? "request_approved" : "request_rejected",
       targetAccountId: member.account.id,
       details: reason?.trim() ? { reason: reason.trim() } : {},
+    });
+    await notify(tx, {
+      accountId: member.account.id,
+      kind: decision === "approve" ? "join_approved" : "join_rejected",
+      communityId: community.id,
+      subjectId: membershipId,
+      actorId: viewer.id,
+      data: { community: community.slug, reason: reason?.trim() ?? "" },
     });
     return { membership: membership ?? member.membership, account: member.account };
   });

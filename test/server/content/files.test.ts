@@ -36,7 +36,7 @@ describe("files", () => {
 
   const upload = async (
     token: string | undefined,
-    bytes: Uint8Array,
+    bytes: Uint8Array<ArrayBuffer>,
     filename: string,
     fields: Record<string, string> = {},
   ) => {
