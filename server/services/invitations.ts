@@ -53,6 +53,34 @@ async function mailInvitation(
   await sendMailQuietly(deps, composeMail(kind, recipient, params, invitationLink(deps, token)));
 }
 
+/** Stores an invitation to a community and logs it as the inviter's decision. */
+async function recordInvitation(
+  tx: Executor,
+  community: Community,
+  inviter: Account,
+  invitee: { email: string } | { handle: string },
+  inviteeAccountId: string | undefined,
+): Promise<Invitation> {
+  const [created] = await tx
+    .insert(invitations)
+    .values({
+      communityId: community.id,
+      invitedById: inviter.id,
+      ...invitee,
+      expiresAt: new Date(Date.now() + invitationLifetimeMs),
+    })
+    .returning();
+  if (!created) throw new Error("invitation insert returned nothing");
+  await recordDecision(tx, {
+    communityId: community.id,
+    actorId: inviter.id,
+    action: "invitation_sent",
+    targetAccountId: inviteeAccountId,
+    details: invitee,
+  });
+  return created;
+}
+
 /** Sends a signed, single-use link that lets its holder join the community. */
 export async function inviteByEmail(
   deps: Deps,
@@ -70,24 +98,7 @@ export async function inviteByEmail(
     if (invitee && isActive(await relationOf(tx, community.id, invitee.id))) {
       throw new DomainError("already_member");
     }
-    const [created] = await tx
-      .insert(invitations)
-      .values({
-        communityId: community.id,
-        invitedById: viewer.id,
-        email,
-        expiresAt: new Date(Date.now() + invitationLifetimeMs),
-      })
-      .returning();
-    if (!created) throw new Error("invitation insert returned nothing");
-    await recordDecision(tx, {
-      communityId: community.id,
-      actorId: viewer.id,
-      action: "invitation_sent",
-      targetAccountId: invitee?.id,
-      details: { email },
-    });
-    return created;
+    return recordInvitation(tx, community, viewer, { email }, invitee?.id);
   });
   await mailInvitation(deps, invitation, viewer, community);
   return { invitation, community };
@@ -139,24 +150,13 @@ export async function inviteByHandle(
       });
       inviteeId = invitee.id;
     }
-    const [created] = await tx
-      .insert(invitations)
-      .values({
-        communityId: community.id,
-        invitedById: viewer.id,
-        handle: `${name.toLowerCase()}@${host}`,
-        expiresAt: new Date(Date.now() + invitationLifetimeMs),
-      })
-      .returning();
-    if (!created) throw new Error("invitation insert returned nothing");
-    await recordDecision(tx, {
-      communityId: community.id,
-      actorId: viewer.id,
-      action: "invitation_sent",
-      targetAccountId: inviteeId,
-      details: { handle: created.handle },
-    });
-    return created;
+    return recordInvitation(
+      tx,
+      community,
+      viewer,
+      { handle: `${name.toLowerCase()}@${host}` },
+      inviteeId,
+    );
   });
   return { invitation, community };
 }

@@ -251,6 +251,28 @@ async function loadMember(
   return row;
 }
 
+/** Writes an admin's decision on a membership, with who decided, when and why. */
+async function settleMembership(
+  db: Executor,
+  membershipId: string,
+  decidedBy: Account,
+  reason: string | undefined,
+  outcome: { state: MembershipState; role?: MemberRole },
+): Promise<Membership | undefined> {
+  const [membership] = await db
+    .update(memberships)
+    .set({
+      ...outcome,
+      decisionReason: reason?.trim() ?? "",
+      decidedById: decidedBy.id,
+      decidedAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(eq(memberships.id, membershipId))
+    .returning();
+  return membership;
+}
+
 /** Approves or rejects a pending request; the requester is told by e-mail. */
 export async function decideJoinRequest(
   deps: Deps,
@@ -265,17 +287,9 @@ export async function decideJoinRequest(
     const member = await loadMember(tx, community.id, membershipId);
     if (member.membership.state !== "pending") throw new DomainError("already_decided");
     if (decision === "approve" && community.archived) throw new DomainError("community_archived");
-    const [membership] = await tx
-      .update(memberships)
-      .set({
-        state: decision === "approve" ? "active" : "rejected",
-        decisionReason: reason?.trim() ?? "",
-        decidedById: viewer.id,
-        decidedAt: new Date(),
-        updatedAt: new Date(),
-      })
-      .where(eq(memberships.id, membershipId))
-      .returning();
+    const membership = await settleMembership(tx, membershipId, viewer, reason, {
+      state: decision === "approve" ? "active" : "rejected",
+    });
     await recordDecision(tx, {
       communityId: community.id,
       actorId: viewer.id,
@@ -371,18 +385,10 @@ export async function banMember(
     if (member.membership.state === "banned") return member;
     assertMayManage(relation, viewer.id, member);
     await assertNotLastOwner(tx, member.membership);
-    const [membership] = await tx
-      .update(memberships)
-      .set({
-        state: "banned",
-        role: "member",
-        decisionReason: reason?.trim() ?? "",
-        decidedById: viewer.id,
-        decidedAt: new Date(),
-        updatedAt: new Date(),
-      })
-      .where(eq(memberships.id, membershipId))
-      .returning();
+    const membership = await settleMembership(tx, membershipId, viewer, reason, {
+      state: "banned",
+      role: "member",
+    });
     await dropWithWorkingGroups(tx, community, member.account.id, true);
     await recordDecision(tx, {
       communityId: community.id,
