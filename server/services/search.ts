@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Account } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
+import { fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
@@ -39,13 +40,22 @@ function queryFor(q: string): SQL {
     websearch_to_tsquery('praxis_simple', ${q}))`;
 }
 
-/** Communities whose content the viewer may read: open and listed ones, and their own. */
-function readableCommunities(viewer: Account | null): SQL {
-  const own = viewer
-    ? sql`${communities.id} in (select ${memberships.communityId} from ${memberships}
+function isMemberOf(viewer: Account | null, community: SQL): SQL {
+  return viewer
+    ? sql`${community} in (select ${memberships.communityId} from ${memberships}
         where ${memberships.accountId} = ${viewer.id} and ${memberships.state} = 'active')`
     : sql`false`;
-  return sql`((${communities.privacy} = 'open' and not ${communities.hidden}) or ${own})`;
+}
+
+/** Private files stay out of non-members' results even in open communities. */
+function notAPrivateFile(viewer: Account | null): SQL {
+  return sql`(not exists (select 1 from ${fileDetails} where ${fileDetails.postId} = ${posts.id} and ${fileDetails.private})
+    or ${isMemberOf(viewer, sql`${posts.communityId}`)})`;
+}
+
+/** Communities whose content the viewer may read: open and listed ones, and their own. */
+function readableCommunities(viewer: Account | null): SQL {
+  return sql`((${communities.privacy} = 'open' and not ${communities.hidden}) or ${isMemberOf(viewer, sql`${communities.id}`)})`;
 }
 
 function visibleCommunities(viewer: Account | null): SQL {
@@ -95,6 +105,7 @@ export async function search(
             inArray(posts.kind, postKinds),
             isNull(posts.deletedAt),
             readableCommunities(viewer),
+            notAPrivateFile(viewer),
             inCommunity,
             query.language ? eq(posts.language, query.language) : undefined,
             query.since ? gte(posts.createdAt, query.since) : undefined,

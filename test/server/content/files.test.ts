@@ -125,6 +125,15 @@ describe("files", () => {
         .status,
     ).toBe(404);
     expect((await praxis.app.request(secret.body.file.url)).status).toBe(404);
+    expect((await praxis.request("GET", `/api/v1/posts/${secret.body.id}`)).status).toBe(404);
+    const found = await praxis.request("GET", "/api/v1/search?q=budget&kind=file", {
+      token: outsider.token,
+    });
+    expect(found.body.items).toEqual([]);
+    const foundByMember = await praxis.request("GET", "/api/v1/search?q=budget&kind=file", {
+      token: member.token,
+    });
+    expect(foundByMember.body.items.map((hit: { id: string }) => hit.id)).toEqual([secret.body.id]);
     const asMember = await praxis.request("GET", "/api/v1/communities/library/files?limit=100", {
       token: member.token,
     });
