@@ -24,6 +24,7 @@ import { sessionsApi } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
 import { renderHome } from "./pages/home.ts";
+import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { resolveSession } from "./services/sessions.ts";
 
 export const apiBodyLimit = 1024 * 1024;
@@ -90,6 +91,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.route("/", createHealthApp(deps));
   app.route("/api/v1", api(deps));
   app.get("/", renderHome);
+  app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
   app.use(
     federationMiddleware(federation, (c) => {
       let viewer: Promise<Account | null> | undefined;

@@ -19,13 +19,16 @@ export function composeMail(
   recipient: { email: string; locale: string },
   params: Record<string, string> & { instance: string },
   link?: string,
+  unsubscribe?: string,
 ): OutgoingMail {
   const locale = isLocale(recipient.locale) ? recipient.locale : "en";
   const t = translator(locale, "mail");
   const subject = t(`${kind}.subject`, params);
   const paragraphs = t(`${kind}.body`, params).split("\n\n");
   const action = link ? t(`${kind}.action`, params) : undefined;
-  const footer = t("footer", params);
+  const footer = unsubscribe
+    ? `${t("footer", params)} ${t("unsubscribe", { ...params, url: unsubscribe })}`
+    : t("footer", params);
   const direction = locale === "ar" ? "rtl" : "ltr";
   const text = [...paragraphs, ...(link ? [`${action}: ${link}`] : []), "--", footer].join("\n\n");
   const html = [
@@ -34,5 +37,11 @@ export function composeMail(
     link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(action ?? link)}</a></p>` : "",
     `<hr><p><small>${escapeHtml(footer)}</small></p></body></html>`,
   ].join("\n");
-  return { to: recipient.email, subject, text, html };
+  const headers: Record<string, string> = unsubscribe
+    ? {
+        "List-Unsubscribe": `<${unsubscribe}>`,
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      }
+    : {};
+  return { to: recipient.email, subject, text, html, headers };
 }

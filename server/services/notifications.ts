@@ -9,9 +9,41 @@ import type { Deps } from "../deps.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { sendMailQuietly } from "./mail.ts";
+import { signToken, verifyToken } from "./tokens.ts";
 
 export function postUrl(deps: Deps, postId: string): string {
   return new URL(`/posts/${postId}`, deps.config.publicUrl).href;
+}
+
+const unsubscribeLifetimeMs = 365 * 24 * 60 * 60 * 1000;
+
+export async function unsubscribeUrl(deps: Deps, accountId: string): Promise<string> {
+  const expiresAt = new Date(Date.now() + unsubscribeLifetimeMs);
+  const token = await signToken(
+    deps.config.secretKey,
+    "unsubscribe",
+    { sub: accountId },
+    expiresAt,
+  );
+  return new URL(`/unsubscribe/${token}`, deps.config.publicUrl).href;
+}
+
+/** The account an unsubscribe link was made for, if the link is genuine and current. */
+export async function unsubscribingAccount(
+  deps: Deps,
+  token: string,
+): Promise<Account | undefined> {
+  const verified = await verifyToken(deps.config.secretKey, "unsubscribe", token);
+  if (verified.status !== "valid") return undefined;
+  const [account] = await deps.db.select().from(accounts).where(eq(accounts.id, verified.sub));
+  return account;
+}
+
+export async function stopNewsMail(deps: Deps, accountId: string): Promise<void> {
+  await deps.db
+    .update(accounts)
+    .set({ emailNotifications: "none", updatedAt: new Date() })
+    .where(eq(accounts.id, accountId));
 }
 
 /** E-mails an announcement to the members who asked for each message, in their language. */
@@ -22,7 +54,7 @@ export async function mailAnnouncement(
   author: Account,
 ) {
   const recipients = await deps.db
-    .select({ email: accounts.email, locale: accounts.locale })
+    .select({ id: accounts.id, email: accounts.email, locale: accounts.locale })
     .from(memberships)
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
     .where(
@@ -41,9 +73,10 @@ export async function mailAnnouncement(
     instance: deps.config.publicUrl.host,
   };
   for (const recipient of recipients) {
+    const unsubscribe = await unsubscribeUrl(deps, recipient.id);
     await sendMailQuietly(
       deps,
-      composeMail("announcement", recipient, params, postUrl(deps, post.id)),
+      composeMail("announcement", recipient, params, postUrl(deps, post.id), unsubscribe),
     );
   }
 }

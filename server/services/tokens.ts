@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 
-export type TokenPurpose = "session" | "invitation" | "calendar";
+export type TokenPurpose = "session" | "invitation" | "calendar" | "unsubscribe";
 
 function keyOf(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
