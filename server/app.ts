@@ -12,6 +12,7 @@ import { accountsApi } from "./api/accounts.ts";
 import { adminApi } from "./api/admin.ts";
 import { communitiesApi } from "./api/communities.ts";
 import { renderError } from "./api/errors.ts";
+import { eventsApi } from "./api/events.ts";
 import { filesApi } from "./api/files.ts";
 import { invitationsApi } from "./api/invitations.ts";
 import { membersApi } from "./api/members.ts";
@@ -59,6 +60,7 @@ function api(deps: Deps) {
     .route("/", postsApi)
     .route("/", notificationsApi)
     .route("/", searchApi)
+    .route("/", eventsApi)
     .route("/", filesApi);
   router.doc31("/openapi.json", {
     openapi: "3.1.0",
