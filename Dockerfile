@@ -7,4 +7,4 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 EXPOSE 3000
 STOPSIGNAL SIGTERM
-CMD ["node_modules/.bin/tsx", "server/main.ts"]
+CMD ["node", "--import", "tsx", "server/main.ts"]

