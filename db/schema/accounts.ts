@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { boolean, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { instant } from "./instant.ts";
 
 export const accountStates = ["active", "pending", "rejected", "suspended"] as const;
 export const accountState = pgEnum("account_state", accountStates);
@@ -24,8 +25,8 @@ export const accounts = pgTable(
     emailNotifications: mailFrequency().notNull().default("each"),
     isAdmin: boolean().notNull().default(false),
     state: accountState().notNull().default("active"),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant().notNull().defaultNow(),
+    updatedAt: instant().notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex("accounts_username_key").on(sql`lower(${table.username})`),

@@ -1,6 +1,7 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
+import { instant } from "./instant.ts";
 
 export const auditActions = [
   "community_created",
@@ -27,7 +28,7 @@ export const auditEntries = pgTable(
     action: text().$type<AuditAction>().notNull(),
     targetAccountId: uuid().references(() => accounts.id, { onDelete: "set null" }),
     details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant().notNull().defaultNow(),
   },
   (table) => [index("audit_entries_community_idx").on(table.communityId, table.createdAt)],
 );

@@ -7,11 +7,11 @@ import {
   pgEnum,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
+import { instant } from "./instant.ts";
 
 export const privacyLevels = ["open", "public", "semi_private", "private"] as const;
 export type PrivacyLevel = (typeof privacyLevels)[number];
@@ -41,8 +41,8 @@ export const communities = pgTable(
     eligibility: text().notNull().default(""),
     principles: text().notNull().default(""),
     createdById: uuid().references(() => accounts.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant().notNull().defaultNow(),
+    updatedAt: instant().notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex("communities_slug_key").on(sql`lower(${table.slug})`),

@@ -1,14 +1,6 @@
-import {
-  boolean,
-  index,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, index, pgEnum, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
+import { instant } from "./instant.ts";
 import { posts } from "./posts.ts";
 
 /**
@@ -21,8 +13,8 @@ export const eventDetails = pgTable(
     postId: uuid()
       .primaryKey()
       .references(() => posts.id, { onDelete: "cascade" }),
-    startsAt: timestamp({ withTimezone: true }).notNull(),
-    endsAt: timestamp({ withTimezone: true }).notNull(),
+    startsAt: instant().notNull(),
+    endsAt: instant().notNull(),
     timezone: text().notNull(),
     location: text().notNull().default(""),
     onlineUrl: text(),
@@ -46,7 +38,7 @@ export const rsvps = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
     status: rsvpStatus().notNull(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: instant().notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.postId, table.accountId] })],
 );

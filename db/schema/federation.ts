@@ -1,4 +1,5 @@
-import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { instant } from "./instant.ts";
 
 export const keyAlgorithms = ["RSASSA-PKCS1-v1_5", "Ed25519"] as const;
 export type KeyAlgorithm = (typeof keyAlgorithms)[number];
@@ -11,7 +12,7 @@ export const actorKeys = pgTable(
     algorithm: text().$type<KeyAlgorithm>().notNull(),
     publicKey: jsonb().$type<JsonWebKey>().notNull(),
     privateKey: jsonb().$type<JsonWebKey>().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant().notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.ownerId, table.algorithm] })],
 );
@@ -20,5 +21,5 @@ export const actorKeys = pgTable(
 export const federationKv = pgTable("federation_kv", {
   key: text().array().primaryKey(),
   value: jsonb().notNull(),
-  expiresAt: timestamp({ withTimezone: true }),
+  expiresAt: instant(),
 });

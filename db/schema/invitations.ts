@@ -1,6 +1,7 @@
-import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
+import { instant } from "./instant.ts";
 
 /**
  * An invitation to a community (by e-mail or fediverse handle) or, without a community,
@@ -17,10 +18,10 @@ export const invitations = pgTable(
       .references(() => accounts.id, { onDelete: "cascade" }),
     email: text(),
     handle: text(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
-    usedAt: timestamp({ withTimezone: true }),
+    expiresAt: instant().notNull(),
+    usedAt: instant(),
     usedById: uuid().references(() => accounts.id, { onDelete: "set null" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant().notNull().defaultNow(),
   },
   (table) => [
     index("invitations_community_idx").on(table.communityId, table.createdAt),

@@ -1,6 +1,7 @@
-import { index, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { index, pgEnum, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
+import { instant } from "./instant.ts";
 
 export const membershipStates = ["active", "pending", "invited", "rejected", "banned"] as const;
 export type MembershipState = (typeof membershipStates)[number];
@@ -25,9 +26,9 @@ export const memberships = pgTable(
     message: text().notNull().default(""),
     decisionReason: text().notNull().default(""),
     decidedById: uuid().references(() => accounts.id, { onDelete: "set null" }),
-    decidedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    decidedAt: instant(),
+    createdAt: instant().notNull().defaultNow(),
+    updatedAt: instant().notNull().defaultNow(),
   },
   (table) => [
     unique("memberships_community_account_key").on(table.communityId, table.accountId),

@@ -1,6 +1,7 @@
-import { index, jsonb, pgEnum, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgEnum, pgTable, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
+import { instant } from "./instant.ts";
 
 export const notificationKinds = [
   "announcement",
@@ -25,8 +26,8 @@ export const notifications = pgTable(
     subjectId: uuid(),
     actorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
     data: jsonb().$type<Record<string, string>>().notNull().default({}),
-    readAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    readAt: instant(),
+    createdAt: instant().notNull().defaultNow(),
   },
   (table) => [
     index("notifications_account_idx").on(table.accountId, table.createdAt.desc(), table.id.desc()),

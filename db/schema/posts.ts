@@ -9,11 +9,11 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
+import { instant } from "./instant.ts";
 
 export const postKinds = ["discussion", "announcement", "page", "event", "file"] as const;
 export type PostKind = (typeof postKinds)[number];
@@ -47,10 +47,10 @@ export const posts = pgTable(
     pinned: boolean().notNull().default(false),
     likeCount: integer().notNull().default(0),
     commentCount: integer().notNull().default(0),
-    editedAt: timestamp({ withTimezone: true }),
-    deletedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    editedAt: instant(),
+    deletedAt: instant(),
+    createdAt: instant().notNull().defaultNow(),
+    updatedAt: instant().notNull().defaultNow(),
     search: tsvector().generatedAlwaysAs(
       (): ReturnType<typeof sql> => searchable(posts.title, posts.source, posts.language),
     ),
@@ -80,10 +80,10 @@ export const comments = pgTable(
     content: text().notNull(),
     language: text().notNull(),
     likeCount: integer().notNull().default(0),
-    editedAt: timestamp({ withTimezone: true }),
-    deletedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    editedAt: instant(),
+    deletedAt: instant(),
+    createdAt: instant().notNull().defaultNow(),
+    updatedAt: instant().notNull().defaultNow(),
     search: tsvector().generatedAlwaysAs(
       (): ReturnType<typeof sql> => searchable(null, comments.source, comments.language),
     ),
@@ -102,7 +102,7 @@ export const likes = pgTable(
     accountId: uuid()
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant().notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.targetId, table.accountId] })],
 );

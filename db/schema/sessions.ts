@@ -1,5 +1,6 @@
-import { index, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
+import { instant } from "./instant.ts";
 
 /** One row per signed-in device; deleting it revokes the token that names it. */
 export const sessions = pgTable(
@@ -9,8 +10,8 @@ export const sessions = pgTable(
     accountId: uuid()
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: instant().notNull().defaultNow(),
+    expiresAt: instant().notNull(),
   },
   (table) => [index("sessions_account_idx").on(table.accountId)],
 );
