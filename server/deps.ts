@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Database } from "../db/index.ts";
 import type { Config } from "./config.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
+import { type FederationPort, offlineFederation } from "./services/federation-port.ts";
 import { localDiskStorage } from "./storage/local-disk.ts";
 import type { FileStorage } from "./storage/storage.ts";
 
@@ -11,6 +12,8 @@ export interface Deps {
   config: Config;
   mailer: Mailer;
   storage: FileStorage;
+  /** Set by federation/ once it is created; it needs these same deps. */
+  federation: FederationPort;
 }
 
 export function createDeps(config: Config, db: Database): Deps {
@@ -23,5 +26,6 @@ export function createDeps(config: Config, db: Database): Deps {
       dataDir: config.dataDir,
     }),
     storage: localDiskStorage(join(config.dataDir, "uploads")),
+    federation: offlineFederation,
   };
 }

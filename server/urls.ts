@@ -8,3 +8,23 @@ export function actorUrl(publicUrl: URL, name: string): string {
     publicUrl,
   ).href;
 }
+
+interface ActorName {
+  domain: string | null;
+  uri: string | null;
+}
+
+/** `@name@host` for an account or community, here or on another server. */
+export function handleOf(publicUrl: URL, name: string, actor: ActorName): string {
+  return `@${name}@${actor.domain ?? publicUrl.host}`;
+}
+
+/** How the API names a community: its slug here, `slug@host` when it lives elsewhere. */
+export function refOf(community: { slug: string; domain: string | null }): string {
+  return community.domain ? `${community.slug}@${community.domain}` : community.slug;
+}
+
+/** The ActivityPub id of an account or community, here or elsewhere. */
+export function actorUriOf(publicUrl: URL, name: string, actor: ActorName): string {
+  return actor.uri ?? actorUrl(publicUrl, name);
+}

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { instant } from "./instant.ts";
+import { remoteActorColumns } from "./remote.ts";
 
 export const accountStates = ["active", "pending", "rejected", "suspended"] as const;
 export const accountState = pgEnum("account_state", accountStates);
@@ -15,8 +16,9 @@ export const accounts = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     username: text().notNull(),
-    email: text().notNull(),
-    passwordHash: text().notNull(),
+    /** Null for people on other servers, who sign in there. */
+    email: text(),
+    passwordHash: text(),
     displayName: text().notNull().default(""),
     locale: text().notNull().default("en"),
     profession: text().notNull().default(""),
@@ -27,9 +29,14 @@ export const accounts = pgTable(
     state: accountState().notNull().default("active"),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),
+    ...remoteActorColumns(),
   },
   (table) => [
-    uniqueIndex("accounts_username_key").on(sql`lower(${table.username})`),
+    uniqueIndex("accounts_username_key").on(
+      sql`lower(${table.username})`,
+      sql`coalesce(${table.domain}, '')`,
+    ),
+    uniqueIndex("accounts_uri_key").on(table.uri),
     uniqueIndex("accounts_email_key").on(sql`lower(${table.email})`),
   ],
 );

@@ -12,6 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { instant } from "./instant.ts";
+import { remoteActorColumns } from "./remote.ts";
 
 export const privacyLevels = ["open", "public", "semi_private", "private"] as const;
 export type PrivacyLevel = (typeof privacyLevels)[number];
@@ -43,9 +44,14 @@ export const communities = pgTable(
     createdById: uuid().references(() => accounts.id, { onDelete: "set null" }),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),
+    ...remoteActorColumns(),
   },
   (table) => [
-    uniqueIndex("communities_slug_key").on(sql`lower(${table.slug})`),
+    uniqueIndex("communities_slug_key").on(
+      sql`lower(${table.slug})`,
+      sql`coalesce(${table.domain}, '')`,
+    ),
+    uniqueIndex("communities_uri_key").on(table.uri),
     index("communities_parent_idx").on(table.parentId),
     index("communities_directory_idx").on(table.createdAt.desc(), table.id.desc()),
   ],

@@ -27,6 +27,8 @@ export const memberships = pgTable(
     decisionReason: text().notNull().default(""),
     decidedById: uuid().references(() => accounts.id, { onDelete: "set null" }),
     decidedAt: instant(),
+    /** The Follow a person on another server asked with; the answer names it. */
+    followUri: text(),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),
   },

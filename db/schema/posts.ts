@@ -37,6 +37,8 @@ export const posts = pgTable(
       .references(() => communities.id, { onDelete: "cascade" }),
     authorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
     kind: postKind().notNull(),
+    /** The ActivityPub id of a post written on another server; null for local posts. */
+    uri: text().unique(),
     title: text().notNull(),
     source: text().notNull(),
     content: text().notNull(),
@@ -75,6 +77,7 @@ export const comments = pgTable(
       .notNull()
       .references(() => posts.id, { onDelete: "cascade" }),
     inReplyToId: uuid().references((): AnyPgColumn => comments.id, { onDelete: "set null" }),
+    uri: text().unique(),
     authorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
     source: text().notNull(),
     content: text().notNull(),

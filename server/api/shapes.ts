@@ -8,12 +8,8 @@ import type { InvitationView } from "../services/invitations.ts";
 import type { MemberView } from "../services/membership.ts";
 import { postUrl } from "../services/notifications.ts";
 import type { PostView } from "../services/posts.ts";
-import { actorUrl } from "../urls.ts";
+import { actorUriOf, handleOf, refOf } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
-
-function handleOf(deps: Deps, name: string): string {
-  return `@${name}@${deps.config.publicUrl.host}`;
-}
 
 export function publicAccountJson(
   deps: Deps,
@@ -22,7 +18,7 @@ export function publicAccountJson(
   return {
     id: account.id,
     username: account.username,
-    handle: handleOf(deps, account.username),
+    handle: handleOf(deps.config.publicUrl, account.username, account),
     displayName: account.displayName,
     profession: account.profession,
     country: account.country,
@@ -33,7 +29,7 @@ export function publicAccountJson(
 export function ownAccountJson(deps: Deps, account: Account): z.infer<typeof schemas.OwnAccount> {
   return {
     ...publicAccountJson(deps, account),
-    email: account.email,
+    email: account.email ?? "",
     locale: account.locale as Locale,
     isAdmin: account.isAdmin,
     emailNotifications: account.emailNotifications,
@@ -46,9 +42,9 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
   const { community } = view;
   return {
     id: community.id,
-    ref: community.slug,
-    handle: handleOf(deps, community.slug),
-    uri: actorUrl(deps.config.publicUrl, community.slug),
+    ref: refOf(community),
+    handle: handleOf(deps.config.publicUrl, community.slug, community),
+    uri: actorUriOf(deps.config.publicUrl, community.slug, community),
     name: community.name,
     summary: community.summary,
     privacy: community.privacy,
@@ -106,7 +102,7 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
     id: post.id,
     kind: post.kind,
     uri: postUrl(deps, post.id),
-    community: view.community.slug,
+    community: refOf(view.community),
     author: authorJson(deps, view.author),
     title: post.title,
     content: post.content,

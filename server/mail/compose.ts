@@ -16,11 +16,13 @@ export type MailKind =
  */
 export function composeMail(
   kind: MailKind,
-  recipient: { email: string; locale: string },
+  recipient: { email: string | null; locale: string },
   params: Record<string, string> & { instance: string },
   link?: string,
   unsubscribe?: string,
-): OutgoingMail {
+): OutgoingMail | null {
+  // People on other servers have no address here; their own server tells them.
+  if (!recipient.email) return null;
   const locale = isLocale(recipient.locale) ? recipient.locale : "en";
   const t = translator(locale, "mail");
   const subject = t(`${kind}.subject`, params);

@@ -6,7 +6,7 @@ import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { redeemInvitationForRegistration } from "./invitations.ts";
 import { sendMailQuietly } from "./mail.ts";
-import { claimName } from "./names.ts";
+import { claimName, localAccountNamed } from "./names.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 
 export interface Registration {
@@ -29,10 +29,7 @@ export type ProfileChanges = Partial<
 >;
 
 function byLogin(login: string): SQL | undefined {
-  return or(
-    sql`lower(${accounts.username}) = lower(${login})`,
-    sql`lower(${accounts.email}) = lower(${login})`,
-  );
+  return or(localAccountNamed(login), sql`lower(${accounts.email}) = lower(${login})`);
 }
 
 /**
@@ -69,7 +66,7 @@ export async function registerAccount(deps: Deps, input: Registration): Promise<
       const [sameName] = await tx
         .select({ id: accounts.id })
         .from(accounts)
-        .where(sql`lower(${accounts.username}) = lower(${input.username})`);
+        .where(localAccountNamed(input.username));
       throw sameName
         ? new DomainError("name_taken", { name: input.username })
         : new DomainError("email_taken");
@@ -121,10 +118,7 @@ export async function findAccountByUsername(
   deps: Deps,
   username: string,
 ): Promise<Account | undefined> {
-  const [account] = await deps.db
-    .select()
-    .from(accounts)
-    .where(sql`lower(${accounts.username}) = lower(${username})`);
+  const [account] = await deps.db.select().from(accounts).where(localAccountNamed(username));
   return account;
 }
 

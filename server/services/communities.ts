@@ -12,8 +12,9 @@ import { memberships } from "../../db/schema/memberships.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
-import { claimName } from "./names.ts";
+import { claimName, communityNamed } from "./names.ts";
 import { canSeeCommunity, isCommunityAdmin, type Relation } from "./privacy.ts";
 
 export interface CommunityView {
@@ -42,16 +43,19 @@ export type CommunityChanges = Partial<
   >
 > & { conceptNote?: Partial<ConceptNote> | undefined };
 
-/**
- * The local slug a ref names. Communities on other servers (`slug@host`) are
- * resolved by federation; until then they are not found here.
- */
-export function localSlugOf(deps: Deps, ref: string): string | undefined {
+export interface CommunityRef {
+  slug: string;
+  /** The community's server as in its handle, or null for this instance. */
+  domain: string | null;
+}
+
+/** Splits a ref (`slug`, or `slug@host` for another server, ports kept) into its parts. */
+export function parseRef(deps: Deps, ref: string): CommunityRef {
   const at = ref.indexOf("@");
-  if (at < 0) return ref;
-  return ref.slice(at + 1).toLowerCase() === deps.config.publicUrl.host.toLowerCase()
-    ? ref.slice(0, at)
-    : undefined;
+  if (at < 0) return { slug: ref, domain: null };
+  const domain = ref.slice(at + 1).toLowerCase();
+  const local = domain === deps.config.publicUrl.host.toLowerCase();
+  return { slug: ref.slice(0, at), domain: local ? null : domain };
 }
 
 export async function relationOf(
@@ -111,11 +115,12 @@ export async function viewCommunity(
   ref: string,
   viewer: Account | null,
 ): Promise<CommunityView> {
-  const slug = localSlugOf(deps, ref);
-  if (!slug) throw new DomainError("community_not_found", { ref });
-  const [row] = await viewsQuery(deps.db, viewer?.id).where(
-    sql`lower(${communities.slug}) = lower(${slug})`,
-  );
+  const { slug, domain } = parseRef(deps, ref);
+  const find = () => viewsQuery(deps.db, viewer?.id).where(communityNamed(slug, domain));
+  let [row] = await find();
+  // A community on another server is looked up there the first time someone asks for it.
+  if (!row && domain && (await deps.federation.resolveCommunity(slug, domain)))
+    [row] = await find();
   if (!row) throw new DomainError("community_not_found", { ref });
   const view = toView(row);
   if (!canSeeCommunity(view.community, view.relation))
@@ -209,7 +214,7 @@ export async function updateCommunity(
       details: { fields: changed },
     });
   });
-  return viewCommunity(deps, view.community.slug, viewer);
+  return viewCommunity(deps, refOf(view.community), viewer);
 }
 
 export interface DirectoryQuery extends PageRequest {

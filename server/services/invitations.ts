@@ -11,6 +11,7 @@ import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { admit } from "./membership.ts";
+import { localAccountNamed } from "./names.ts";
 import { notify } from "./notifications.ts";
 import { isActive } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
@@ -134,7 +135,7 @@ export async function inviteByHandle(
       const [invitee] = await tx
         .select({ id: accounts.id })
         .from(accounts)
-        .where(sql`lower(${accounts.username}) = lower(${name})`);
+        .where(localAccountNamed(name));
       if (!invitee) throw new DomainError("account_not_found", { handle });
       const relation = await relationOf(tx, community.id, invitee.id);
       if (relation?.state === "active") throw new DomainError("already_member");

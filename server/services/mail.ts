@@ -8,7 +8,8 @@ const logger = getLogger(["praxis", "mail"]);
  * Mail is sent after the change it reports has committed; a mail server that is down
  * must not undo an approval, so failures are logged rather than raised.
  */
-export async function sendMailQuietly(deps: Deps, mail: OutgoingMail): Promise<void> {
+export async function sendMailQuietly(deps: Deps, mail: OutgoingMail | null): Promise<void> {
+  if (!mail) return;
   try {
     await deps.mailer.send(mail);
   } catch (error) {

@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
+import { invitations } from "../../db/schema/invitations.ts";
 import {
   type MemberRole,
   type Membership,
@@ -29,7 +30,7 @@ export async function admit(
   db: Executor,
   communityId: string,
   accountId: string,
-  values: { state: MembershipState; message?: string },
+  values: { state: MembershipState; message?: string; followUri?: string | null },
 ): Promise<Membership> {
   const now = new Date();
   const [row] = await db
@@ -40,6 +41,7 @@ export async function admit(
       set: {
         state: values.state,
         message: values.message ?? "",
+        followUri: values.followUri ?? null,
         role: "member",
         decisionReason: "",
         decidedById: null,
@@ -95,7 +97,8 @@ async function notifyAdmins(
 
 /**
  * Asks to join: open and public communities admit at once, semi-private ones queue the
- * request for an admin, private ones only admit people who were invited.
+ * request for an admin, private ones only admit people who were invited. A community on
+ * another server decides there: the request stays pending until its answer arrives.
  */
 export async function joinCommunity(
   deps: Deps,
@@ -105,26 +108,85 @@ export async function joinCommunity(
 ): Promise<Membership> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   if (relation?.state === "banned") throw new DomainError("banned");
+  if (!community.domain) return requestMembership(deps, community, viewer, { message });
   return deps.db.transaction(async (tx) => {
     const current = await findMembership(tx, community.id, viewer.id);
     if (current?.state === "active") return current;
+    const request = await admit(tx, community.id, viewer.id, {
+      state: "pending",
+      message: message?.trim() ?? "",
+    });
+    await deps.federation.publish(tx, { type: "join_requested", membershipId: request.id });
+    return request;
+  });
+}
+
+/** A handle-invitation for a person on another server, still usable. */
+async function claimRemoteInvitation(db: Executor, community: Community, account: Account) {
+  const [invitation] = await db
+    .update(invitations)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(invitations.communityId, community.id),
+        eq(invitations.handle, `${account.username.toLowerCase()}@${account.domain}`),
+        isNull(invitations.usedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .returning({ id: invitations.id });
+  return invitation !== undefined;
+}
+
+/**
+ * The rules for joining a local community, for people of this server and of others alike.
+ * A person on another server is told the outcome through federation.
+ */
+export async function requestMembership(
+  deps: Deps,
+  community: Community,
+  account: Account,
+  request: { message?: string | undefined; followUri?: string | undefined },
+): Promise<Membership> {
+  const remote = account.domain !== null;
+  return deps.db.transaction(async (tx) => {
+    const current = await findMembership(tx, community.id, account.id);
+    if (current?.state === "banned") throw new DomainError("banned");
+    const decided = async (membership: Membership) => {
+      if (remote && membership.state === "active") {
+        await deps.federation.publish(tx, { type: "join_decided", membershipId: membership.id });
+      }
+      return membership;
+    };
+    const values = (state: MembershipState, message = "") => ({
+      state,
+      message,
+      followUri: request.followUri ?? null,
+    });
+    if (current?.state === "active") {
+      if (!request.followUri) return current;
+      return decided(await admit(tx, community.id, account.id, values("active")));
+    }
     if (community.archived) throw new DomainError("community_archived");
-    await assertParentMembership(tx, community, viewer.id);
-    if (current?.state === "invited")
-      return admit(tx, community.id, viewer.id, { state: "active" });
+    await assertParentMembership(tx, community, account.id);
+    if (
+      current?.state === "invited" ||
+      (remote && (await claimRemoteInvitation(tx, community, account)))
+    ) {
+      return decided(await admit(tx, community.id, account.id, values("active")));
+    }
     switch (community.privacy) {
       case "open":
       case "public":
-        return admit(tx, community.id, viewer.id, { state: "active" });
+        return decided(await admit(tx, community.id, account.id, values("active")));
       case "semi_private": {
-        const answer = message?.trim() ?? "";
-        if (community.eligibility.trim() && !answer) throw new DomainError("message_required");
-        const request = await admit(tx, community.id, viewer.id, {
-          state: "pending",
-          message: answer,
-        });
-        await notifyAdmins(tx, community, request, viewer);
-        return request;
+        const answer = request.message?.trim() ?? "";
+        // A Follow carries no message; its sender's admins decide without one.
+        if (!remote && community.eligibility.trim() && !answer)
+          throw new DomainError("message_required");
+        const pending = await admit(tx, community.id, account.id, values("pending", answer));
+        await notifyAdmins(tx, community, pending, account);
+        return pending;
       }
       case "private":
         throw new DomainError("invitation_required");
@@ -191,14 +253,50 @@ async function dropWithWorkingGroups(
 
 export async function leaveCommunity(deps: Deps, ref: string, viewer: Account): Promise<void> {
   const { community } = await viewCommunity(deps, ref, viewer);
+  await endMembership(deps, community, viewer);
+}
+
+/** `account` leaves `community`; the other server hears of it when either side is remote. */
+export async function endMembership(
+  deps: Deps,
+  community: Community,
+  account: Account,
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const membership = await findMembership(tx, community.id, viewer.id);
+    const membership = await findMembership(tx, community.id, account.id);
     if (!membership || membership.state === "banned" || membership.state === "rejected") {
       throw new DomainError("member_not_found");
     }
     await assertNotLastOwner(tx, membership);
-    await dropWithWorkingGroups(tx, community, viewer.id);
+    await dropWithWorkingGroups(tx, community, account.id);
+    if (community.domain) {
+      await deps.federation.publish(tx, {
+        type: "left",
+        communityId: community.id,
+        accountId: account.id,
+      });
+    }
   });
+}
+
+/** The answer from another server to a local person's request to join its community. */
+export async function settleRemoteRequest(
+  deps: Deps,
+  community: Community,
+  account: Account,
+  accepted: boolean,
+): Promise<void> {
+  await deps.db
+    .update(memberships)
+    .set({ state: accepted ? "active" : "rejected", decidedAt: new Date(), updatedAt: new Date() })
+    .where(
+      and(
+        eq(memberships.communityId, community.id),
+        eq(memberships.accountId, account.id),
+        // A late Accept does not bring back someone the community has since refused.
+        accepted ? inArray(memberships.state, ["pending", "active"]) : undefined,
+      ),
+    );
 }
 
 export interface MemberQuery extends PageRequest {
@@ -297,6 +395,9 @@ export async function decideJoinRequest(
       targetAccountId: member.account.id,
       details: reason?.trim() ? { reason: reason.trim() } : {},
     });
+    if (member.account.domain) {
+      await deps.federation.publish(tx, { type: "join_decided", membershipId });
+    }
     await notify(tx, {
       accountId: member.account.id,
       kind: decision === "approve" ? "join_approved" : "join_rejected",
@@ -371,6 +472,23 @@ export async function changeRole(
   });
 }
 
+/** Removal and bans reach the person's own server, which then stops showing them anything. */
+async function publishDropped(
+  deps: Deps,
+  tx: Executor,
+  community: Community,
+  account: Account,
+  reason: "removed" | "banned",
+): Promise<void> {
+  if (!account.domain) return;
+  await deps.federation.publish(tx, {
+    type: "member_dropped",
+    communityId: community.id,
+    accountId: account.id,
+    reason,
+  });
+}
+
 /** Bans a person: they leave the community and its working groups and cannot ask again. */
 export async function banMember(
   deps: Deps,
@@ -390,6 +508,7 @@ export async function banMember(
       role: "member",
     });
     await dropWithWorkingGroups(tx, community, member.account.id, true);
+    await publishDropped(deps, tx, community, member.account, "banned");
     await recordDecision(tx, {
       communityId: community.id,
       actorId: viewer.id,
@@ -414,6 +533,9 @@ export async function removeMember(
     assertMayManage(relation, viewer.id, member);
     await assertNotLastOwner(tx, member.membership);
     await dropWithWorkingGroups(tx, community, member.account.id);
+    if (member.membership.state !== "banned") {
+      await publishDropped(deps, tx, community, member.account, "removed");
+    }
     await recordDecision(tx, {
       communityId: community.id,
       actorId: viewer.id,

@@ -1,5 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
+import { accounts } from "../../db/schema/accounts.ts";
+import { communities } from "../../db/schema/communities.ts";
 import { actorNames } from "../../db/schema/names.ts";
 import { DomainError } from "../errors.ts";
 
@@ -52,4 +54,19 @@ export async function claimName(
 export async function findNameOwner(db: Executor, name: string) {
   const [row] = await db.select().from(actorNames).where(eq(actorNames.name, name.toLowerCase()));
   return row;
+}
+
+/** The local account called `username`; people on other servers may share the name. */
+export function localAccountNamed(username: string): SQL | undefined {
+  return and(isNull(accounts.domain), sql`lower(${accounts.username}) = lower(${username})`);
+}
+
+/** The community `slug` on `domain`, or the local one when `domain` is null. */
+export function communityNamed(slug: string, domain: string | null): SQL | undefined {
+  return and(
+    domain === null
+      ? isNull(communities.domain)
+      : sql`lower(${communities.domain}) = lower(${domain})`,
+    sql`lower(${communities.slug}) = lower(${slug})`,
+  );
 }

@@ -5,7 +5,8 @@ import { fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
-import { localSlugOf } from "./communities.ts";
+import { parseRef } from "./communities.ts";
+import { communityNamed } from "./names.ts";
 
 export type SearchKind = PostKind | "comment" | "community";
 
@@ -73,9 +74,8 @@ export async function search(
   query: SearchQuery,
 ): Promise<SearchHit[]> {
   const tsquery = queryFor(query.q);
-  const slug = query.community ? (localSlugOf(deps, query.community) ?? "") : undefined;
-  const inCommunity =
-    slug !== undefined ? sql`lower(${communities.slug}) = lower(${slug})` : undefined;
+  const ref = query.community ? parseRef(deps, query.community) : undefined;
+  const inCommunity = ref ? communityNamed(ref.slug, ref.domain) : undefined;
   const wants = (kind: SearchKind) => !query.kind || query.kind === kind;
   const postKinds = (["discussion", "announcement", "page", "event", "file"] as const).filter(
     wants,

@@ -1,0 +1,38 @@
+import type { Executor } from "../../db/index.ts";
+import type { Community } from "../../db/schema/communities.ts";
+
+/**
+ * Changes other servers must hear of. Services name what happened; federation/ decides
+ * which activities that means and for whom.
+ */
+export type FederationEvent =
+  /** A local person asks to join a community on another server. */
+  | { type: "join_requested"; membershipId: string }
+  /** A local person leaves a community on another server. */
+  | { type: "left"; communityId: string; accountId: string }
+  /** A person on another server was admitted to, or refused by, a local community. */
+  | { type: "join_decided"; membershipId: string }
+  /** A person on another server is no longer a member of a local community. */
+  | {
+      type: "member_dropped";
+      communityId: string;
+      accountId: string;
+      reason: "removed" | "banned";
+    };
+
+/** What the domain asks of federation; services never import Fedify. */
+export interface FederationPort {
+  /** Looks `slug@domain` up on its server and keeps a copy here; null when there is none. */
+  resolveCommunity(slug: string, domain: string): Promise<Community | null>;
+  /**
+   * Queues what `event` means for other servers in `tx`, so that the change and its
+   * deliveries commit together or not at all.
+   */
+  publish(tx: Executor, event: FederationEvent): Promise<void>;
+}
+
+/** Until federation is attached (and in services' own unit tests) nothing leaves. */
+export const offlineFederation: FederationPort = {
+  resolveCommunity: async () => null,
+  publish: async () => {},
+};
