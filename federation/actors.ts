@@ -76,6 +76,7 @@ export function registerActors(federation: Federation<FederationContext>): void 
         summary: community.summary ? `<p>${escapeHtml(community.summary)}</p>` : null,
         // Lemmy reads this flag as "members only", so every level but open sets it.
         manuallyApprovesFollowers: community.privacy !== "open",
+        followers: ctx.getFollowersUri(identifier),
         discoverable: !community.hidden,
       });
     })

@@ -116,11 +116,11 @@ export async function viewCommunity(
   viewer: Account | null,
 ): Promise<CommunityView> {
   const { slug, domain } = parseRef(deps, ref);
-  const find = () => viewsQuery(deps.db, viewer?.id).where(communityNamed(slug, domain));
-  let [row] = await find();
+  const find = (where: SQL | undefined) => viewsQuery(deps.db, viewer?.id).where(where);
+  let [row] = await find(communityNamed(slug, domain));
   // A community on another server is looked up there the first time someone asks for it.
-  if (!row && domain && (await deps.federation.resolveCommunity(slug, domain)))
-    [row] = await find();
+  const resolved = !row && domain ? await deps.federation.resolveCommunity(slug, domain) : null;
+  if (resolved) [row] = await find(eq(communities.id, resolved.id));
   if (!row) throw new DomainError("community_not_found", { ref });
   const view = toView(row);
   if (!canSeeCommunity(view.community, view.relation))

@@ -17,6 +17,7 @@ export type FederationEvent =
       type: "member_dropped";
       communityId: string;
       accountId: string;
+      followUri: string | null;
       reason: "removed" | "banned";
     };
 

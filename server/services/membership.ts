@@ -477,14 +477,15 @@ async function publishDropped(
   deps: Deps,
   tx: Executor,
   community: Community,
-  account: Account,
+  member: MemberView,
   reason: "removed" | "banned",
 ): Promise<void> {
-  if (!account.domain) return;
+  if (!member.account.domain) return;
   await deps.federation.publish(tx, {
     type: "member_dropped",
     communityId: community.id,
-    accountId: account.id,
+    accountId: member.account.id,
+    followUri: member.membership.followUri,
     reason,
   });
 }
@@ -508,7 +509,7 @@ export async function banMember(
       role: "member",
     });
     await dropWithWorkingGroups(tx, community, member.account.id, true);
-    await publishDropped(deps, tx, community, member.account, "banned");
+    await publishDropped(deps, tx, community, member, "banned");
     await recordDecision(tx, {
       communityId: community.id,
       actorId: viewer.id,
@@ -534,7 +535,7 @@ export async function removeMember(
     await assertNotLastOwner(tx, member.membership);
     await dropWithWorkingGroups(tx, community, member.account.id);
     if (member.membership.state !== "banned") {
-      await publishDropped(deps, tx, community, member.account, "removed");
+      await publishDropped(deps, tx, community, member, "removed");
     }
     await recordDecision(tx, {
       communityId: community.id,

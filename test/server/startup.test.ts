@@ -8,95 +8,19 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { freePort } from "../../db/embedded.ts";
+import {
+  describeOutput,
+  killLaunched,
+  launch,
+  type Praxis,
+  startPraxis,
+  waitForExit,
+} from "../support/process.ts";
 
-const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const password = "a long enough password";
-const startTimeoutMs = 60_000;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface Praxis {
-  child: ChildProcess;
-  port: number;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<Exit>;
-  running(): boolean;
-}
-
-const children = new Set<Praxis>();
 const directories = new Set<string>();
 const databases = new Set<string>();
-
-/** Runs the server as `npm start` does (`node --import tsx server/main.ts`), in its own process group. */
-function launch(env: Record<string, string>, port = 0): Praxis {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: process.env.HOME ?? tmpdir(),
-      HOST: "127.0.0.1",
-      ...env,
-    },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  let running = true;
-  const exited = new Promise<Exit>((done) =>
-    child.once("exit", (code, signal) => {
-      running = false;
-      done({ code, signal });
-    }),
-  );
-  const praxis: Praxis = {
-    child,
-    port,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    running: () => running,
-  };
-  children.add(praxis);
-  return praxis;
-}
-
-function describeOutput(praxis: Praxis): string {
-  return `\n--- stdout ---\n${praxis.stdout()}\n--- stderr ---\n${praxis.stderr()}`;
-}
-
-async function startPraxis(env: Record<string, string>): Promise<Praxis> {
-  const port = await freePort();
-  const praxis = launch({ PORT: String(port), ...env }, port);
-  const deadline = Date.now() + startTimeoutMs;
-  while (Date.now() < deadline) {
-    if (!praxis.running()) {
-      throw new Error(`Praxis exited before answering /healthz${describeOutput(praxis)}`);
-    }
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
-    if (health?.status === 200) return praxis;
-    await sleep(250);
-  }
-  throw new Error(`Praxis did not answer /healthz within 60 s${describeOutput(praxis)}`);
-}
-
-async function waitForExit(praxis: Praxis, timeoutMs: number): Promise<Exit> {
-  const timeout = sleep(timeoutMs).then(() => {
-    throw new Error(`Praxis still running after ${timeoutMs} ms${describeOutput(praxis)}`);
-  });
-  return Promise.race([praxis.exited, timeout]);
-}
 
 async function api(praxis: Praxis, method: string, path: string, body?: unknown, token?: string) {
   const headers: Record<string, string> = {};
@@ -133,15 +57,7 @@ async function dataDirectory(): Promise<string> {
 }
 
 afterEach(async () => {
-  for (const praxis of children) {
-    if (praxis.running() && praxis.child.pid) {
-      try {
-        process.kill(-praxis.child.pid, "SIGKILL");
-      } catch {}
-      await waitForExit(praxis, 10_000).catch(() => {});
-    }
-  }
-  children.clear();
+  await killLaunched();
   for (const directory of directories) {
     for (const pid of await postgresServersFor(join(directory, "postgres"))) {
       try {

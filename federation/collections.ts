@@ -1,0 +1,66 @@
+import type { Federation, RequestContext } from "@fedify/fedify";
+import { and, eq, isNotNull } from "drizzle-orm";
+import type { Executor } from "../db/index.ts";
+import { accounts } from "../db/schema/accounts.ts";
+import type { Community } from "../db/schema/communities.ts";
+import { memberships } from "../db/schema/memberships.ts";
+import { relationOf } from "../server/services/communities.ts";
+import { isActive } from "../server/services/privacy.ts";
+import type { FederationContext } from "./context.ts";
+import { localCommunityCalled } from "./names.ts";
+import { findRemoteAccount } from "./remote-actors.ts";
+
+/**
+ * Only an open community shows its members to anyone; for the others the request must be
+ * signed by someone who is an active member, per person rather than per server.
+ */
+export async function maySeeMembersOnly(
+  ctx: RequestContext<FederationContext>,
+  community: Community,
+): Promise<boolean> {
+  if (community.privacy === "open" && !community.hidden) return true;
+  const signer = await ctx.getSignedKeyOwner();
+  const account = signer?.id ? await findRemoteAccount(ctx.data.deps, signer.id.href) : null;
+  return account !== null && isActive(await relationOf(ctx.data.deps.db, community.id, account.id));
+}
+
+/** Members on other servers, which is who a community's activities are delivered to. */
+async function remoteMembers(db: Executor, communityId: string) {
+  return db
+    .select({ uri: accounts.uri, inbox: accounts.inbox, sharedInbox: accounts.sharedInbox })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(
+      and(
+        eq(memberships.communityId, communityId),
+        eq(memberships.state, "active"),
+        isNotNull(accounts.inbox),
+      ),
+    );
+}
+
+export function registerCollections(federation: Federation<FederationContext>): void {
+  federation
+    .setFollowersDispatcher("/actors/{identifier}/followers", async (ctx, identifier) => {
+      const community = await localCommunityCalled(ctx.data.deps, identifier);
+      if (!community) return { items: [] };
+      const members = await remoteMembers(ctx.data.deps.db, community.id);
+      return {
+        items: members.flatMap(({ uri, inbox, sharedInbox }) =>
+          uri && inbox
+            ? [
+                {
+                  id: new URL(uri),
+                  inboxId: new URL(inbox),
+                  endpoints: sharedInbox ? { sharedInbox: new URL(sharedInbox) } : null,
+                },
+              ]
+            : [],
+        ),
+      };
+    })
+    .authorize(async (ctx, identifier) => {
+      const community = await localCommunityCalled(ctx.data.deps, identifier);
+      return community === null || (await maySeeMembersOnly(ctx, community));
+    });
+}

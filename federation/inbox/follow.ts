@@ -1,0 +1,76 @@
+import type { InboxContext } from "@fedify/fedify";
+import type { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import { DomainError } from "../../server/errors.ts";
+import {
+  endMembership,
+  requestMembership,
+  settleRemoteRequest,
+} from "../../server/services/membership.ts";
+import type { FederationContext } from "../context.ts";
+import { localAccountCalled, localCommunityCalled } from "../names.ts";
+import { answerFollow } from "../outbox.ts";
+import { findRemoteAccount, findRemoteCommunity, rememberAccount } from "../remote-actors.ts";
+
+type Ctx = InboxContext<FederationContext>;
+
+const logger = getLogger(["praxis", "federation", "inbox", "follow"]);
+
+/** The local community an activity's object names, if it names one. */
+async function targetCommunity(ctx: Ctx, object: URL | null) {
+  const route = object ? ctx.parseUri(object) : null;
+  return route?.type === "actor" ? localCommunityCalled(ctx.data.deps, route.identifier) : null;
+}
+
+/**
+ * A Follow of a Group is a request to join, decided by the same rules as a local one:
+ * accepted at once, left pending for the admins, or refused with a Reject.
+ */
+export async function onFollow(ctx: Ctx, follow: Follow): Promise<void> {
+  const community = await targetCommunity(ctx, follow.objectId);
+  if (!community || !follow.id) return;
+  const sender = await follow.getActor(ctx);
+  const account = sender ? await rememberAccount(ctx.data.deps, sender) : null;
+  if (!account) return;
+  try {
+    await requestMembership(ctx.data.deps, community, account, { followUri: follow.id.href });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    logger.info("Refused {actor} in {community}: {code}", {
+      actor: account.uri,
+      community: community.slug,
+      code: error.code,
+    });
+    await answerFollow(ctx, community, account, follow.id.href, false);
+  }
+}
+
+/** Undoing a Follow of a Group is leaving it. */
+export async function onUndoFollow(ctx: Ctx, undo: Undo): Promise<void> {
+  const follow = await undo.getObject(ctx);
+  const community = await targetCommunity(ctx, (follow as Follow | null)?.objectId ?? null);
+  const account = undo.actorId ? await findRemoteAccount(ctx.data.deps, undo.actorId.href) : null;
+  if (!community || !account) return;
+  try {
+    await endMembership(ctx.data.deps, community, account);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+  }
+}
+
+/** A remote community's answer to a local person's Follow, which names them by its id. */
+async function settle(ctx: Ctx, answer: Accept | Reject, accepted: boolean): Promise<void> {
+  const community = answer.actorId
+    ? await findRemoteCommunity(ctx.data.deps, answer.actorId.href)
+    : null;
+  const follow = await answer.getObject(ctx);
+  const followerId = (follow as Follow | null)?.actorId ?? answer.objectId;
+  const route = followerId ? ctx.parseUri(new URL(followerId.href.split("#")[0] ?? "")) : null;
+  const account =
+    route?.type === "actor" ? await localAccountCalled(ctx.data.deps, route.identifier) : null;
+  if (!community || !account) return;
+  await settleRemoteRequest(ctx.data.deps, community, account, accepted);
+}
+
+export const onAccept = (ctx: Ctx, accept: Accept) => settle(ctx, accept, true);
+export const onReject = (ctx: Ctx, reject: Reject) => settle(ctx, reject, false);

@@ -1,0 +1,86 @@
+import { type Actor, Group, isActor } from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import { eq } from "drizzle-orm";
+import { type Account, accounts } from "../db/schema/accounts.ts";
+import { type Community, communities } from "../db/schema/communities.ts";
+import type { Deps } from "../server/deps.ts";
+
+const logger = getLogger(["praxis", "federation", "actors"]);
+
+/** Where an actor lives, taken from its own (already verified or fetched) document. */
+function whereabouts(actor: Actor) {
+  if (!actor.id || !actor.inboxId) return null;
+  return {
+    uri: actor.id.href,
+    domain: actor.id.host.toLowerCase(),
+    inbox: actor.inboxId.href,
+    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    followers: actor.followersId?.href ?? null,
+    fetchedAt: new Date(),
+  };
+}
+
+/** Text from another server as plain text: names and summaries are shown as text here. */
+function plain(value: unknown, fallback: string, maxLength = 200): string {
+  const text = typeof value === "string" ? value : value?.toString();
+  return (
+    text
+      ?.replace(/<[^>]*>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, maxLength) || fallback
+  );
+}
+
+/**
+ * Keeps a copy of a person on another server, so that memberships, posts and likes can
+ * name them like anyone else. Returns null for documents that cannot be a member.
+ */
+export async function rememberAccount(deps: Deps, actor: Actor): Promise<Account | null> {
+  const place = whereabouts(actor);
+  if (!place || actor instanceof Group || !isActor(actor)) return null;
+  const username = plain(actor.preferredUsername, "").replace(/[^\p{L}\p{N}_.-]/gu, "");
+  if (!username) return null;
+  const profile = { username, displayName: plain(actor.name, username), ...place };
+  const [account] = await deps.db
+    .insert(accounts)
+    .values({ ...profile, state: "active", emailNotifications: "none" })
+    .onConflictDoUpdate({ target: accounts.uri, set: { ...profile, updatedAt: new Date() } })
+    .returning();
+  if (!account) logger.warn("Could not keep {uri}", { uri: place.uri });
+  return account ?? null;
+}
+
+/**
+ * Keeps a copy of a community on another server. Its own server decides who reads what;
+ * here, anything but an open community is shown only to local people it admitted.
+ */
+export async function rememberCommunity(deps: Deps, group: Group): Promise<Community | null> {
+  const place = whereabouts(group);
+  const slug = plain(group.preferredUsername, "");
+  if (!place || !slug) return null;
+  const profile = {
+    slug,
+    name: plain(group.name, slug),
+    summary: plain(group.summary, "", 2000),
+    privacy: group.manuallyApprovesFollowers ? ("semi_private" as const) : ("open" as const),
+    hidden: group.discoverable === false,
+    ...place,
+  };
+  const [community] = await deps.db
+    .insert(communities)
+    .values(profile)
+    .onConflictDoUpdate({ target: communities.uri, set: { ...profile, updatedAt: new Date() } })
+    .returning();
+  return community ?? null;
+}
+
+export async function findRemoteCommunity(deps: Deps, uri: string): Promise<Community | null> {
+  const [community] = await deps.db.select().from(communities).where(eq(communities.uri, uri));
+  return community ?? null;
+}
+
+export async function findRemoteAccount(deps: Deps, uri: string): Promise<Account | null> {
+  const [account] = await deps.db.select().from(accounts).where(eq(accounts.uri, uri));
+  return account ?? null;
+}
