@@ -1,5 +1,14 @@
 import type { Context } from "@fedify/fedify";
-import { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import {
+  Accept,
+  Announce,
+  Create,
+  Follow,
+  type Note,
+  type Page,
+  Reject,
+  Undo,
+} from "@fedify/vocab";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
 import { type Account, accounts } from "../db/schema/accounts.ts";
@@ -7,6 +16,7 @@ import { type Community, communities } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
 import type { FederationContext } from "./context.ts";
+import { groupUri, loadComment, loadPost, noteOf, pageOf, personUri } from "./objects.ts";
 
 type Ctx = Context<FederationContext>;
 
@@ -72,6 +82,43 @@ async function loadMembership(db: Executor, membershipId: string) {
   return { membership, ...(await load(db, membership.communityId, membership.accountId)) };
 }
 
+/** Files and events wait for their own object shapes (Document, Event). */
+const federatedKinds = new Set(["discussion", "announcement", "page"]);
+
+/**
+ * FEP-1b12: a member's post goes to its community's inbox; a community here wraps it in an
+ * Announce for the servers of its members, the author's own server included.
+ */
+async function relay(ctx: Ctx, community: Community, author: Account, object: Page | Note) {
+  const objectId = object.id ?? new URL(ctx.origin);
+  const create = new Create({
+    id: new URL(`${objectId.href}#create`),
+    actor: personUri(ctx, author),
+    object,
+    tos: object.toIds,
+    ccs: object.ccIds,
+    audience: groupUri(ctx, community),
+  });
+  if (community.domain) {
+    if (author.domain) return;
+    await ctx.sendActivity(
+      { identifier: identifierOf(author.username) },
+      inboxOf(community),
+      create,
+    );
+    return;
+  }
+  const group = identifierOf(community.slug);
+  const announce = new Announce({
+    id: new URL(`${objectId.href}#announce`),
+    actor: ctx.getActorUri(group),
+    object: create,
+    tos: object.toIds,
+    ccs: object.ccIds,
+  });
+  await ctx.sendActivity({ identifier: group }, "followers", announce, { preferSharedInbox: true });
+}
+
 /** What a domain change means on the wire, sent through Fedify's queue. */
 export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEvent) {
   switch (event.type) {
@@ -105,6 +152,24 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
         account,
         membership.followUri,
         membership.state === "active",
+      );
+      return;
+    }
+    case "post_created": {
+      const row = await loadPost(ctx, event.postId);
+      if (!row || !federatedKinds.has(row.post.kind)) return;
+      await relay(ctx, row.community, row.author, pageOf(ctx, row.post, row.author, row.community));
+      return;
+    }
+    case "comment_created": {
+      const row = await loadComment(ctx, event.commentId);
+      if (!row) return;
+      const { community } = row.post;
+      await relay(
+        ctx,
+        community,
+        row.author,
+        noteOf(ctx, row.comment, row.inReplyTo, row.author, community),
       );
       return;
     }

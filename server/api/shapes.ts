@@ -101,7 +101,7 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
   return {
     id: post.id,
     kind: post.kind,
-    uri: postUrl(deps, post.id),
+    uri: post.uri ?? postUrl(deps, post.id),
     community: refOf(view.community),
     author: authorJson(deps, view.author),
     title: post.title,

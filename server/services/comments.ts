@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
-import { type Comment, comments, posts } from "../../db/schema/posts.ts";
+import { type Comment, comments, type Post, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { languageOf } from "./language.ts";
@@ -29,6 +30,41 @@ export async function listComments(
     .orderBy(asc(comments.createdAt), asc(comments.id));
 }
 
+/**
+ * Stores a reply, counts it on its thread and tells the person answered. Null when a
+ * reply with the same ActivityPub id was already stored.
+ */
+export async function insertComment(
+  tx: Executor,
+  post: Post,
+  parent: Comment | undefined,
+  authorId: string,
+  text: Pick<Comment, "source" | "content" | "language"> & { uri?: string; createdAt?: Date },
+): Promise<Comment | null> {
+  const [created] = await tx
+    .insert(comments)
+    .values({ postId: post.id, inReplyToId: parent?.id ?? null, authorId, ...text })
+    .onConflictDoNothing()
+    .returning();
+  if (!created) return null;
+  await tx
+    .update(posts)
+    .set({ commentCount: sql`${posts.commentCount} + 1` })
+    .where(eq(posts.id, post.id));
+  const repliedTo = parent?.authorId ?? post.authorId;
+  if (repliedTo && repliedTo !== authorId) {
+    await notify(tx, {
+      accountId: repliedTo,
+      kind: "reply",
+      communityId: post.communityId,
+      subjectId: created.id,
+      actorId: authorId,
+      data: { post: post.id, title: post.title },
+    });
+  }
+  return created;
+}
+
 export async function createComment(
   deps: Deps,
   postId: string,
@@ -48,33 +84,13 @@ export async function createComment(
         .where(and(sql`${comments.id}::text = ${input.inReplyTo}`, eq(comments.postId, post.id)));
       if (!parent) throw new DomainError("reply_target_invalid");
     }
-    const [created] = await tx
-      .insert(comments)
-      .values({
-        postId: post.id,
-        inReplyToId: parent?.id ?? null,
-        authorId: viewer.id,
-        source: input.content,
-        content: renderMarkdown(input.content),
-        language: languageOf(input.content, input.language),
-      })
-      .returning();
+    const created = await insertComment(tx, post, parent, viewer.id, {
+      source: input.content,
+      content: renderMarkdown(input.content),
+      language: languageOf(input.content, input.language),
+    });
     if (!created) throw new Error("comment insert returned nothing");
-    await tx
-      .update(posts)
-      .set({ commentCount: sql`${posts.commentCount} + 1` })
-      .where(eq(posts.id, post.id));
-    const repliedTo = parent?.authorId ?? post.authorId;
-    if (repliedTo) {
-      await notify(tx, {
-        accountId: repliedTo,
-        kind: "reply",
-        communityId: community.id,
-        subjectId: created.id,
-        actorId: viewer.id,
-        data: { post: post.id, title: post.title },
-      });
-    }
+    await deps.federation.publish(tx, { type: "comment_created", commentId: created.id });
     return created;
   });
   return { comment, author: viewer };

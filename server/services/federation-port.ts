@@ -12,6 +12,9 @@ export type FederationEvent =
   | { type: "left"; communityId: string; accountId: string }
   /** A person on another server was admitted to, or refused by, a local community. */
   | { type: "join_decided"; membershipId: string }
+  /** A post was written: its community's other servers (or its home server) must get it. */
+  | { type: "post_created"; postId: string }
+  | { type: "comment_created"; commentId: string }
   /** A person on another server is no longer a member of a local community. */
   | {
       type: "member_dropped";

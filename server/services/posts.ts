@@ -106,6 +106,7 @@ export async function createPost(
       .returning();
     if (!created) throw new Error("post insert returned nothing");
     await addDetails?.(tx, created);
+    await deps.federation.publish(tx, { type: "post_created", postId: created.id });
     if (kind === "announcement") await notifyMembers(tx, community, created, viewer);
     return created;
   });

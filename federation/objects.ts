@@ -1,0 +1,153 @@
+import type { Context, Federation } from "@fedify/fedify";
+import { Note, Page, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import { eq } from "drizzle-orm";
+import { type Account, accounts } from "../db/schema/accounts.ts";
+import { type Community, communities } from "../db/schema/communities.ts";
+import { fileDetails } from "../db/schema/files.ts";
+import { type Comment, comments, type Post, posts } from "../db/schema/posts.ts";
+import { postUrl } from "../server/services/notifications.ts";
+import { actorUriOf } from "../server/urls.ts";
+import { maySeeMembersOnly } from "./collections.ts";
+import type { FederationContext } from "./context.ts";
+
+type Ctx = Context<FederationContext>;
+
+export function groupUri(ctx: Ctx, community: Community): URL {
+  return new URL(
+    actorUriOf(ctx.data.deps.config.publicUrl, community.slug.toLowerCase(), community),
+  );
+}
+
+export function personUri(ctx: Ctx, account: Account): URL {
+  return new URL(
+    actorUriOf(ctx.data.deps.config.publicUrl, account.username.toLowerCase(), account),
+  );
+}
+
+export function postUri(ctx: Ctx, post: Post): URL {
+  return new URL(post.uri ?? postUrl(ctx.data.deps, post.id));
+}
+
+export function commentUri(ctx: Ctx, comment: Comment): URL {
+  return new URL(comment.uri ?? new URL(`/comments/${comment.id}`, ctx.data.deps.config.publicUrl));
+}
+
+/**
+ * Who an activity of `community` is for: an open community's posts are public, every other
+ * level's only for its followers (its members), never `as:Public`.
+ */
+export function audienceOf(ctx: Ctx, community: Community) {
+  const followers = community.domain
+    ? community.followers
+      ? new URL(community.followers)
+      : null
+    : ctx.getFollowersUri(community.slug.toLowerCase());
+  const group = groupUri(ctx, community);
+  const open = community.privacy === "open" && !community.hidden;
+  return {
+    tos: open ? [PUBLIC_COLLECTION, group] : [group],
+    ccs: followers ? [followers] : [],
+    audience: group,
+  };
+}
+
+function markdownSource(source: string) {
+  return new Source({ content: source, mediaType: "text/markdown" });
+}
+
+/** A discussion, announcement or page, as Lemmy shows a thread: a Page with a name. */
+export function pageOf(ctx: Ctx, post: Post, author: Account, community: Community): Page {
+  return new Page({
+    id: postUri(ctx, post),
+    attribution: personUri(ctx, author),
+    name: post.title,
+    content: post.content,
+    source: markdownSource(post.source),
+    published: Temporal.Instant.from(post.createdAt.toISOString()),
+    updated: post.editedAt ? Temporal.Instant.from(post.editedAt.toISOString()) : null,
+    url: postUri(ctx, post),
+    ...audienceOf(ctx, community),
+  });
+}
+
+export function noteOf(
+  ctx: Ctx,
+  comment: Comment,
+  inReplyTo: URL,
+  author: Account,
+  community: Community,
+): Note {
+  return new Note({
+    id: commentUri(ctx, comment),
+    attribution: personUri(ctx, author),
+    replyTarget: inReplyTo,
+    content: comment.content,
+    source: markdownSource(comment.source),
+    published: Temporal.Instant.from(comment.createdAt.toISOString()),
+    ...audienceOf(ctx, community),
+  });
+}
+
+/** A post with everything needed to show it as an object, if it exists. */
+export async function loadPost(ctx: Ctx, postId: string) {
+  const [row] = await ctx.data.deps.db
+    .select({ post: posts, author: accounts, community: communities, file: fileDetails })
+    .from(posts)
+    .innerJoin(communities, eq(communities.id, posts.communityId))
+    .innerJoin(accounts, eq(accounts.id, posts.authorId))
+    .leftJoin(fileDetails, eq(fileDetails.postId, posts.id))
+    .where(eq(posts.id, postId));
+  return row;
+}
+
+export async function loadComment(ctx: Ctx, commentId: string) {
+  const [row] = await ctx.data.deps.db
+    .select({ comment: comments, author: accounts })
+    .from(comments)
+    .innerJoin(accounts, eq(accounts.id, comments.authorId))
+    .where(eq(comments.id, commentId));
+  if (!row) return undefined;
+  const post = await loadPost(ctx, row.comment.postId);
+  if (!post) return undefined;
+  const [parent] = row.comment.inReplyToId
+    ? await ctx.data.deps.db.select().from(comments).where(eq(comments.id, row.comment.inReplyToId))
+    : [];
+  const inReplyTo = parent ? commentUri(ctx, parent) : postUri(ctx, post.post);
+  return { ...row, post, inReplyTo };
+}
+
+const isUuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+
+/** Members-only content needs a signed request from a member; private files too, even when open. */
+async function mayFetch(
+  ctx: Parameters<Parameters<Federation<FederationContext>["setObjectDispatcher"]>[2]>[0],
+  community: Community,
+  privateFile: boolean,
+) {
+  if (privateFile) return maySeeMembersOnly(ctx, { ...community, privacy: "public" });
+  return maySeeMembersOnly(ctx, community);
+}
+
+export function registerObjects(federation: Federation<FederationContext>): void {
+  federation
+    .setObjectDispatcher(Page, "/posts/{id}", async (ctx, { id }) => {
+      const row = isUuid(id) ? await loadPost(ctx, id) : undefined;
+      if (!row || row.post.uri || row.post.deletedAt) return null;
+      return pageOf(ctx, row.post, row.author, row.community);
+    })
+    .authorize(async (ctx, { id }) => {
+      const row = isUuid(id) ? await loadPost(ctx, id) : undefined;
+      return !row || mayFetch(ctx, row.community, row.file?.private ?? false);
+    });
+  federation
+    .setObjectDispatcher(Note, "/comments/{id}", async (ctx, { id }) => {
+      const row = isUuid(id) ? await loadComment(ctx, id) : undefined;
+      if (!row || row.comment.uri || row.comment.deletedAt) return null;
+      return noteOf(ctx, row.comment, row.inReplyTo, row.author, row.post.community);
+    })
+    .authorize(async (ctx, { id }) => {
+      const row = isUuid(id) ? await loadComment(ctx, id) : undefined;
+      return !row || mayFetch(ctx, row.post.community, false);
+    });
+}

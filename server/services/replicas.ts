@@ -1,0 +1,143 @@
+import { eq, sql } from "drizzle-orm";
+import type { Executor } from "../../db/index.ts";
+import type { Account } from "../../db/schema/accounts.ts";
+import { type Community, communities } from "../../db/schema/communities.ts";
+import { type Comment, comments, type Post, posts } from "../../db/schema/posts.ts";
+import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import { insertComment } from "./comments.ts";
+import { relationOf } from "./communities.ts";
+import { languageOf } from "./language.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { assertMayWrite } from "./posts.ts";
+import { sanitize } from "./sanitize.ts";
+
+/** Text written on another server: Markdown when it sent its source, else its HTML. */
+export interface IncomingText {
+  uri: string;
+  html: string;
+  markdown?: string | undefined;
+  language?: string | undefined;
+  published?: Date | undefined;
+}
+
+export interface IncomingPost extends IncomingText {
+  title: string;
+}
+
+export interface IncomingComment extends IncomingText {
+  /** The id of the post or comment it answers. */
+  inReplyTo: string;
+}
+
+function textOf(incoming: IncomingText, title = "") {
+  const source =
+    incoming.markdown ??
+    sanitize(incoming.html)
+      .replace(/<[^>]*>/g, " ")
+      .trim();
+  return {
+    uri: incoming.uri,
+    source,
+    content: incoming.markdown ? renderMarkdown(incoming.markdown) : sanitize(incoming.html),
+    language: languageOf(source, incoming.language, title),
+    ...(incoming.published ? { createdAt: incoming.published } : {}),
+  };
+}
+
+/** The local id inside one of this server's own URLs (`/posts/{id}`), if it is one. */
+function localIdIn(deps: Deps, uri: string, folder: "posts" | "comments"): string | null {
+  const prefix = new URL(`/${folder}/`, deps.config.publicUrl).href;
+  const id = uri.startsWith(prefix) ? uri.slice(prefix.length) : "";
+  return /^[0-9a-f-]{36}$/i.test(id) ? id : null;
+}
+
+const byUri = (
+  deps: Deps,
+  uri: string,
+  folder: "posts" | "comments",
+  table: typeof posts | typeof comments,
+) => {
+  const id = localIdIn(deps, uri, folder);
+  return id ? eq(table.id, id) : eq(table.uri, uri);
+};
+
+export async function findPostByUri(deps: Deps, db: Executor, uri: string) {
+  const [post] = await db
+    .select()
+    .from(posts)
+    .where(byUri(deps, uri, "posts", posts));
+  return post;
+}
+
+async function findCommentByUri(deps: Deps, db: Executor, uri: string) {
+  const [comment] = await db
+    .select()
+    .from(comments)
+    .where(byUri(deps, uri, "comments", comments));
+  return comment;
+}
+
+/**
+ * A community here receives a discussion from a member on another server: the same rules
+ * as for its own people, and the community relays it to its other members' servers.
+ * A copy from a community elsewhere is kept as it comes, its home server having checked it.
+ */
+export async function receivePost(
+  deps: Deps,
+  community: Community,
+  author: Account,
+  incoming: IncomingPost,
+): Promise<Post | null> {
+  if (!community.domain) {
+    assertMayWrite(community, await relationOf(deps.db, community.id, author.id), "discussion");
+  }
+  return deps.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(posts)
+      .values({
+        communityId: community.id,
+        authorId: author.id,
+        kind: "discussion",
+        title: incoming.title.slice(0, 300) || "—",
+        ...textOf(incoming, incoming.title),
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (created && !community.domain) {
+      await deps.federation.publish(tx, { type: "post_created", postId: created.id });
+    }
+    return created ?? null;
+  });
+}
+
+/** A reply from another server, to a thread here or to a copy of one from elsewhere. */
+export async function receiveComment(
+  deps: Deps,
+  author: Account,
+  incoming: IncomingComment,
+): Promise<Comment | null> {
+  return deps.db.transaction(async (tx) => {
+    const parent = await findCommentByUri(deps, tx, incoming.inReplyTo);
+    const post = parent
+      ? (await tx.select().from(posts).where(eq(posts.id, parent.postId)))[0]
+      : await findPostByUri(deps, tx, incoming.inReplyTo);
+    if (!post) throw new DomainError("reply_target_invalid");
+    const [community] = await tx
+      .select()
+      .from(communities)
+      .where(eq(communities.id, post.communityId));
+    if (!community) throw new DomainError("community_not_found");
+    const local = community.domain === null;
+    if (local) {
+      assertMayWrite(community, await relationOf(tx, post.communityId, author.id));
+      if (post.deletedAt) throw new DomainError("post_deleted");
+      if (post.locked) throw new DomainError("thread_locked");
+    }
+    const created = await insertComment(tx, post, parent, author.id, textOf(incoming));
+    if (!created) return null;
+    if (local)
+      await deps.federation.publish(tx, { type: "comment_created", commentId: created.id });
+    return created;
+  });
+}
