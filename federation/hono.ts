@@ -1,5 +1,22 @@
 import type { Federation } from "@fedify/fedify";
 import type { Context, MiddlewareHandler } from "hono";
+import { expandPublicAddress } from "./public-address.ts";
+
+const activityTypes = /application\/(activity|ld)\+json/;
+
+async function withFullPublicAddress(response: Response): Promise<Response> {
+  if (
+    !response.ok ||
+    response.body === null ||
+    !activityTypes.test(response.headers.get("content-type") ?? "")
+  ) {
+    return response;
+  }
+  const document = expandPublicAddress(await response.json());
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(document), { status: response.status, headers });
+}
 
 /**
  * Lets Fedify answer the requests it knows (actors, WebFinger, NodeInfo, inboxes) and
@@ -22,7 +39,7 @@ export function federationMiddleware<TContextData>(
         return new Response(null, { status: 406, headers: { Vary: "Accept" } });
       },
     });
-    if (!passOn) return response;
-    await next();
+    if (passOn) return next();
+    return withFullPublicAddress(response);
   };
 }

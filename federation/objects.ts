@@ -2,6 +2,7 @@ import type { Context, Federation } from "@fedify/fedify";
 import { Note, Page, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { eq } from "drizzle-orm";
+import type { Executor } from "../db/index.ts";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import { fileDetails } from "../db/schema/files.ts";
@@ -90,8 +91,8 @@ export function noteOf(
 }
 
 /** A post with everything needed to show it as an object, if it exists. */
-export async function loadPost(ctx: Ctx, postId: string) {
-  const [row] = await ctx.data.deps.db
+export async function loadPost(db: Executor, postId: string) {
+  const [row] = await db
     .select({ post: posts, author: accounts, community: communities, file: fileDetails })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
@@ -101,17 +102,17 @@ export async function loadPost(ctx: Ctx, postId: string) {
   return row;
 }
 
-export async function loadComment(ctx: Ctx, commentId: string) {
-  const [row] = await ctx.data.deps.db
+export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
+  const [row] = await db
     .select({ comment: comments, author: accounts })
     .from(comments)
     .innerJoin(accounts, eq(accounts.id, comments.authorId))
     .where(eq(comments.id, commentId));
   if (!row) return undefined;
-  const post = await loadPost(ctx, row.comment.postId);
+  const post = await loadPost(db, row.comment.postId);
   if (!post) return undefined;
   const [parent] = row.comment.inReplyToId
-    ? await ctx.data.deps.db.select().from(comments).where(eq(comments.id, row.comment.inReplyToId))
+    ? await db.select().from(comments).where(eq(comments.id, row.comment.inReplyToId))
     : [];
   const inReplyTo = parent ? commentUri(ctx, parent) : postUri(ctx, post.post);
   return { ...row, post, inReplyTo };
@@ -132,22 +133,22 @@ async function mayFetch(
 export function registerObjects(federation: Federation<FederationContext>): void {
   federation
     .setObjectDispatcher(Page, "/posts/{id}", async (ctx, { id }) => {
-      const row = isUuid(id) ? await loadPost(ctx, id) : undefined;
+      const row = isUuid(id) ? await loadPost(ctx.data.deps.db, id) : undefined;
       if (!row || row.post.uri || row.post.deletedAt) return null;
       return pageOf(ctx, row.post, row.author, row.community);
     })
     .authorize(async (ctx, { id }) => {
-      const row = isUuid(id) ? await loadPost(ctx, id) : undefined;
+      const row = isUuid(id) ? await loadPost(ctx.data.deps.db, id) : undefined;
       return !row || mayFetch(ctx, row.community, row.file?.private ?? false);
     });
   federation
     .setObjectDispatcher(Note, "/comments/{id}", async (ctx, { id }) => {
-      const row = isUuid(id) ? await loadComment(ctx, id) : undefined;
+      const row = isUuid(id) ? await loadComment(ctx, ctx.data.deps.db, id) : undefined;
       if (!row || row.comment.uri || row.comment.deletedAt) return null;
       return noteOf(ctx, row.comment, row.inReplyTo, row.author, row.post.community);
     })
     .authorize(async (ctx, { id }) => {
-      const row = isUuid(id) ? await loadComment(ctx, id) : undefined;
+      const row = isUuid(id) ? await loadComment(ctx, ctx.data.deps.db, id) : undefined;
       return !row || mayFetch(ctx, row.post.community, false);
     });
 }

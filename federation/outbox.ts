@@ -156,13 +156,13 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
       return;
     }
     case "post_created": {
-      const row = await loadPost(ctx, event.postId);
+      const row = await loadPost(db, event.postId);
       if (!row || !federatedKinds.has(row.post.kind)) return;
       await relay(ctx, row.community, row.author, pageOf(ctx, row.post, row.author, row.community));
       return;
     }
     case "comment_created": {
-      const row = await loadComment(ctx, event.commentId);
+      const row = await loadComment(ctx, db, event.commentId);
       if (!row) return;
       const { community } = row.post;
       await relay(

@@ -35,7 +35,7 @@ export async function startPeer(address: string, env: Record<string, string> = {
     PUBLIC_URL: origin,
     DATA_DIR: dataDir,
     ALLOW_PRIVATE_ADDRESSES: "true",
-    LOG_LEVEL: "warning",
+    LOG_LEVEL: process.env.PEER_LOG_LEVEL ?? "warning",
     ...env,
   });
   const request = requester(origin, (req) => fetch(req));

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Person } from "../support/client.ts";
+import { eventually, type Peer, startPeer } from "../support/peer.ts";
+import { killLaunched } from "../support/process.ts";
+
+interface Item {
+  id: string;
+  uri: string;
+  title: string;
+  content: string;
+  author: { handle: string } | null;
+}
+
+/**
+ * Three instances in their own processes: a hub hosting the communities, and two partner
+ * servers whose people take part from home (FEP-1b12: write to the group, the group relays).
+ */
+describe("discussions across servers", () => {
+  let hub: Peer;
+  let partner: Peer;
+  let third: Peer;
+  let admin: Person;
+  let bea: Person;
+  let carl: Person;
+  let tom: Person;
+  let all: Peer[];
+
+  const ref = (slug: string) => `${slug}@${hub.host}`;
+
+  async function discussions(peer: Peer, path: string, person?: Person): Promise<Item[]> {
+    const answer = await peer.request("GET", `/api/v1/communities/${path}/discussions`, {
+      token: person?.token,
+    });
+    return answer.status === 200 ? answer.body.items : [];
+  }
+
+  async function join(peer: Peer, person: Person, slug: string) {
+    await peer.request("POST", `/api/v1/communities/${ref(slug)}/join`, {
+      token: person.token,
+      body: {},
+    });
+    await eventually(
+      async () =>
+        (await peer.request("GET", `/api/v1/communities/${ref(slug)}`, { token: person.token }))
+          .body?.viewer?.state,
+      (state) => state === "active",
+      `${person.username} joining ${slug}`,
+      all,
+    );
+  }
+
+  beforeAll(async () => {
+    [hub, partner, third] = await Promise.all([
+      startPeer("127.0.0.2"),
+      startPeer("127.0.0.3"),
+      startPeer("127.0.0.4"),
+    ]);
+    all = [hub, partner, third];
+    admin = await hub.signUp("hubadmin");
+    bea = await partner.signUp("bea");
+    carl = await partner.signUp("carl");
+    tom = await third.signUp("tom");
+    for (const [slug, privacy] of [
+      ["commons", "open"],
+      ["working-circle", "semi_private"],
+    ]) {
+      const created = await hub.request("POST", "/api/v1/communities", {
+        token: admin.token,
+        body: { slug, name: slug, summary: "", privacy },
+      });
+      expect(created.status).toBe(201);
+    }
+    await join(partner, bea, "commons");
+    await join(third, tom, "commons");
+    await partner.request("POST", `/api/v1/communities/${ref("working-circle")}/join`, {
+      token: bea.token,
+      body: {},
+    });
+    const pending = await eventually(
+      async () =>
+        (
+          await hub.request("GET", "/api/v1/communities/working-circle/members?state=pending", {
+            token: admin.token,
+          })
+        ).body.items as { id: string }[],
+      (items) => items.length === 1,
+      "bea's request on the hub",
+      all,
+    );
+    await hub.request(
+      "POST",
+      `/api/v1/communities/working-circle/members/${pending[0]?.id}/approve`,
+      {
+        token: admin.token,
+        body: {},
+      },
+    );
+    await join(partner, bea, "working-circle");
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(all.map((peer) => peer.stop()));
+    await killLaunched();
+  });
+
+  it("delivers a thread started on the hub to members on both other servers", async () => {
+    const posted = await hub.request("POST", "/api/v1/communities/commons/discussions", {
+      token: admin.token,
+      body: { title: "Cash transfers in Malawi", content: "What did the **evaluation** find?" },
+    });
+    expect(posted.status).toBe(201);
+    for (const [peer, person] of [
+      [partner, bea],
+      [third, tom],
+    ] as const) {
+      const [copy] = await eventually(
+        () => discussions(peer, ref("commons"), person),
+        (items) => items.some((item) => item.title === "Cash transfers in Malawi"),
+        `the thread on ${peer.host}`,
+        all,
+      );
+      expect(copy?.uri).toBe(posted.body.uri);
+      expect(copy?.content).toContain("<strong>evaluation</strong>");
+      expect(copy?.author?.handle).toBe(`@hubadmin@${hub.host}`);
+    }
+  });
+
+  it("takes a thread a member writes at home to the hub, which relays it to the third server", async () => {
+    const posted = await partner.request(
+      "POST",
+      `/api/v1/communities/${ref("commons")}/discussions`,
+      {
+        token: bea.token,
+        body: { title: "Targeting methods", content: "Proxy means tests or community-based?" },
+      },
+    );
+    expect(posted.status).toBe(201);
+    const onHub = await eventually(
+      () => discussions(hub, "commons"),
+      (items) => items.some((item) => item.title === "Targeting methods"),
+      "bea's thread on the hub",
+      all,
+    );
+    expect(onHub.find((item) => item.title === "Targeting methods")?.author?.handle).toBe(
+      `@bea@${partner.host}`,
+    );
+    await eventually(
+      () => discussions(third, ref("commons"), tom),
+      (items) => items.some((item) => item.title === "Targeting methods"),
+      "bea's thread on the third server",
+      all,
+    );
+  });
+
+  it("brings a reply written on the third server to the thread's other readers", async () => {
+    const thread = (await discussions(third, ref("commons"), tom)).find(
+      (item) => item.title === "Cash transfers in Malawi",
+    );
+    const replied = await third.request("POST", `/api/v1/posts/${thread?.id}/comments`, {
+      token: tom.token,
+      body: { content: "Consumption rose by a fifth." },
+    });
+    expect(replied.status).toBe(201);
+    const hubThread = (await discussions(hub, "commons")).find(
+      (item) => item.title === "Cash transfers in Malawi",
+    );
+    await eventually(
+      async () => (await hub.request("GET", `/api/v1/posts/${hubThread?.id}/comments`)).body.items,
+      (items: { content: string }[]) => items.some((c) => c.content.includes("rose by a fifth")),
+      "tom's reply on the hub",
+      all,
+    );
+    const beaThread = (await discussions(partner, ref("commons"), bea)).find(
+      (item) => item.title === "Cash transfers in Malawi",
+    );
+    await eventually(
+      async () =>
+        (
+          await partner.request("GET", `/api/v1/posts/${beaThread?.id}/comments`, {
+            token: bea.token,
+          })
+        ).body.items,
+      (items: { content: string }[]) => items.some((c) => c.content.includes("rose by a fifth")),
+      "tom's reply on bea's server",
+      all,
+    );
+  });
+
+  it("keeps a members-only thread from non-members on the member's own server and from unsigned fetches", async () => {
+    const posted = await hub.request("POST", "/api/v1/communities/working-circle/discussions", {
+      token: admin.token,
+      body: { title: "Draft work plan", content: "Confidential until June." },
+    });
+    expect(posted.status).toBe(201);
+    await eventually(
+      () => discussions(partner, ref("working-circle"), bea),
+      (items) => items.some((item) => item.title === "Draft work plan"),
+      "the members-only thread for bea",
+      all,
+    );
+    const forCarl = await partner.request(
+      "GET",
+      `/api/v1/communities/${ref("working-circle")}/discussions`,
+      {
+        token: carl.token,
+      },
+    );
+    expect(forCarl.status).toBe(403);
+    const anonymous = await partner.request(
+      "GET",
+      `/api/v1/communities/${ref("working-circle")}/discussions`,
+    );
+    expect(anonymous.status).toBe(401);
+    const unsigned = await fetch(posted.body.uri, {
+      headers: { accept: "application/activity+json" },
+    });
+    expect(unsigned.status).toBe(401);
+    const search = await partner.request("GET", "/api/v1/search?q=confidential", {
+      token: carl.token,
+    });
+    expect(JSON.stringify(search.body)).not.toContain("Draft work plan");
+  });
+
+  it("serves an open community's thread to anyone as a Page with a name, addressed to the public", async () => {
+    const [thread] = await discussions(hub, "commons");
+    const answer = await fetch(thread?.uri ?? "", {
+      headers: { accept: "application/activity+json" },
+    });
+    expect(answer.status).toBe(200);
+    const page = await answer.json();
+    expect(page).toMatchObject({ type: "Page", name: thread?.title });
+    expect(JSON.stringify(page.to)).toContain("https://www.w3.org/ns/activitystreams#Public");
+  });
+});
