@@ -1,5 +1,5 @@
 import type { Federation } from "@fedify/fedify";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import { communities } from "../db/schema/communities.ts";
 import packageJson from "../package.json" with { type: "json" };
@@ -9,8 +9,8 @@ export function registerNodeInfo(federation: Federation<FederationContext>): voi
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async (ctx) => {
     const { db, config } = ctx.data.deps;
     const [users, listedCommunities] = await Promise.all([
-      db.$count(accounts, eq(accounts.state, "active")),
-      db.$count(communities, eq(communities.hidden, false)),
+      db.$count(accounts, and(eq(accounts.state, "active"), isNull(accounts.domain))),
+      db.$count(communities, and(eq(communities.hidden, false), isNull(communities.domain))),
     ]);
     return {
       software: {

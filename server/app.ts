@@ -29,6 +29,7 @@ import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { resolveSession } from "./services/sessions.ts";
 
 export const apiBodyLimit = 1024 * 1024;
+export const inboxBodyLimit = 1024 * 1024;
 
 function limitBody(maxSize: number) {
   return bodyLimit({
@@ -94,6 +95,9 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.route("/api/v1", api(deps));
   app.get("/", renderHome);
   app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
+  // Inboxes refuse bodies over 1 MB before anything reads them.
+  const inboxLimit = limitBody(inboxBodyLimit);
+  app.use((c, next) => (c.req.method === "POST" ? inboxLimit(c, next) : next()));
   app.use(
     federationMiddleware(federation, (c) => {
       let viewer: Promise<Account | null> | undefined;

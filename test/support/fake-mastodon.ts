@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { signRequest } from "@fedify/fedify";
+import { exportSPKI } from "jose";
+import { freePort } from "../../db/embedded.ts";
+
+const fixtures = resolve(fileURLToPath(new URL("../../../shared/fixtures/peers", import.meta.url)));
+
+/** A document from ../shared/fixtures/peers, as the software that wrote it sent it. */
+export function fixture(path: string): any {
+  return JSON.parse(readFileSync(resolve(fixtures, path), "utf8"));
+}
+
+export interface FakeAccount {
+  id: string;
+  keyId: string;
+  inbox: string;
+  privateKey: CryptoKey;
+}
+
+/**
+ * A stand-in for a Mastodon server we do not run: it serves actor documents shaped like
+ * Mastodon's (from the fixtures), with keys of its own, keeps what arrives in its inboxes,
+ * and signs what it sends as Mastodon does (draft-cavage HTTP signatures, RSA-SHA256).
+ */
+export interface FakeMastodon {
+  origin: string;
+  account(name: string): Promise<FakeAccount>;
+  received: any[];
+  post(inbox: string, activity: unknown, signer: FakeAccount): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startFakeMastodon(address: string): Promise<FakeMastodon> {
+  const port = await freePort(address);
+  const origin = `http://${address}:${port}`;
+  const documents = new Map<string, unknown>();
+  const received: any[] = [];
+  const template = fixture("mastodon/mobilizon-test-fixtures/mastodon-actor.json");
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", origin).href;
+    if (request.method === "POST") {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        received.push(JSON.parse(body));
+        response.writeHead(202).end();
+      });
+      return;
+    }
+    const document = documents.get(url.split("#")[0] ?? url);
+    if (!document) return void response.writeHead(404).end();
+    response.writeHead(200, { "content-type": "application/activity+json" });
+    response.end(JSON.stringify(document));
+  });
+  await new Promise<void>((done) => server.listen(port, address, done));
+
+  return {
+    origin,
+    received,
+    async account(name) {
+      const id = `${origin}/users/${name}`;
+      const keys = (await crypto.subtle.generateKey(
+        {
+          name: "RSASSA-PKCS1-v1_5",
+          modulusLength: 2048,
+          publicExponent: new Uint8Array([1, 0, 1]),
+          hash: "SHA-256",
+        },
+        true,
+        ["sign", "verify"],
+      )) as CryptoKeyPair;
+      const keyId = `${id}#main-key`;
+      documents.set(id, {
+        ...template,
+        id,
+        url: `${origin}/@${name}`,
+        preferredUsername: name,
+        name: `${name} on Mastodon`,
+        inbox: `${id}/inbox`,
+        outbox: `${id}/outbox`,
+        followers: `${id}/followers`,
+        following: `${id}/following`,
+        featured: `${id}/collections/featured`,
+        endpoints: { sharedInbox: `${origin}/inbox` },
+        publicKey: { id: keyId, owner: id, publicKeyPem: await exportSPKI(keys.publicKey) },
+        icon: undefined,
+        image: undefined,
+        attachment: [],
+        tag: [],
+      });
+      return { id, keyId, inbox: `${id}/inbox`, privateKey: keys.privateKey };
+    },
+    async post(inbox, activity, signer) {
+      const request = new Request(inbox, {
+        method: "POST",
+        headers: { "content-type": "application/activity+json" },
+        body: JSON.stringify(activity),
+      });
+      return fetch(await signRequest(request, signer.privateKey, new URL(signer.keyId)));
+    },
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
