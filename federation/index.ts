@@ -4,14 +4,27 @@ import {
   InProcessMessageQueue,
   type KvStore,
 } from "@fedify/fedify";
-import { Accept, Announce, Create, Follow, Reject, Undo } from "@fedify/vocab";
+import {
+  Accept,
+  Announce,
+  Create,
+  Delete,
+  Follow,
+  Like,
+  Reject,
+  Undo,
+  Update,
+} from "@fedify/vocab";
 import type { Deps } from "../server/deps.ts";
 import { actorPathTemplate } from "../server/urls.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
-import { onAnnounce, onCreate } from "./inbox/create.ts";
+import { onAnnounce } from "./inbox/announce.ts";
+import { onDelete } from "./inbox/delete.ts";
 import { onAccept, onFollow, onReject, onUndoFollow } from "./inbox/follow.ts";
+import { onLike, onUndoLike } from "./inbox/like.ts";
+import { onCreate, onUpdate } from "./inbox/writing.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { federationPort } from "./port.ts";
@@ -34,11 +47,16 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
     .setInboxListeners(`${actorPathTemplate}/inbox`, "/inbox")
     .on(Follow, onFollow)
     .on(Undo, async (ctx, undo) => {
-      if ((await undo.getObject(ctx)) instanceof Follow) await onUndoFollow(ctx, undo);
+      const undone = await undo.getObject(ctx);
+      if (undone instanceof Follow) await onUndoFollow(ctx, undo);
+      else if (undone instanceof Like) await onUndoLike(ctx, undo);
     })
     .on(Accept, onAccept)
     .on(Reject, onReject)
     .on(Create, onCreate)
+    .on(Update, onUpdate)
+    .on(Delete, onDelete)
+    .on(Like, onLike)
     .on(Announce, onAnnounce);
   deps.federation = federationPort(federation, deps);
   return federation;

@@ -1,13 +1,16 @@
 import type { Context } from "@fedify/fedify";
 import {
   Accept,
+  type Activity,
   Announce,
   Create,
+  Delete,
   Follow,
-  type Note,
-  type Page,
+  Like,
   Reject,
+  Tombstone,
   Undo,
+  Update,
 } from "@fedify/vocab";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
@@ -16,7 +19,15 @@ import { type Community, communities } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
 import type { FederationContext } from "./context.ts";
-import { groupUri, loadComment, loadPost, noteOf, pageOf, personUri } from "./objects.ts";
+import {
+  audienceOf,
+  groupUri,
+  loadComment,
+  loadPost,
+  noteOf,
+  pageOf,
+  personUri,
+} from "./objects.ts";
 
 type Ctx = Context<FederationContext>;
 
@@ -86,37 +97,130 @@ async function loadMembership(db: Executor, membershipId: string) {
 const federatedKinds = new Set(["discussion", "announcement", "page"]);
 
 /**
- * FEP-1b12: a member's post goes to its community's inbox; a community here wraps it in an
- * Announce for the servers of its members, the author's own server included.
+ * FEP-1b12: a member's activity goes to its community's inbox; a community here wraps it
+ * in an Announce for the servers of its members, the author's own server included.
  */
-async function relay(ctx: Ctx, community: Community, author: Account, object: Page | Note) {
-  const objectId = object.id ?? new URL(ctx.origin);
-  const create = new Create({
-    id: new URL(`${objectId.href}#create`),
+async function relay(ctx: Ctx, community: Community, actor: Account, activity: Activity) {
+  if (community.domain) {
+    if (actor.domain) return;
+    await ctx.sendActivity(
+      { identifier: identifierOf(actor.username) },
+      inboxOf(community),
+      activity,
+    );
+    return;
+  }
+  const group = ctx.getActorUri(identifierOf(community.slug));
+  const { tos, ccs } = audienceOf(ctx, community);
+  const announce = new Announce({
+    id: new URL(`#announce/${crypto.randomUUID()}`, group),
+    actor: group,
+    object: activity,
+    tos,
+    ccs,
+  });
+  await ctx.sendActivity({ identifier: identifierOf(community.slug) }, "followers", announce, {
+    preferSharedInbox: true,
+  });
+}
+
+/** A post or comment as an ActivityStreams object, with who wrote it and where. */
+async function writingOf(ctx: Ctx, db: Executor, target: "post" | "comment", id: string) {
+  if (target === "post") {
+    const row = await loadPost(db, id);
+    if (!row || !federatedKinds.has(row.post.kind)) return null;
+    return { ...row, object: pageOf(ctx, row.post, row.author, row.community) };
+  }
+  const row = await loadComment(ctx, db, id);
+  if (!row) return null;
+  const { community } = row.post;
+  const object = noteOf(ctx, row.comment, row.inReplyTo, row.author, community);
+  return { community, author: row.author, object };
+}
+
+async function accountById(db: Executor, id: string): Promise<Account> {
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, id));
+  if (!account) throw new Error("a federation event about a vanished account");
+  return account;
+}
+
+async function relayWriting(
+  ctx: Ctx,
+  db: Executor,
+  target: "post" | "comment",
+  id: string,
+  kind: "create" | "update",
+) {
+  const writing = await writingOf(ctx, db, target, id);
+  if (!writing) return;
+  const { object, community, author } = writing;
+  const objectId = object.id?.href ?? "";
+  const Kind = kind === "create" ? Create : Update;
+  const activity = new Kind({
+    id: new URL(
+      kind === "create" ? `${objectId}#create` : `${objectId}#update/${crypto.randomUUID()}`,
+    ),
     actor: personUri(ctx, author),
     object,
     tos: object.toIds,
     ccs: object.ccIds,
     audience: groupUri(ctx, community),
   });
-  if (community.domain) {
-    if (author.domain) return;
-    await ctx.sendActivity(
-      { identifier: identifierOf(author.username) },
-      inboxOf(community),
-      create,
-    );
-    return;
-  }
-  const group = identifierOf(community.slug);
-  const announce = new Announce({
-    id: new URL(`${objectId.href}#announce`),
-    actor: ctx.getActorUri(group),
-    object: create,
-    tos: object.toIds,
-    ccs: object.ccIds,
+  await relay(ctx, community, author, activity);
+}
+
+async function relayDeletion(
+  ctx: Ctx,
+  db: Executor,
+  target: "post" | "comment",
+  id: string,
+  deletedById: string,
+) {
+  const writing = await writingOf(ctx, db, target, id);
+  if (!writing) return;
+  const { object, community } = writing;
+  const deleter = await accountById(db, deletedById);
+  const { tos, ccs, audience } = audienceOf(ctx, community);
+  const activity = new Delete({
+    id: new URL(`${object.id?.href}#delete`),
+    actor: personUri(ctx, deleter),
+    object: new Tombstone({ id: object.id }),
+    tos,
+    ccs,
+    audience,
   });
-  await ctx.sendActivity({ identifier: group }, "followers", announce, { preferSharedInbox: true });
+  await relay(ctx, community, deleter, activity);
+}
+
+async function relayLike(
+  ctx: Ctx,
+  db: Executor,
+  event: Extract<FederationEvent, { type: "liked" }>,
+) {
+  const writing = await writingOf(ctx, db, event.target, event.targetId);
+  if (!writing) return;
+  const liker = await accountById(db, event.accountId);
+  const actor = personUri(ctx, liker);
+  const { tos, ccs, audience } = audienceOf(ctx, writing.community);
+  const like = new Like({
+    id: new URL(`#likes/${event.targetId}`, actor),
+    actor,
+    object: writing.object.id,
+    tos,
+    ccs,
+    audience,
+  });
+  const activity = event.liked
+    ? like
+    : new Undo({
+        id: new URL(`#likes/${event.targetId}/undo/${crypto.randomUUID()}`, actor),
+        actor,
+        object: like,
+        tos,
+        ccs,
+        audience,
+      });
+  await relay(ctx, writing.community, liker, activity);
 }
 
 /** What a domain change means on the wire, sent through Fedify's queue. */
@@ -155,24 +259,20 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
       );
       return;
     }
-    case "post_created": {
-      const row = await loadPost(db, event.postId);
-      if (!row || !federatedKinds.has(row.post.kind)) return;
-      await relay(ctx, row.community, row.author, pageOf(ctx, row.post, row.author, row.community));
-      return;
-    }
-    case "comment_created": {
-      const row = await loadComment(ctx, db, event.commentId);
-      if (!row) return;
-      const { community } = row.post;
-      await relay(
-        ctx,
-        community,
-        row.author,
-        noteOf(ctx, row.comment, row.inReplyTo, row.author, community),
-      );
-      return;
-    }
+    case "post_created":
+      return relayWriting(ctx, db, "post", event.postId, "create");
+    case "comment_created":
+      return relayWriting(ctx, db, "comment", event.commentId, "create");
+    case "post_updated":
+      return relayWriting(ctx, db, "post", event.postId, "update");
+    case "comment_updated":
+      return relayWriting(ctx, db, "comment", event.commentId, "update");
+    case "post_deleted":
+      return relayDeletion(ctx, db, "post", event.postId, event.deletedById);
+    case "comment_deleted":
+      return relayDeletion(ctx, db, "comment", event.commentId, event.deletedById);
+    case "liked":
+      return relayLike(ctx, db, event);
     case "member_dropped": {
       const { community, account } = await load(db, event.communityId, event.accountId);
       await answerFollow(ctx, community, account, event.followUri, false);

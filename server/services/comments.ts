@@ -117,17 +117,21 @@ export async function editComment(
   if (post.locked) throw new DomainError("thread_locked");
   if (comment.authorId !== viewer.id) throw new DomainError("not_author");
   const now = new Date();
-  const [updated] = await deps.db
-    .update(comments)
-    .set({
-      source: changes.content,
-      content: renderMarkdown(changes.content),
-      language: languageOf(changes.content, changes.language),
-      editedAt: now,
-      updatedAt: now,
-    })
-    .where(eq(comments.id, id))
-    .returning();
+  const updated = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(comments)
+      .set({
+        source: changes.content,
+        content: renderMarkdown(changes.content),
+        language: languageOf(changes.content, changes.language),
+        editedAt: now,
+        updatedAt: now,
+      })
+      .where(eq(comments.id, id))
+      .returning();
+    await deps.federation.publish(tx, { type: "comment_updated", commentId: id });
+    return row;
+  });
   return { comment: updated ?? comment, author: viewer };
 }
 
@@ -139,8 +143,15 @@ export async function deleteComment(deps: Deps, id: string, viewer: Account): Pr
     throw new DomainError(isActive(relation) ? "not_author" : "members_only");
   }
   const now = new Date();
-  await deps.db
-    .update(comments)
-    .set({ source: "", content: "", deletedAt: now, updatedAt: now })
-    .where(eq(comments.id, id));
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(comments)
+      .set({ source: "", content: "", deletedAt: now, updatedAt: now })
+      .where(eq(comments.id, id));
+    await deps.federation.publish(tx, {
+      type: "comment_deleted",
+      commentId: id,
+      deletedById: viewer.id,
+    });
+  });
 }

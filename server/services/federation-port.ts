@@ -15,6 +15,18 @@ export type FederationEvent =
   /** A post was written: its community's other servers (or its home server) must get it. */
   | { type: "post_created"; postId: string }
   | { type: "comment_created"; commentId: string }
+  | { type: "post_updated"; postId: string }
+  | { type: "comment_updated"; commentId: string }
+  /** `deletedById` is the author or a moderator; the tombstone keeps the id. */
+  | { type: "post_deleted"; postId: string; deletedById: string }
+  | { type: "comment_deleted"; commentId: string; deletedById: string }
+  | {
+      type: "liked";
+      target: "post" | "comment";
+      targetId: string;
+      accountId: string;
+      liked: boolean;
+    }
   /** A person on another server is no longer a member of a local community. */
   | {
       type: "member_dropped";

@@ -6,7 +6,7 @@ import { DomainError } from "../errors.ts";
 import { viewPost } from "./posts.ts";
 import { isActive } from "./privacy.ts";
 
-type Target = { kind: "post"; id: string } | { kind: "comment"; id: string };
+export type Target = { kind: "post"; id: string } | { kind: "comment"; id: string };
 
 async function postOf(deps: Deps, target: Target): Promise<string> {
   if (target.kind === "post") return target.id;
@@ -31,23 +31,42 @@ export async function setLike(
   const { community, relation } = await viewPost(deps, await postOf(deps, target), viewer);
   if (!isActive(relation)) throw new DomainError("members_only");
   if (community.archived) throw new DomainError("community_archived");
+  return recordLike(deps, target, viewer, liked);
+}
+
+/** Adds or removes one like and moves the counter only if that changed anything. */
+export async function recordLike(
+  deps: Deps,
+  target: Target,
+  liker: Account,
+  liked: boolean,
+): Promise<number> {
   const table = target.kind === "post" ? posts : comments;
   return deps.db.transaction(async (tx) => {
     const changed = liked
       ? await tx
           .insert(likes)
-          .values({ targetId: target.id, accountId: viewer.id })
+          .values({ targetId: target.id, accountId: liker.id })
           .onConflictDoNothing()
           .returning()
       : await tx
           .delete(likes)
-          .where(and(eq(likes.targetId, target.id), eq(likes.accountId, viewer.id)))
+          .where(and(eq(likes.targetId, target.id), eq(likes.accountId, liker.id)))
           .returning();
     const [row] = await tx
       .update(table)
       .set({ likeCount: sql`${table.likeCount} + ${changed.length * (liked ? 1 : -1)}` })
       .where(eq(table.id, target.id))
       .returning({ likeCount: table.likeCount });
+    if (changed.length > 0) {
+      await deps.federation.publish(tx, {
+        type: "liked",
+        target: target.kind,
+        targetId: target.id,
+        accountId: liker.id,
+        liked,
+      });
+    }
     return row?.likeCount ?? 0;
   });
 }

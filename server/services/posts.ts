@@ -220,21 +220,25 @@ export async function updatePost(
   const title = changes.title ?? post.title;
   const source = changes.content ?? post.source;
   const now = new Date();
-  const [updated] = await deps.db
-    .update(posts)
-    .set({
-      title,
-      source,
-      content: changes.content !== undefined ? renderMarkdown(source) : post.content,
-      language: editsText ? languageOf(source, changes.language, title) : post.language,
-      locked: changes.locked ?? post.locked,
-      pinned: changes.pinned ?? post.pinned,
-      position: changes.position ?? post.position,
-      editedAt: editsText ? now : post.editedAt,
-      updatedAt: now,
-    })
-    .where(eq(posts.id, id))
-    .returning();
+  const updated = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(posts)
+      .set({
+        title,
+        source,
+        content: changes.content !== undefined ? renderMarkdown(source) : post.content,
+        language: editsText ? languageOf(source, changes.language, title) : post.language,
+        locked: changes.locked ?? post.locked,
+        pinned: changes.pinned ?? post.pinned,
+        position: changes.position ?? post.position,
+        editedAt: editsText ? now : post.editedAt,
+        updatedAt: now,
+      })
+      .where(eq(posts.id, id))
+      .returning();
+    if (editsText) await deps.federation.publish(tx, { type: "post_updated", postId: id });
+    return row;
+  });
   return { ...view, post: updated ?? post };
 }
 
@@ -246,8 +250,11 @@ export async function deletePost(deps: Deps, id: string, viewer: Account): Promi
     throw new DomainError(isActive(relation) ? "not_author" : "members_only");
   }
   const now = new Date();
-  await deps.db
-    .update(posts)
-    .set({ title: "", source: "", content: "", deletedAt: now, updatedAt: now })
-    .where(eq(posts.id, id));
+  await deps.db.transaction(async (tx) => {
+    await tx
+      .update(posts)
+      .set({ title: "", source: "", content: "", deletedAt: now, updatedAt: now })
+      .where(eq(posts.id, id));
+    await deps.federation.publish(tx, { type: "post_deleted", postId: id, deletedById: viewer.id });
+  });
 }

@@ -8,8 +8,10 @@ import { DomainError } from "../errors.ts";
 import { insertComment } from "./comments.ts";
 import { relationOf } from "./communities.ts";
 import { languageOf } from "./language.ts";
+import { recordLike } from "./likes.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { assertMayWrite } from "./posts.ts";
+import { isActive } from "./privacy.ts";
 import { sanitize } from "./sanitize.ts";
 
 /** Text written on another server: Markdown when it sent its source, else its HTML. */
@@ -140,4 +142,104 @@ export async function receiveComment(
       await deps.federation.publish(tx, { type: "comment_created", commentId: created.id });
     return created;
   });
+}
+
+async function findWriting(deps: Deps, db: Executor, uri: string) {
+  const post = await findPostByUri(deps, db, uri);
+  if (post) return { kind: "post" as const, row: post, postId: post.id };
+  const comment = await findCommentByUri(deps, db, uri);
+  return comment ? { kind: "comment" as const, row: comment, postId: comment.postId } : null;
+}
+
+async function communityOfPost(db: Executor, postId: string): Promise<Community> {
+  const [row] = await db
+    .select({ community: communities })
+    .from(posts)
+    .innerJoin(communities, eq(communities.id, posts.communityId))
+    .where(eq(posts.id, postId));
+  if (!row) throw new DomainError("post_not_found");
+  return row.community;
+}
+
+/** An author on another server edited what they wrote; only they may. */
+export async function reviseWriting(
+  deps: Deps,
+  author: Account,
+  incoming: IncomingText & { title?: string | undefined },
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const found = await findWriting(deps, tx, incoming.uri);
+    if (!found || found.row.authorId !== author.id || found.row.deletedAt) return;
+    const community = await communityOfPost(tx, found.postId);
+    const { uri: _, createdAt: __, ...text } = textOf(incoming, incoming.title);
+    const changes = { ...text, editedAt: new Date(), updatedAt: new Date() };
+    if (found.kind === "post") {
+      await tx
+        .update(posts)
+        .set({ ...changes, ...(incoming.title ? { title: incoming.title.slice(0, 300) } : {}) })
+        .where(eq(posts.id, found.row.id));
+      if (!community.domain) {
+        await deps.federation.publish(tx, { type: "post_updated", postId: found.row.id });
+      }
+    } else {
+      await tx.update(comments).set(changes).where(eq(comments.id, found.row.id));
+      if (!community.domain) {
+        await deps.federation.publish(tx, { type: "comment_updated", commentId: found.row.id });
+      }
+    }
+  });
+}
+
+/**
+ * Removes a post or comment written elsewhere: by its author, or — for a copy of a
+ * community elsewhere — because that community (its moderators) says so.
+ */
+export async function removeWriting(
+  deps: Deps,
+  actor: Account,
+  uri: string,
+  relayedBy: Community | null,
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const found = await findWriting(deps, tx, uri);
+    if (!found || found.row.deletedAt) return;
+    const community = await communityOfPost(tx, found.postId);
+    const vouched =
+      relayedBy !== null && relayedBy.id === community.id && community.domain !== null;
+    if (found.row.authorId !== actor.id && !vouched) return;
+    const now = new Date();
+    const tombstone = { source: "", content: "", deletedAt: now, updatedAt: now };
+    if (found.kind === "post") {
+      await tx
+        .update(posts)
+        .set({ ...tombstone, title: "" })
+        .where(eq(posts.id, found.row.id));
+    } else {
+      await tx.update(comments).set(tombstone).where(eq(comments.id, found.row.id));
+    }
+    if (community.domain) return;
+    await deps.federation.publish(
+      tx,
+      found.kind === "post"
+        ? { type: "post_deleted", postId: found.row.id, deletedById: actor.id }
+        : { type: "comment_deleted", commentId: found.row.id, deletedById: actor.id },
+    );
+  });
+}
+
+/** A like from another server, counted once, from members only where this server decides. */
+export async function receiveLike(
+  deps: Deps,
+  liker: Account,
+  uri: string,
+  liked: boolean,
+): Promise<void> {
+  const found = await findWriting(deps, deps.db, uri);
+  if (!found) return;
+  const community = await communityOfPost(deps.db, found.postId);
+  if (!community.domain) {
+    if (!isActive(await relationOf(deps.db, community.id, liker.id))) return;
+    if (community.archived) return;
+  }
+  await recordLike(deps, { kind: found.kind, id: found.row.id }, liker, liked);
 }

@@ -231,4 +231,100 @@ describe("discussions across servers", () => {
     expect(page).toMatchObject({ type: "Page", name: thread?.title });
     expect(JSON.stringify(page.to)).toContain("https://www.w3.org/ns/activitystreams#Public");
   });
+
+  async function copyOn(peer: Peer, person: Person, title: string) {
+    return (await discussions(peer, ref("commons"), person)).find((item) => item.title === title);
+  }
+
+  it("carries an author's edit to every copy", async () => {
+    const thread = (await discussions(hub, "commons")).find(
+      (item) => item.title === "Cash transfers in Malawi",
+    );
+    const edited = await hub.request("PATCH", `/api/v1/posts/${thread?.id}`, {
+      token: admin.token,
+      body: { content: "What did the *2024* evaluation find?" },
+    });
+    expect(edited.status).toBe(200);
+    for (const [peer, person] of [
+      [partner, bea],
+      [third, tom],
+    ] as const) {
+      await eventually(
+        async () => (await copyOn(peer, person, "Cash transfers in Malawi"))?.content ?? "",
+        (content) => content.includes("<em>2024</em>"),
+        `the edit on ${peer.host}`,
+        all,
+      );
+    }
+  });
+
+  it("counts a like given on a partner server on the hub, once", async () => {
+    const copy = await copyOn(partner, bea, "Cash transfers in Malawi");
+    for (let i = 0; i < 2; i++) {
+      const liked = await partner.request("POST", `/api/v1/posts/${copy?.id}/like`, {
+        token: bea.token,
+      });
+      expect(liked.status).toBe(200);
+    }
+    const thread = (await discussions(hub, "commons")).find(
+      (item) => item.title === "Cash transfers in Malawi",
+    );
+    await eventually(
+      async () => (await hub.request("GET", `/api/v1/posts/${thread?.id}`)).body.likeCount,
+      (count) => count === 1,
+      "the like on the hub",
+      all,
+    );
+    await partner.request("DELETE", `/api/v1/posts/${copy?.id}/like`, { token: bea.token });
+    await eventually(
+      async () => (await hub.request("GET", `/api/v1/posts/${thread?.id}`)).body.likeCount,
+      (count) => count === 0,
+      "the like taken back on the hub",
+      all,
+    );
+  });
+
+  it("removes a member's thread everywhere when a hub moderator deletes it", async () => {
+    const onHub = (await discussions(hub, "commons")).find(
+      (item) => item.title === "Targeting methods",
+    );
+    const deleted = await hub.request("DELETE", `/api/v1/posts/${onHub?.id}`, {
+      token: admin.token,
+    });
+    expect(deleted.status).toBe(204);
+    for (const [peer, person] of [
+      [partner, bea],
+      [third, tom],
+    ] as const) {
+      await eventually(
+        () => copyOn(peer, person, "Targeting methods"),
+        (copy) => copy === undefined,
+        `the removal on ${peer.host}`,
+        all,
+      );
+    }
+  });
+
+  it("removes a reply from the hub when its author deletes it at home", async () => {
+    const copy = await copyOn(third, tom, "Cash transfers in Malawi");
+    const mine = (
+      await third.request("GET", `/api/v1/posts/${copy?.id}/comments`, { token: tom.token })
+    ).body.items as { id: string; content: string }[];
+    const reply = mine.find((c) => c.content.includes("rose by a fifth"));
+    expect(
+      (await third.request("DELETE", `/api/v1/comments/${reply?.id}`, { token: tom.token })).status,
+    ).toBe(204);
+    const thread = (await discussions(hub, "commons")).find(
+      (item) => item.title === "Cash transfers in Malawi",
+    );
+    await eventually(
+      async () =>
+        (await hub.request("GET", `/api/v1/posts/${thread?.id}/comments`)).body.items as {
+          content: string;
+        }[],
+      (items) => !items.some((c) => c.content.includes("rose by a fifth")),
+      "the reply gone from the hub",
+      all,
+    );
+  });
 });

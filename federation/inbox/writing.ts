@@ -1,31 +1,34 @@
 import type { InboxContext } from "@fedify/fedify";
 import {
   type Activity,
-  type Announce,
+  type Actor,
   type Object as APObject,
   Article,
-  Create,
+  type Create,
   Note,
   Page,
+  type Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
-import { and, eq, isNull } from "drizzle-orm";
-import { accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
-import { memberships } from "../../db/schema/memberships.ts";
 import { DomainError } from "../../server/errors.ts";
-import { type IncomingText, receiveComment, receivePost } from "../../server/services/replicas.ts";
+import {
+  type IncomingText,
+  receiveComment,
+  receivePost,
+  reviseWriting,
+} from "../../server/services/replicas.ts";
 import type { FederationContext } from "../context.ts";
 import { localCommunityCalled } from "../names.ts";
-import { findRemoteCommunity, rememberAccount } from "../remote-actors.ts";
+import { rememberAccount } from "../remote-actors.ts";
 
 type Ctx = InboxContext<FederationContext>;
 
 const logger = getLogger(["praxis", "federation", "inbox", "create"]);
 
-type Writing = Page | Article | Note;
+export type Writing = Page | Article | Note;
 
-function isWriting(object: APObject | null): object is Writing {
+export function isWriting(object: APObject | null): object is Writing {
   return object instanceof Page || object instanceof Article || object instanceof Note;
 }
 
@@ -52,9 +55,14 @@ function titleOf(object: Writing, text: IncomingText): string {
 }
 
 /** Stores what `author` wrote in `community` (or in reply to something there). */
-async function store(ctx: Ctx, community: Community | null, object: Writing, authorActor: unknown) {
+export async function store(
+  ctx: Ctx,
+  community: Community | null,
+  object: Writing,
+  authorActor: Actor | null,
+) {
   const text = textOf(object);
-  const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor as never) : null;
+  const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
   if (!text || !author) return;
   const replyTo = object.replyTargetId;
   try {
@@ -99,58 +107,36 @@ async function addressedCommunity(ctx: Ctx, activity: Activity, object: Writing)
  * to a thread here. Fedify has checked the signature; the object must be the signer's own.
  */
 export async function onCreate(ctx: Ctx, create: Create): Promise<void> {
-  const object = await create.getObject(ctx);
-  if (!isWriting(object) || !create.actorId) return;
-  if (
-    object.attributionId?.href !== create.actorId.href ||
-    object.id?.origin !== create.actorId.origin
-  ) {
-    logger.warn("Create by {actor} of an object it does not own", { actor: create.actorId.href });
-    return;
-  }
+  const object = await ownObject(ctx, create);
+  if (!object) return;
   const community = await addressedCommunity(ctx, create, object);
   await store(ctx, community, object, await create.getActor(ctx));
 }
 
-/** Someone here who is an active member of `community`, to fetch its members-only objects as. */
-async function localMemberOf(ctx: Ctx, community: Community): Promise<string | null> {
-  const [member] = await ctx.data.deps.db
-    .select({ username: accounts.username })
-    .from(memberships)
-    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
-    .where(
-      and(
-        eq(memberships.communityId, community.id),
-        eq(memberships.state, "active"),
-        isNull(accounts.domain),
-      ),
-    )
-    .limit(1);
-  return member?.username.toLowerCase() ?? null;
+/** The object of a Create or Update, if it is a post or reply written by the activity's actor. */
+async function ownObject(ctx: Ctx, activity: Create | Update): Promise<Writing | null> {
+  const object = await activity.getObject(ctx);
+  if (!isWriting(object) || !activity.actorId) return null;
+  const own =
+    object.attributionId?.href === activity.actorId.href &&
+    object.id?.origin === activity.actorId.origin;
+  if (!own) {
+    logger.warn("{actor} sent an object it does not own", { actor: activity.actorId.href });
+    return null;
+  }
+  return object;
 }
 
-/**
- * An object relayed by a community elsewhere is trusted only when it comes from that
- * community's own server; otherwise it is fetched again from where it lives.
- */
-async function trustedObject(ctx: Ctx, community: Community, announce: Announce, object: Writing) {
-  if (object.id?.origin === announce.actorId?.origin) return object;
-  if (!object.id) return null;
-  const member = await localMemberOf(ctx, community);
-  const documentLoader = member ? await ctx.getDocumentLoader({ identifier: member }) : undefined;
-  const fetched = await ctx.lookupObject(object.id, { documentLoader }).catch(() => null);
-  return isWriting(fetched) ? fetched : null;
+/** An author on another server edited a post or reply. */
+export async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
+  const object = await ownObject(ctx, update);
+  if (object) await revise(ctx, object, await update.getActor(ctx));
 }
 
-/** A community elsewhere relays what its members wrote: keep a copy for local members. */
-export async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
-  if (!announce.actorId) return;
-  const community = await findRemoteCommunity(ctx.data.deps, announce.actorId.href);
-  if (!community) return;
-  const inner = await announce.getObject(ctx);
-  const relayed = inner instanceof Create ? await inner.getObject(ctx) : inner;
-  if (!isWriting(relayed) || relayed.id?.origin === ctx.origin) return;
-  const object = await trustedObject(ctx, community, announce, relayed);
-  if (!object) return;
-  await store(ctx, community, object, await object.getAttribution(ctx));
+export async function revise(ctx: Ctx, object: Writing, authorActor: Actor | null) {
+  const text = textOf(object);
+  const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
+  if (!text || !author) return;
+  const title = object instanceof Note ? undefined : object.name?.toString();
+  await reviseWriting(ctx.data.deps, author, { ...text, title });
 }

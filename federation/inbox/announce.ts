@@ -1,0 +1,69 @@
+import type { InboxContext } from "@fedify/fedify";
+import { type Announce, Create, Delete, Like, Undo, Update } from "@fedify/vocab";
+import { and, eq, isNull } from "drizzle-orm";
+import { accounts } from "../../db/schema/accounts.ts";
+import type { Community } from "../../db/schema/communities.ts";
+import { memberships } from "../../db/schema/memberships.ts";
+import type { FederationContext } from "../context.ts";
+import { findRemoteCommunity } from "../remote-actors.ts";
+import { removeRelayed } from "./delete.ts";
+import { likeRelayed } from "./like.ts";
+import { isWriting, revise, store, type Writing } from "./writing.ts";
+
+type Ctx = InboxContext<FederationContext>;
+
+/** Someone here who is an active member of `community`, to fetch its members-only objects as. */
+async function localMemberOf(ctx: Ctx, community: Community): Promise<string | null> {
+  const [member] = await ctx.data.deps.db
+    .select({ username: accounts.username })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(
+      and(
+        eq(memberships.communityId, community.id),
+        eq(memberships.state, "active"),
+        isNull(accounts.domain),
+      ),
+    )
+    .limit(1);
+  return member?.username.toLowerCase() ?? null;
+}
+
+/**
+ * An object relayed by a community elsewhere is trusted only when it comes from that
+ * community's own server; otherwise it is fetched again from where it lives.
+ */
+async function trustedObject(ctx: Ctx, community: Community, announce: Announce, object: Writing) {
+  if (object.id?.origin === announce.actorId?.origin) return object;
+  if (!object.id) return null;
+  const member = await localMemberOf(ctx, community);
+  const documentLoader = member ? await ctx.getDocumentLoader({ identifier: member }) : undefined;
+  const fetched = await ctx.lookupObject(object.id, { documentLoader }).catch(() => null);
+  return isWriting(fetched) ? fetched : null;
+}
+
+/**
+ * A community elsewhere relays what its members did (FEP-1b12): keep copies for the local
+ * members. What this server itself sent comes back too, and is already here.
+ */
+export async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
+  if (!announce.actorId) return;
+  const community = await findRemoteCommunity(ctx.data.deps, announce.actorId.href);
+  if (!community) return;
+  // The community vouches for removals and likes in it; posts are checked below.
+  const inner = await announce.getObject({
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    crossOrigin: "trust",
+  });
+  if (inner instanceof Delete) return removeRelayed(ctx, inner, community);
+  if (inner instanceof Like || inner instanceof Undo) return likeRelayed(ctx, inner);
+  const relayed =
+    inner instanceof Create || inner instanceof Update ? await inner.getObject(ctx) : inner;
+  if (!isWriting(relayed) || relayed.id?.origin === ctx.origin) return;
+  const object = await trustedObject(ctx, community, announce, relayed);
+  if (!object) return;
+  const author = await object.getAttribution(ctx);
+  if (inner instanceof Update) await revise(ctx, object, author);
+  else await store(ctx, community, object, author);
+}

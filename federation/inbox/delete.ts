@@ -1,0 +1,23 @@
+import type { InboxContext } from "@fedify/fedify";
+import type { Delete } from "@fedify/vocab";
+import type { Community } from "../../db/schema/communities.ts";
+import { removeWriting } from "../../server/services/replicas.ts";
+import type { FederationContext } from "../context.ts";
+import { findRemoteAccount } from "../remote-actors.ts";
+
+type Ctx = InboxContext<FederationContext>;
+
+async function remove(ctx: Ctx, deletion: Delete, relayedBy: Community | null) {
+  const objectId = deletion.objectId;
+  // What this server wrote goes only when its author did it here, or its community says so.
+  if (!deletion.actorId || !objectId || (objectId.origin === ctx.origin && !relayedBy)) return;
+  const actor = await findRemoteAccount(ctx.data.deps, deletion.actorId.href);
+  if (actor) await removeWriting(ctx.data.deps, actor, objectId.href, relayedBy);
+}
+
+/** An author on another server deleted what they wrote. */
+export const onDelete = (ctx: Ctx, deletion: Delete) => remove(ctx, deletion, null);
+
+/** A community elsewhere says a post or reply is gone (its author or its moderators). */
+export const removeRelayed = (ctx: Ctx, deletion: Delete, community: Community) =>
+  remove(ctx, deletion, community);
