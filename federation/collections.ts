@@ -5,6 +5,7 @@ import { accounts } from "../db/schema/accounts.ts";
 import type { Community } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import { relationOf } from "../server/services/communities.ts";
+import { mayFederateWith } from "../server/services/domains.ts";
 import { isActive } from "../server/services/privacy.ts";
 import type { FederationContext } from "./context.ts";
 import { localCommunityCalled } from "./names.ts";
@@ -45,9 +46,12 @@ export function registerCollections(federation: Federation<FederationContext>): 
       const community = await localCommunityCalled(ctx.data.deps, identifier);
       if (!community) return { items: [] };
       const members = await remoteMembers(ctx.data.deps.db, community.id);
+      const allowed = await Promise.all(
+        members.map(({ uri }) => (uri ? mayFederateWith(ctx.data.deps, new URL(uri).host) : false)),
+      );
       return {
-        items: members.flatMap(({ uri, inbox, sharedInbox }) =>
-          uri && inbox
+        items: members.flatMap(({ uri, inbox, sharedInbox }, index) =>
+          uri && inbox && allowed[index]
             ? [
                 {
                   id: new URL(uri),

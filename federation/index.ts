@@ -20,6 +20,7 @@ import { actorPathTemplate } from "../server/urls.ts";
 import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
+import { deliveryRetryPolicy } from "./delivery.ts";
 import { onAnnounce } from "./inbox/announce.ts";
 import { onDelete } from "./inbox/delete.ts";
 import { onAccept, onFollow, onReject, onUndoFollow } from "./inbox/follow.ts";
@@ -35,6 +36,7 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
   const federation = createFederation<FederationContext>({
     kv,
     queue: new InProcessMessageQueue(),
+    outboxRetryPolicy: deliveryRetryPolicy,
     origin: deps.config.publicUrl.origin,
     allowPrivateAddress: deps.config.allowPrivateAddresses,
     userAgent: { software: "Praxis", url: deps.config.publicUrl },

@@ -1,5 +1,6 @@
 import { Group } from "@fedify/vocab";
 import type { Deps } from "../server/deps.ts";
+import { mayFederateWith } from "../server/services/domains.ts";
 import type { FederationPort } from "../server/services/federation-port.ts";
 import type { PraxisFederation } from "./index.ts";
 import { lookupActor } from "./lookup.ts";
@@ -12,6 +13,7 @@ export function federationPort(federation: PraxisFederation, deps: Deps): Federa
     federation.createContext(deps.config.publicUrl, { deps, viewer: async () => null });
   return {
     async resolveCommunity(slug, domain) {
+      if (!(await mayFederateWith(deps, domain))) return null;
       const actor = await lookupActor(context(), slug, domain);
       return actor instanceof Group ? rememberCommunity(deps, actor) : null;
     },

@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import type { Account } from "../db/schema/accounts.ts";
+import { refuseBlockedSenders } from "../federation/gate.ts";
 import { federationMiddleware } from "../federation/hono.ts";
 import type { PraxisFederation } from "../federation/index.ts";
 import packageJson from "../package.json" with { type: "json" };
@@ -98,6 +99,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   // Inboxes refuse bodies over 1 MB before anything reads them.
   const inboxLimit = limitBody(inboxBodyLimit);
   app.use((c, next) => (c.req.method === "POST" ? inboxLimit(c, next) : next()));
+  app.use(refuseBlockedSenders(deps));
   app.use(
     federationMiddleware(federation, (c) => {
       let viewer: Promise<Account | null> | undefined;

@@ -51,6 +51,7 @@ export const errorStatus = {
   unknown_time_zone: 422,
   event_ends_before_start: 422,
   handle_not_local: 422,
+  domain_blocked: 403,
   rate_limited: 429,
   internal: 500,
 } as const;

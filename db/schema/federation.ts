@@ -23,3 +23,13 @@ export const federationKv = pgTable("federation_kv", {
   value: jsonb().notNull(),
   expiresAt: instant(),
 });
+
+/** Servers this instance refuses to federate with, as its administrator decided. */
+export const domainBlocks = pgTable("domain_blocks", {
+  /** host[:port], lower case, as in handles. */
+  domain: text().primaryKey(),
+  reason: text().notNull().default(""),
+  createdAt: instant().notNull().defaultNow(),
+});
+
+export type DomainBlock = typeof domainBlocks.$inferSelect;

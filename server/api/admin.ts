@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { accountStates } from "../../db/schema/accounts.ts";
+import type { DomainBlock } from "../../db/schema/federation.ts";
 import { decideRegistration, listAccountsByState } from "../services/accounts.ts";
+import { blockDomain, listDomainBlocks, unblockDomain } from "../services/domains.ts";
 import { inviteToInstance } from "../services/invitations.ts";
 import { createRouter } from "./router.ts";
 import {
@@ -46,7 +48,68 @@ const invite = createRoute({
   responses: { 201: jsonResponse(Invitation, "Invitation sent"), ...errorResponses },
 });
 
+const Domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9.-]+(:\d{1,5})?$/, { error: "domain" })
+  .openapi({ example: "spam.example", description: "host[:port], as in handles" });
+
+const DomainBlockShape = z
+  .object({ domain: z.string(), reason: z.string(), createdAt: z.string() })
+  .openapi("DomainBlock");
+
+const listBlocks = createRoute({
+  method: "get",
+  path: "/admin/domain-blocks",
+  tags,
+  summary: "Servers this instance does not federate with",
+  responses: {
+    200: jsonResponse(z.object({ items: z.array(DomainBlockShape) }), "Blocks"),
+    ...errorResponses,
+  },
+});
+
+const addBlock = createRoute({
+  method: "post",
+  path: "/admin/domain-blocks",
+  tags,
+  summary: "Stop federating with a server: its activities are refused, nothing is sent to it",
+  request: {
+    body: jsonBody(z.object({ domain: Domain, reason: z.string().max(500).optional() }).strict()),
+  },
+  responses: { 201: jsonResponse(DomainBlockShape, "The block"), ...errorResponses },
+});
+
+const removeBlock = createRoute({
+  method: "delete",
+  path: "/admin/domain-blocks/{domain}",
+  tags,
+  summary: "Federate with a blocked server again",
+  request: {
+    params: z.object({ domain: Domain.openapi({ param: { name: "domain", in: "path" } }) }),
+  },
+  responses: { 204: { description: "Unblocked" }, ...errorResponses },
+});
+
+const blockJson = (block: DomainBlock) => ({ ...block, createdAt: block.createdAt.toISOString() });
+
 export const adminApi = createRouter()
+  .openapi(listBlocks, async (c) => {
+    const blocks = await listDomainBlocks(c.get("deps"), requireAccount(c));
+    return c.json({ items: blocks.map(blockJson) }, 200);
+  })
+  .openapi(addBlock, async (c) => {
+    const { domain, reason } = c.req.valid("json");
+    return c.json(
+      blockJson(await blockDomain(c.get("deps"), requireAccount(c), domain, reason)),
+      201,
+    );
+  })
+  .openapi(removeBlock, async (c) => {
+    await unblockDomain(c.get("deps"), requireAccount(c), c.req.valid("param").domain);
+    return c.body(null, 204);
+  })
   .openapi(accounts, async (c) => {
     const deps = c.get("deps");
     const { state, ...page } = c.req.valid("query");

@@ -122,7 +122,7 @@ export async function findAccountByUsername(
   return account;
 }
 
-function assertInstanceAdmin(viewer: Account): void {
+export function assertInstanceAdmin(viewer: Account): void {
   if (!viewer.isAdmin) throw new DomainError("admin_only");
 }
 

@@ -1,0 +1,53 @@
+import { asc, eq } from "drizzle-orm";
+import type { Account } from "../../db/schema/accounts.ts";
+import { type DomainBlock, domainBlocks } from "../../db/schema/federation.ts";
+import type { Deps } from "../deps.ts";
+import { assertInstanceAdmin } from "./accounts.ts";
+
+/**
+ * Whether this instance talks with the server at `host` (host[:port]): not blocked by its
+ * administrator and, when FEDERATION_ALLOWLIST is set (a partner network), listed there.
+ */
+export async function mayFederateWith(deps: Deps, host: string): Promise<boolean> {
+  const domain = host.toLowerCase();
+  const { federationAllowlist } = deps.config;
+  const hostname = domain.replace(/:\d+$/, "");
+  if (
+    federationAllowlist.length > 0 &&
+    !federationAllowlist.some((d) => d === domain || d === hostname)
+  ) {
+    return false;
+  }
+  const [blocked] = await deps.db
+    .select({ domain: domainBlocks.domain })
+    .from(domainBlocks)
+    .where(eq(domainBlocks.domain, domain));
+  return blocked === undefined;
+}
+
+export async function listDomainBlocks(deps: Deps, viewer: Account): Promise<DomainBlock[]> {
+  assertInstanceAdmin(viewer);
+  return deps.db.select().from(domainBlocks).orderBy(asc(domainBlocks.domain));
+}
+
+export async function blockDomain(
+  deps: Deps,
+  viewer: Account,
+  domain: string,
+  reason: string | undefined,
+): Promise<DomainBlock> {
+  assertInstanceAdmin(viewer);
+  const values = { domain: domain.toLowerCase(), reason: reason?.trim() ?? "" };
+  const [block] = await deps.db
+    .insert(domainBlocks)
+    .values(values)
+    .onConflictDoUpdate({ target: domainBlocks.domain, set: { reason: values.reason } })
+    .returning();
+  if (!block) throw new Error("domain block upsert returned nothing");
+  return block;
+}
+
+export async function unblockDomain(deps: Deps, viewer: Account, domain: string): Promise<void> {
+  assertInstanceAdmin(viewer);
+  await deps.db.delete(domainBlocks).where(eq(domainBlocks.domain, domain.toLowerCase()));
+}
