@@ -77,6 +77,9 @@ export function registerActors(federation: Federation<FederationContext>): void 
         // Lemmy reads this flag as "members only", so every level but open sets it.
         manuallyApprovesFollowers: community.privacy !== "open",
         followers: ctx.getFollowersUri(identifier),
+        outbox: ctx.getOutboxUri(identifier),
+        featured: ctx.getFeaturedUri(identifier),
+        attribution: ctx.getCollectionUri("moderators", { identifier }),
         discoverable: !community.hidden,
       });
     })

@@ -1,29 +1,12 @@
-import type { Federation, RequestContext } from "@fedify/fedify";
+import type { Federation } from "@fedify/fedify";
 import { and, eq, isNotNull } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
 import { accounts } from "../db/schema/accounts.ts";
-import type { Community } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
-import { relationOf } from "../server/services/communities.ts";
 import { mayFederateWith } from "../server/services/domains.ts";
-import { isActive } from "../server/services/privacy.ts";
+import { mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 import { localCommunityCalled } from "./names.ts";
-import { findRemoteAccount } from "./remote-actors.ts";
-
-/**
- * Only an open community shows its members to anyone; for the others the request must be
- * signed by someone who is an active member, per person rather than per server.
- */
-export async function maySeeMembersOnly(
-  ctx: RequestContext<FederationContext>,
-  community: Community,
-): Promise<boolean> {
-  if (community.privacy === "open" && !community.hidden) return true;
-  const signer = await ctx.getSignedKeyOwner();
-  const account = signer?.id ? await findRemoteAccount(ctx.data.deps, signer.id.href) : null;
-  return account !== null && isActive(await relationOf(ctx.data.deps.db, community.id, account.id));
-}
 
 /** Members on other servers, which is who a community's activities are delivered to. */
 async function remoteMembers(db: Executor, communityId: string) {
@@ -63,8 +46,5 @@ export function registerCollections(federation: Federation<FederationContext>): 
         ),
       };
     })
-    .authorize(async (ctx, identifier) => {
-      const community = await localCommunityCalled(ctx.data.deps, identifier);
-      return community === null || (await maySeeMembersOnly(ctx, community));
-    });
+    .authorize(mayReadCollections);
 }

@@ -21,6 +21,7 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
 import { deliveryRetryPolicy } from "./delivery.ts";
+import { registerGroupCollections } from "./group-collections.ts";
 import { onAnnounce } from "./inbox/announce.ts";
 import { onDelete } from "./inbox/delete.ts";
 import { onAccept, onFollow, onReject, onUndoFollow } from "./inbox/follow.ts";
@@ -43,6 +44,7 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
   });
   registerActors(federation);
   registerCollections(federation);
+  registerGroupCollections(federation);
   registerObjects(federation);
   registerNodeInfo(federation);
   federation

@@ -9,7 +9,7 @@ import { fileDetails } from "../db/schema/files.ts";
 import { type Comment, comments, type Post, posts } from "../db/schema/posts.ts";
 import { postUrl } from "../server/services/notifications.ts";
 import { actorUriOf } from "../server/urls.ts";
-import { maySeeMembersOnly } from "./collections.ts";
+import { maySeeMembersOnly } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 
 type Ctx = Context<FederationContext>;

@@ -2,8 +2,6 @@ import type { Context } from "@fedify/fedify";
 import {
   Accept,
   type Activity,
-  Announce,
-  Create,
   Delete,
   Follow,
   Like,
@@ -18,6 +16,7 @@ import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
+import { announceOf, createOf } from "./activities.ts";
 import type { FederationContext } from "./context.ts";
 import {
   audienceOf,
@@ -110,15 +109,7 @@ async function relay(ctx: Ctx, community: Community, actor: Account, activity: A
     );
     return;
   }
-  const group = ctx.getActorUri(identifierOf(community.slug));
-  const { tos, ccs } = audienceOf(ctx, community);
-  const announce = new Announce({
-    id: new URL(`#announce/${crypto.randomUUID()}`, group),
-    actor: group,
-    object: activity,
-    tos,
-    ccs,
-  });
+  const announce = announceOf(ctx, community, activity);
   await ctx.sendActivity({ identifier: identifierOf(community.slug) }, "followers", announce, {
     preferSharedInbox: true,
   });
@@ -154,18 +145,17 @@ async function relayWriting(
   const writing = await writingOf(ctx, db, target, id);
   if (!writing) return;
   const { object, community, author } = writing;
-  const objectId = object.id?.href ?? "";
-  const Kind = kind === "create" ? Create : Update;
-  const activity = new Kind({
-    id: new URL(
-      kind === "create" ? `${objectId}#create` : `${objectId}#update/${crypto.randomUUID()}`,
-    ),
-    actor: personUri(ctx, author),
-    object,
-    tos: object.toIds,
-    ccs: object.ccIds,
-    audience: groupUri(ctx, community),
-  });
+  const activity =
+    kind === "create"
+      ? createOf(ctx, object, author, community)
+      : new Update({
+          id: new URL(`${object.id?.href}#update/${crypto.randomUUID()}`),
+          actor: personUri(ctx, author),
+          object,
+          tos: object.toIds,
+          ccs: object.ccIds,
+          audience: groupUri(ctx, community),
+        });
   await relay(ctx, community, author, activity);
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Person } from "../support/client.ts";
-import { type FakeMastodon, fixture, startFakeMastodon } from "../support/fake-mastodon.ts";
+import { type FakePeer, fixture, startFakeMastodon } from "../support/fake-peer.ts";
 import { eventually, type Peer, startPeer } from "../support/peer.ts";
 import { killLaunched } from "../support/process.ts";
 
@@ -9,7 +9,7 @@ describe("domain blocks and the partner allowlist", () => {
   let hub: Peer;
   let partnersOnly: Peer;
   let partner: Peer;
-  let mastodon: FakeMastodon;
+  let mastodon: FakePeer;
   let hubAdmin: Person;
   let gatekeeper: Person;
   let bea: Person;

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Person } from "../support/client.ts";
 import {
   type FakeAccount,
-  type FakeMastodon,
+  type FakePeer,
   fixture,
   startFakeMastodon,
-} from "../support/fake-mastodon.ts";
+} from "../support/fake-peer.ts";
 import { eventually, type Peer, startPeer } from "../support/peer.ts";
 import { killLaunched } from "../support/process.ts";
 
@@ -15,7 +15,7 @@ import { killLaunched } from "../support/process.ts";
  */
 describe("people on Mastodon", () => {
   let hub: Peer;
-  let mastodon: FakeMastodon;
+  let mastodon: FakePeer;
   let admin: Person;
   let felix: FakeAccount;
   let mallory: FakeAccount;

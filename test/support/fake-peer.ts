@@ -21,11 +21,11 @@ export interface FakeAccount {
 }
 
 /**
- * A stand-in for a Mastodon server we do not run: it serves actor documents shaped like
- * Mastodon's (from the fixtures), with keys of its own, keeps what arrives in its inboxes,
- * and signs what it sends as Mastodon does (draft-cavage HTTP signatures, RSA-SHA256).
+ * A stand-in for a server we do not run (Mastodon, Lemmy): it serves actor documents shaped
+ * like that software's own (from the fixtures), with keys of its own, keeps what arrives in
+ * its inboxes, and signs what it sends as they do (draft-cavage signatures, RSA-SHA256).
  */
-export interface FakeMastodon {
+export interface FakePeer {
   origin: string;
   account(name: string): Promise<FakeAccount>;
   received: any[];
@@ -33,12 +33,31 @@ export interface FakeMastodon {
   close(): Promise<void>;
 }
 
-export async function startFakeMastodon(address: string): Promise<FakeMastodon> {
+interface Software {
+  /** An actor document of that software, from the fixtures. */
+  actorTemplate: string;
+  /** Where it keeps an account's actor, e.g. `/users/{name}` for Mastodon. */
+  actorPath: (name: string) => string;
+}
+
+export const startFakeMastodon = (address: string) =>
+  startFakePeer(address, {
+    actorTemplate: "mastodon/mobilizon-test-fixtures/mastodon-actor.json",
+    actorPath: (name) => `/users/${name}`,
+  });
+
+export const startFakeLemmy = (address: string) =>
+  startFakePeer(address, {
+    actorTemplate: "lemmy/objects/person.json",
+    actorPath: (name) => `/u/${name}`,
+  });
+
+async function startFakePeer(address: string, software: Software): Promise<FakePeer> {
   const port = await freePort(address);
   const origin = `http://${address}:${port}`;
   const documents = new Map<string, unknown>();
   const received: any[] = [];
-  const template = fixture("mastodon/mobilizon-test-fixtures/mastodon-actor.json");
+  const template = fixture(software.actorTemplate);
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", origin).href;
@@ -64,7 +83,7 @@ export async function startFakeMastodon(address: string): Promise<FakeMastodon> 
     origin,
     received,
     async account(name) {
-      const id = `${origin}/users/${name}`;
+      const id = `${origin}${software.actorPath(name)}`;
       const keys = (await crypto.subtle.generateKey(
         {
           name: "RSASSA-PKCS1-v1_5",
@@ -77,6 +96,8 @@ export async function startFakeMastodon(address: string): Promise<FakeMastodon> 
       )) as CryptoKeyPair;
       const keyId = `${id}#main-key`;
       documents.set(id, {
+        // Lemmy's fixtures come without @context (Lemmy trims them in its tests, not on the wire).
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
         ...template,
         id,
         url: `${origin}/@${name}`,
