@@ -9,7 +9,10 @@ import {
   Announce,
   Create,
   Delete,
+  Flag,
   Follow,
+  Join,
+  Leave,
   Like,
   Reject,
   Undo,
@@ -24,9 +27,11 @@ import { deliveryRetryPolicy } from "./delivery.ts";
 import { registerGroupCollections } from "./group-collections.ts";
 import { onAnnounce } from "./inbox/announce.ts";
 import { onDelete } from "./inbox/delete.ts";
-import { onAccept, onFollow, onReject, onUndoFollow } from "./inbox/follow.ts";
+import { onFlag } from "./inbox/flag.ts";
+import { onAccept, onFollow, onLeave, onReject, onUndoFollow } from "./inbox/follow.ts";
 import { onLike, onUndoLike } from "./inbox/like.ts";
 import { onCreate, onUpdate } from "./inbox/writing.ts";
+import { loaders } from "./loaders.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { federationPort } from "./port.ts";
@@ -39,8 +44,7 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
     queue: new InProcessMessageQueue(),
     outboxRetryPolicy: deliveryRetryPolicy,
     origin: deps.config.publicUrl.origin,
-    allowPrivateAddress: deps.config.allowPrivateAddresses,
-    userAgent: { software: "Praxis", url: deps.config.publicUrl },
+    ...loaders(deps.config, kv),
   });
   registerActors(federation);
   registerCollections(federation);
@@ -50,6 +54,8 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
   federation
     .setInboxListeners(`${actorPathTemplate}/inbox`, "/inbox")
     .on(Follow, onFollow)
+    .on(Join, onFollow)
+    .on(Leave, onLeave)
     .on(Undo, async (ctx, undo) => {
       const undone = await undo.getObject(ctx);
       if (undone instanceof Follow) await onUndoFollow(ctx, undo);
@@ -61,6 +67,7 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
     .on(Update, onUpdate)
     .on(Delete, onDelete)
     .on(Like, onLike)
+    .on(Flag, onFlag)
     .on(Announce, onAnnounce);
   deps.federation = federationPort(federation, deps);
   return federation;

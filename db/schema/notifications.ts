@@ -10,6 +10,7 @@ export const notificationKinds = [
   "join_approved",
   "join_rejected",
   "invitation",
+  "report",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKind = pgEnum("notification_kind", notificationKinds);

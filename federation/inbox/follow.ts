@@ -1,5 +1,5 @@
 import type { InboxContext } from "@fedify/fedify";
-import type { Accept, Follow, Reject, Undo } from "@fedify/vocab";
+import type { Accept, Follow, Join, Leave, Reject, Undo } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { DomainError } from "../../server/errors.ts";
 import {
@@ -23,10 +23,10 @@ async function targetCommunity(ctx: Ctx, object: URL | null) {
 }
 
 /**
- * A Follow of a Group is a request to join, decided by the same rules as a local one:
- * accepted at once, left pending for the admins, or refused with a Reject.
+ * A Follow of a Group (or Mobilizon's Join) is a request to join, decided by the same rules
+ * as a local one: accepted at once, left pending for the admins, or refused with a Reject.
  */
-export async function onFollow(ctx: Ctx, follow: Follow): Promise<void> {
+export async function onFollow(ctx: Ctx, follow: Follow | Join): Promise<void> {
   const community = await targetCommunity(ctx, follow.objectId);
   if (!community || !follow.id) return;
   const sender = await follow.getActor(ctx);
@@ -48,8 +48,15 @@ export async function onFollow(ctx: Ctx, follow: Follow): Promise<void> {
 /** Undoing a Follow of a Group is leaving it. */
 export async function onUndoFollow(ctx: Ctx, undo: Undo): Promise<void> {
   const follow = await undo.getObject(ctx);
-  const community = await targetCommunity(ctx, (follow as Follow | null)?.objectId ?? null);
-  const account = undo.actorId ? await findRemoteAccount(ctx.data.deps, undo.actorId.href) : null;
+  await leave(ctx, undo.actorId, (follow as Follow | null)?.objectId ?? null);
+}
+
+/** Mobilizon's Leave names the group it leaves. */
+export const onLeave = (ctx: Ctx, leaving: Leave) => leave(ctx, leaving.actorId, leaving.objectId);
+
+async function leave(ctx: Ctx, actorId: URL | null, groupId: URL | null): Promise<void> {
+  const community = await targetCommunity(ctx, groupId);
+  const account = actorId ? await findRemoteAccount(ctx.data.deps, actorId.href) : null;
   if (!community || !account) return;
   try {
     await endMembership(ctx.data.deps, community, account);

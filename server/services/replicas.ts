@@ -144,14 +144,14 @@ export async function receiveComment(
   });
 }
 
-async function findWriting(deps: Deps, db: Executor, uri: string) {
+export async function findWriting(deps: Deps, db: Executor, uri: string) {
   const post = await findPostByUri(deps, db, uri);
   if (post) return { kind: "post" as const, row: post, postId: post.id };
   const comment = await findCommentByUri(deps, db, uri);
   return comment ? { kind: "comment" as const, row: comment, postId: comment.postId } : null;
 }
 
-async function communityOfPost(db: Executor, postId: string): Promise<Community> {
+export async function communityOfPost(db: Executor, postId: string): Promise<Community> {
   const [row] = await db
     .select({ community: communities })
     .from(posts)
