@@ -1,5 +1,5 @@
 import type { Context } from "@fedify/fedify";
-import { type Activity, Announce, Create, type Note, type Page } from "@fedify/vocab";
+import { type Activity, Announce, type Object as APObject, Create } from "@fedify/vocab";
 import type { Account } from "../db/schema/accounts.ts";
 import type { Community } from "../db/schema/communities.ts";
 import type { FederationContext } from "./context.ts";
@@ -8,7 +8,7 @@ import { audienceOf, groupUri, personUri } from "./objects.ts";
 type Ctx = Context<FederationContext>;
 
 /** The Create of a post or reply, by its author, addressed as the object is. */
-export function createOf(ctx: Ctx, object: Page | Note, author: Account, community: Community) {
+export function createOf(ctx: Ctx, object: APObject, author: Account, community: Community) {
   return new Create({
     id: new URL(`${object.id?.href}#create`),
     actor: personUri(ctx, author),

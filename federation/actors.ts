@@ -10,6 +10,7 @@ import { canSeeCommunity } from "../server/services/privacy.ts";
 import { actorPathTemplate } from "../server/urls.ts";
 import type { FederationContext } from "./context.ts";
 import { actorKeyPairs } from "./keys.ts";
+import { localCommunityById } from "./names.ts";
 
 type ActorRecord =
   | { kind: "account"; account: typeof accounts.$inferSelect }
@@ -69,6 +70,9 @@ export function registerActors(federation: Federation<FederationContext>): void 
         });
       }
       const { community } = actor;
+      const parent = community.parentId
+        ? await localCommunityById(ctx.data.deps.db, community.parentId)
+        : null;
       return new Group({
         ...common,
         preferredUsername: community.slug,
@@ -81,6 +85,8 @@ export function registerActors(federation: Federation<FederationContext>): void 
         featured: ctx.getFeaturedUri(identifier),
         attribution: ctx.getCollectionUri("moderators", { identifier }),
         discoverable: !community.hidden,
+        // A working group names the community it belongs to, as the context it exists in.
+        contexts: parent ? [ctx.getActorUri(parent.slug.toLowerCase())] : [],
       });
     })
     .mapHandle(async (ctx, username) =>

@@ -1,8 +1,14 @@
 import { eq } from "drizzle-orm";
+import type { Executor } from "../db/index.ts";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import type { Deps } from "../server/deps.ts";
 import { findNameOwner } from "../server/services/names.ts";
+
+export async function localCommunityById(db: Executor, id: string): Promise<Community | null> {
+  const [community] = await db.select().from(communities).where(eq(communities.id, id));
+  return community ?? null;
+}
 
 /** The local community an actor identifier names, whoever asks (no visibility check). */
 export async function localCommunityCalled(
@@ -10,12 +16,7 @@ export async function localCommunityCalled(
   identifier: string,
 ): Promise<Community | null> {
   const owner = await findNameOwner(deps.db, identifier);
-  if (!owner?.communityId) return null;
-  const [community] = await deps.db
-    .select()
-    .from(communities)
-    .where(eq(communities.id, owner.communityId));
-  return community ?? null;
+  return owner?.communityId ? localCommunityById(deps.db, owner.communityId) : null;
 }
 
 /** The local account an actor identifier names. */

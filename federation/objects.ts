@@ -1,12 +1,23 @@
 import type { Context, Federation } from "@fedify/fedify";
-import { Note, Page, PUBLIC_COLLECTION, Source } from "@fedify/vocab";
+import {
+  Object as APObject,
+  Document,
+  Event,
+  Link,
+  Note,
+  Page,
+  Place,
+  PUBLIC_COLLECTION,
+  Source,
+} from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
-import { fileDetails } from "../db/schema/files.ts";
-import { type Comment, comments, type Post, posts } from "../db/schema/posts.ts";
+import { type EventDetails, eventDetails } from "../db/schema/events.ts";
+import { type FileDetails, fileDetails } from "../db/schema/files.ts";
+import { type Comment, comments, type Post, type PostKind, posts } from "../db/schema/posts.ts";
 import { postUrl } from "../server/services/notifications.ts";
 import { actorUriOf } from "../server/urls.ts";
 import { maySeeMembersOnly } from "./authorize.ts";
@@ -57,9 +68,16 @@ function markdownSource(source: string) {
   return new Source({ content: source, mediaType: "text/markdown" });
 }
 
-/** A discussion, announcement or page, as Lemmy shows a thread: a Page with a name. */
-export function pageOf(ctx: Ctx, post: Post, author: Account, community: Community): Page {
-  return new Page({
+/**
+ * Which of a community's text kinds a Page is: Lemmy shows each as a thread, and Praxis
+ * reads the kind back from this context, a fragment of the community's own id.
+ */
+export function kindContext(group: URL, kind: PostKind): URL {
+  return new URL(`#${kind}`, group);
+}
+
+function common(ctx: Ctx, post: Post, author: Account, community: Community) {
+  return {
     id: postUri(ctx, post),
     attribution: personUri(ctx, author),
     name: post.title,
@@ -67,9 +85,65 @@ export function pageOf(ctx: Ctx, post: Post, author: Account, community: Communi
     source: markdownSource(post.source),
     published: Temporal.Instant.from(post.createdAt.toISOString()),
     updated: post.editedAt ? Temporal.Instant.from(post.editedAt.toISOString()) : null,
-    url: postUri(ctx, post),
     ...audienceOf(ctx, community),
+  };
+}
+
+/** A discussion, announcement or page, as Lemmy shows a thread: a Page with a name. */
+export function pageOf(ctx: Ctx, post: Post, author: Account, community: Community): Page {
+  const shared = common(ctx, post, author, community);
+  return new Page({
+    ...shared,
+    url: shared.id,
+    contexts: [kindContext(shared.audience, post.kind)],
   });
+}
+
+/** A calendar entry as Mobilizon shapes one: instants, a place or an online link. */
+function eventOf(
+  ctx: Ctx,
+  post: Post,
+  details: EventDetails,
+  author: Account,
+  community: Community,
+): Event {
+  return new Event({
+    ...common(ctx, post, author, community),
+    startTime: Temporal.Instant.from(details.startsAt.toISOString()),
+    endTime: Temporal.Instant.from(details.endsAt.toISOString()),
+    location: details.location ? new Place({ name: details.location }) : null,
+    urls: [
+      postUri(ctx, post),
+      ...(details.onlineUrl ? [new Link({ href: new URL(details.onlineUrl) })] : []),
+    ],
+  });
+}
+
+export function fileDownloadUrl(ctx: Ctx, post: Post): URL {
+  return new URL(`/api/v1/files/${post.id}/download`, ctx.data.deps.config.publicUrl);
+}
+
+/** A shared file: its description, and where its bytes are. */
+function documentOf(
+  ctx: Ctx,
+  post: Post,
+  file: FileDetails,
+  author: Account,
+  community: Community,
+): Document {
+  return new Document({
+    ...common(ctx, post, author, community),
+    mediaType: file.mediaType,
+    urls: [new Link({ href: fileDownloadUrl(ctx, post), mediaType: file.mediaType })],
+  });
+}
+
+/** Any post as the object other servers see. */
+export function postObjectOf(ctx: Ctx, row: LoadedPost): APObject {
+  const { post, author, community } = row;
+  if (post.kind === "event" && row.event) return eventOf(ctx, post, row.event, author, community);
+  if (post.kind === "file" && row.file) return documentOf(ctx, post, row.file, author, community);
+  return pageOf(ctx, post, author, community);
 }
 
 export function noteOf(
@@ -93,14 +167,23 @@ export function noteOf(
 /** A post with everything needed to show it as an object, if it exists. */
 export async function loadPost(db: Executor, postId: string) {
   const [row] = await db
-    .select({ post: posts, author: accounts, community: communities, file: fileDetails })
+    .select({
+      post: posts,
+      author: accounts,
+      community: communities,
+      file: fileDetails,
+      event: eventDetails,
+    })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
     .innerJoin(accounts, eq(accounts.id, posts.authorId))
     .leftJoin(fileDetails, eq(fileDetails.postId, posts.id))
+    .leftJoin(eventDetails, eq(eventDetails.postId, posts.id))
     .where(eq(posts.id, postId));
   return row;
 }
+
+export type LoadedPost = NonNullable<Awaited<ReturnType<typeof loadPost>>>;
 
 export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
   const [row] = await db
@@ -132,10 +215,11 @@ async function mayFetch(
 
 export function registerObjects(federation: Federation<FederationContext>): void {
   federation
-    .setObjectDispatcher(Page, "/posts/{id}", async (ctx, { id }) => {
+    // Posts of every kind share one path; each answers with its own type.
+    .setObjectDispatcher(APObject, "/posts/{id}", async (ctx, { id }) => {
       const row = isUuid(id) ? await loadPost(ctx.data.deps.db, id) : undefined;
       if (!row || row.post.uri || row.post.deletedAt) return null;
-      return pageOf(ctx, row.post, row.author, row.community);
+      return postObjectOf(ctx, row);
     })
     .authorize(async (ctx, { id }) => {
       const row = isUuid(id) ? await loadPost(ctx.data.deps.db, id) : undefined;

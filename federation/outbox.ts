@@ -24,8 +24,8 @@ import {
   loadComment,
   loadPost,
   noteOf,
-  pageOf,
   personUri,
+  postObjectOf,
 } from "./objects.ts";
 
 type Ctx = Context<FederationContext>;
@@ -92,9 +92,6 @@ async function loadMembership(db: Executor, membershipId: string) {
   return { membership, ...(await load(db, membership.communityId, membership.accountId)) };
 }
 
-/** Files and events wait for their own object shapes (Document, Event). */
-const federatedKinds = new Set(["discussion", "announcement", "page"]);
-
 /**
  * FEP-1b12: a member's activity goes to its community's inbox; a community here wraps it
  * in an Announce for the servers of its members, the author's own server included.
@@ -119,8 +116,7 @@ async function relay(ctx: Ctx, community: Community, actor: Account, activity: A
 async function writingOf(ctx: Ctx, db: Executor, target: "post" | "comment", id: string) {
   if (target === "post") {
     const row = await loadPost(db, id);
-    if (!row || !federatedKinds.has(row.post.kind)) return null;
-    return { ...row, object: pageOf(ctx, row.post, row.author, row.community) };
+    return row ? { ...row, object: postObjectOf(ctx, row) } : null;
   }
   const row = await loadComment(ctx, db, id);
   if (!row) return null;

@@ -51,6 +51,13 @@ export async function rememberAccount(deps: Deps, actor: Actor): Promise<Account
   return account ?? null;
 }
 
+/** A working group's parent, when it is a community of the same server already known here. */
+async function knownParentId(deps: Deps, group: Group): Promise<string | null> {
+  const parentUri = group.contextIds.find((id) => id.origin === group.id?.origin);
+  const parent = parentUri ? await findRemoteCommunity(deps, parentUri.href) : null;
+  return parent?.id ?? null;
+}
+
 /**
  * Keeps a copy of a community on another server. Its own server decides who reads what;
  * here, anything but an open community is shown only to local people it admitted.
@@ -65,6 +72,7 @@ export async function rememberCommunity(deps: Deps, group: Group): Promise<Commu
     summary: plain(group.summary, "", 2000),
     privacy: group.manuallyApprovesFollowers ? ("semi_private" as const) : ("open" as const),
     hidden: group.discoverable === false,
+    parentId: await knownParentId(deps, group),
     ...place,
   };
   const [community] = await deps.db

@@ -5,6 +5,9 @@ import {
   type Object as APObject,
   Article,
   type Create,
+  Document,
+  Event,
+  Link,
   Note,
   Page,
   type Update,
@@ -14,6 +17,7 @@ import type { Community } from "../../db/schema/communities.ts";
 import { DomainError } from "../../server/errors.ts";
 import {
   type IncomingText,
+  type PostDetails,
   receiveComment,
   receivePost,
   reviseWriting,
@@ -26,18 +30,31 @@ type Ctx = InboxContext<FederationContext>;
 
 const logger = getLogger(["praxis", "federation", "inbox", "create"]);
 
-export type Writing = Page | Article | Note;
+export type Writing = Page | Article | Note | Event | Document;
 
 export function isWriting(object: APObject | null): object is Writing {
-  return object instanceof Page || object instanceof Article || object instanceof Note;
+  return (
+    object instanceof Page ||
+    object instanceof Article ||
+    object instanceof Note ||
+    object instanceof Event ||
+    object instanceof Document
+  );
 }
 
+/** A shared file; in ActivityStreams a Page is a kind of Document too, but a thread here. */
+const isFile = (object: Writing): object is Document =>
+  object instanceof Document && !(object instanceof Page);
+
+/** Events and files may come without a description; threads and replies may not. */
+const mayBeWordless = (object: Writing) => object instanceof Event || isFile(object);
+
 function textOf(object: Writing): IncomingText | null {
-  if (!object.id || !object.content) return null;
+  if (!object.id || (!object.content && !mayBeWordless(object))) return null;
   const source = object.source;
   return {
     uri: object.id.href,
-    html: object.content.toString(),
+    html: object.content?.toString() ?? "",
     markdown:
       source?.mediaType === "text/markdown" ? (source.content?.toString() ?? undefined) : undefined,
     published: object.published ? new Date(object.published.epochMilliseconds) : undefined,
@@ -52,6 +69,48 @@ function titleOf(object: Writing, text: IncomingText): string {
     .replace(/\s+/g, " ")
     .trim();
   return words.length > 80 ? `${words.slice(0, 79)}…` : words;
+}
+
+/** A text kind read back from the context a Praxis server gives it; otherwise a thread. */
+function textKindOf(object: Writing): "discussion" | "announcement" | "page" {
+  for (const context of object.contextIds) {
+    const kind = context.hash.slice(1);
+    if (kind === "announcement" || kind === "page") return kind;
+  }
+  return "discussion";
+}
+
+const instantOf = (value: { epochMilliseconds: number } | null) =>
+  value ? new Date(value.epochMilliseconds) : null;
+
+/** What makes an Event or a Document more than text: its times and place, or its bytes. */
+async function detailsOf(ctx: Ctx, object: Writing): Promise<PostDetails> {
+  if (object instanceof Event) {
+    const startsAt = instantOf(object.startTime);
+    if (!startsAt) return null;
+    const place = await object.getLocation(ctx).catch(() => null);
+    const online = object.urls.find(
+      (url): url is Link => url instanceof Link && url.href?.href !== object.id?.href,
+    );
+    return {
+      kind: "event",
+      startsAt,
+      endsAt: instantOf(object.endTime) ?? startsAt,
+      location: place?.name?.toString() ?? "",
+      onlineUrl: online?.href?.href ?? null,
+    };
+  }
+  if (isFile(object)) {
+    const link = object.urls.find((url) => url instanceof Link && url.href) as Link | undefined;
+    const href = link?.href ?? object.urls.find((url): url is URL => url instanceof URL);
+    if (!href) return null;
+    return {
+      kind: "file",
+      url: href.href,
+      mediaType: object.mediaType ?? "application/octet-stream",
+    };
+  }
+  return { kind: textKindOf(object) };
 }
 
 /** Stores what `author` wrote in `community` (or in reply to something there). */
@@ -69,9 +128,12 @@ export async function store(
     if (replyTo) {
       await receiveComment(ctx.data.deps, author, { ...text, inReplyTo: replyTo.href });
     } else if (community) {
+      const details = await detailsOf(ctx, object);
+      if (!details) return;
       await receivePost(ctx.data.deps, community, author, {
         ...text,
         title: titleOf(object, text),
+        details,
       });
     }
   } catch (error) {

@@ -101,7 +101,11 @@ const download = createRoute({
   tags,
   summary: "The file itself, as an attachment",
   request: { params: IdParam },
-  responses: { 200: { description: "The bytes" }, ...errorResponses },
+  responses: {
+    200: { description: "The bytes" },
+    302: { description: "A copy of a file shared elsewhere: its address on its home server" },
+    ...errorResponses,
+  },
 });
 
 /** RFC 6266 filename, with an ASCII fallback for old clients. */
@@ -135,7 +139,9 @@ export const filesApi = createRouter()
     return c.json(fileJson(deps, await viewFile(deps, c.req.valid("param").id, viewerOf(c))), 200);
   })
   .openapi(download, async (c) => {
-    const { file, bytes } = await downloadFile(c.get("deps"), c.req.valid("param").id, viewerOf(c));
+    const download = await downloadFile(c.get("deps"), c.req.valid("param").id, viewerOf(c));
+    if (download.homeUrl !== undefined) return c.redirect(download.homeUrl, 302);
+    const { file, bytes } = download;
     return c.body(bytes, 200, {
       "Content-Type": file.mediaType,
       "Content-Length": String(bytes.byteLength),

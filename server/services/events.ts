@@ -1,16 +1,15 @@
 import { and, desc, eq, gt, gte, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
-import { type Community, communities } from "../../db/schema/communities.ts";
+import { communities } from "../../db/schema/communities.ts";
 import { type EventDetails, eventDetails, rsvps } from "../../db/schema/events.ts";
 import { memberships } from "../../db/schema/memberships.ts";
-import { type Post, posts } from "../../db/schema/posts.ts";
+import { posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { viewCommunity } from "./communities.ts";
 import { renderCalendar } from "./icalendar.ts";
-import { postUrl } from "./notifications.ts";
 import { assertMayRead, assertMayWrite, createPost, type PostView, viewPost } from "./posts.ts";
 import { hasRoleAtLeast } from "./privacy.ts";
 import { checkTimeZone, day, parseEventTime } from "./time-zones.ts";

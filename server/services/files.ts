@@ -194,10 +194,20 @@ export async function listFiles(
   return { items: page.items.map((row) => ({ ...row, community, relation })), next: page.next };
 }
 
+export type Download =
+  | { file: FileDetails; bytes: Uint8Array<ArrayBuffer>; homeUrl?: never }
+  | { file: FileDetails; homeUrl: string; bytes?: never };
+
 /** The bytes of a file for download, counting the download. */
-export async function downloadFile(deps: Deps, id: string, viewer: Account | null) {
+export async function downloadFile(
+  deps: Deps,
+  id: string,
+  viewer: Account | null,
+): Promise<Download> {
   const view = await viewFile(deps, id, viewer);
   if (view.post.deletedAt) throw new DomainError("post_deleted");
+  // A copy of a file shared in a community elsewhere is fetched from its home server.
+  if (view.post.uri) return { file: view.file, homeUrl: view.file.storageKey };
   const bytes = await deps.storage.get(view.file.storageKey);
   await deps.db
     .update(fileDetails)

@@ -1,8 +1,10 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import type { Account } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
-import { type Comment, comments, type Post, posts } from "../../db/schema/posts.ts";
+import { eventDetails } from "../../db/schema/events.ts";
+import { fileDetails } from "../../db/schema/files.ts";
+import { type Comment, comments, type Post, type PostKind, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { insertComment } from "./comments.ts";
@@ -23,8 +25,16 @@ export interface IncomingText {
   published?: Date | undefined;
 }
 
+/** What a post is beyond its text: a kind, and for events and files their particulars. */
+export type PostDetails =
+  | { kind: Exclude<PostKind, "event" | "file"> }
+  | { kind: "event"; startsAt: Date; endsAt: Date; location: string; onlineUrl: string | null }
+  | { kind: "file"; url: string; mediaType: string }
+  | null;
+
 export interface IncomingPost extends IncomingText {
   title: string;
+  details: NonNullable<PostDetails>;
 }
 
 export interface IncomingComment extends IncomingText {
@@ -80,9 +90,28 @@ async function findCommentByUri(deps: Deps, db: Executor, uri: string) {
   return comment;
 }
 
+/** The calendar or file record that goes with a post received from elsewhere. */
+async function storeDetails(tx: Executor, post: Post, details: IncomingPost["details"]) {
+  if (details.kind === "event") {
+    const { kind: _, ...times } = details;
+    if (times.endsAt < times.startsAt) throw new DomainError("event_ends_before_start");
+    // ActivityPub carries instants without the organiser's zone; UTC until one is sent.
+    await tx.insert(eventDetails).values({ postId: post.id, timezone: "UTC", ...times });
+  } else if (details.kind === "file") {
+    // A copy's bytes stay on their home server: its storage key is their address there.
+    await tx.insert(fileDetails).values({
+      postId: post.id,
+      filename: post.title,
+      mediaType: details.mediaType,
+      size: 0,
+      storageKey: details.url,
+    });
+  }
+}
+
 /**
- * A community here receives a discussion from a member on another server: the same rules
- * as for its own people, and the community relays it to its other members' servers.
+ * A community here receives a post from a member on another server: the same rules as for
+ * its own people, and the community relays it to its other members' servers.
  * A copy from a community elsewhere is kept as it comes, its home server having checked it.
  */
 export async function receivePost(
@@ -91,8 +120,9 @@ export async function receivePost(
   author: Account,
   incoming: IncomingPost,
 ): Promise<Post | null> {
+  const { kind } = incoming.details;
   if (!community.domain) {
-    assertMayWrite(community, await relationOf(deps.db, community.id, author.id), "discussion");
+    assertMayWrite(community, await relationOf(deps.db, community.id, author.id), kind);
   }
   return deps.db.transaction(async (tx) => {
     const [created] = await tx
@@ -100,16 +130,18 @@ export async function receivePost(
       .values({
         communityId: community.id,
         authorId: author.id,
-        kind: "discussion",
+        kind,
         title: incoming.title.slice(0, 300) || "—",
         ...textOf(incoming, incoming.title),
       })
       .onConflictDoNothing()
       .returning();
-    if (created && !community.domain) {
+    if (!created) return null;
+    await storeDetails(tx, created, incoming.details);
+    if (!community.domain) {
       await deps.federation.publish(tx, { type: "post_created", postId: created.id });
     }
-    return created ?? null;
+    return created;
   });
 }
 

@@ -103,6 +103,66 @@ describe("discussions across servers", () => {
     await killLaunched();
   });
 
+  it("carries announcements, events and files to other servers as what they are", async () => {
+    const base = "/api/v1/communities/commons";
+    const announced = await hub.request("POST", `${base}/announcements`, {
+      token: admin.token,
+      body: { title: "Webinar series opens", content: "Register **now**." },
+    });
+    const scheduled = await hub.request("POST", `${base}/events`, {
+      token: admin.token,
+      body: {
+        title: "Peer exchange on targeting",
+        content: "Bring your data.",
+        startsAt: "2027-03-04T09:00:00Z",
+        endsAt: "2027-03-04T10:30:00Z",
+        timezone: "Africa/Nairobi",
+        location: "Nairobi",
+      },
+    });
+    const form = new FormData();
+    form.set("file", new File(["%PDF-1.4\n% toolkit\n"], "toolkit.pdf"));
+    form.set("category", "Guides");
+    const shared = await hub.request("POST", `${base}/files`, { token: admin.token, body: form });
+    expect([announced.status, scheduled.status, shared.status]).toEqual([201, 201, 201]);
+
+    const remote = `/api/v1/communities/${ref("commons")}`;
+    const list = async (kind: string) =>
+      (await partner.request("GET", `${remote}/${kind}`, { token: bea.token })).body?.items ?? [];
+    const [announcement] = await eventually(
+      () => list("announcements"),
+      (items) => items.length === 1,
+      "the announcement on the partner server",
+      all,
+    );
+    expect(announcement.title).toBe("Webinar series opens");
+    const [event] = await eventually(
+      () => list("events"),
+      (items) => items.length === 1,
+      "the event on the partner server",
+      all,
+    );
+    expect(event).toMatchObject({
+      title: "Peer exchange on targeting",
+      startsAt: "2027-03-04T09:00:00.000Z",
+      endsAt: "2027-03-04T10:30:00.000Z",
+      location: "Nairobi",
+    });
+    const [file] = await eventually(
+      () => list("files"),
+      (items) => items.length === 1,
+      "the file on the partner server",
+      all,
+    );
+    expect(file.title).toBe(shared.body.title);
+    const download = await partner.request("GET", `/api/v1/files/${file.id}/download`, {
+      token: bea.token,
+    });
+    expect(download.status).toBe(200);
+    expect(download.body).toContain("% toolkit");
+    expect(await discussions(partner, ref("commons"), bea)).toEqual([]);
+  });
+
   it("delivers a thread started on the hub to members on both other servers", async () => {
     const posted = await hub.request("POST", "/api/v1/communities/commons/discussions", {
       token: admin.token,
