@@ -42,14 +42,18 @@ function inboxOf(actor: Pick<Account | Community, "uri" | "inbox" | "sharedInbox
   };
 }
 
-/** One Follow per person and community, so leaving can name the Follow it undoes. */
-function followId(ctx: Ctx, account: Account, community: Community): URL {
-  return new URL(`#follows/${community.id}`, ctx.getActorUri(identifierOf(account.username)));
+/**
+ * Each request to join is its own Follow: receivers do an activity id only once, and a
+ * person may ask again after leaving or being turned down.
+ */
+function newFollowId(ctx: Ctx, account: Account, community: Community): URL {
+  const actor = ctx.getActorUri(identifierOf(account.username));
+  return new URL(`#follows/${community.id}/${crypto.randomUUID()}`, actor);
 }
 
-function followOf(ctx: Ctx, account: Account, community: Community): Follow {
+function followOf(ctx: Ctx, account: Account, community: Community, id: URL): Follow {
   return new Follow({
-    id: followId(ctx, account, community),
+    id,
     actor: ctx.getActorUri(identifierOf(account.username)),
     object: new URL(community.uri ?? ""),
   });
@@ -214,8 +218,14 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
   switch (event.type) {
     case "join_requested": {
       const { community, account } = await loadMembership(db, event.membershipId);
+      const id = newFollowId(ctx, account, community);
+      // Kept so that leaving can name the Follow it undoes.
+      await db
+        .update(memberships)
+        .set({ followUri: id.href })
+        .where(eq(memberships.id, event.membershipId));
       const sender = { identifier: identifierOf(account.username) };
-      await ctx.sendActivity(sender, inboxOf(community), followOf(ctx, account, community));
+      await ctx.sendActivity(sender, inboxOf(community), followOf(ctx, account, community, id));
       return;
     }
     case "left": {
@@ -224,7 +234,12 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
       const undo = new Undo({
         id: new URL(`#undo/${crypto.randomUUID()}`, actor),
         actor,
-        object: followOf(ctx, account, community),
+        object: followOf(
+          ctx,
+          account,
+          community,
+          event.followUri ? new URL(event.followUri) : newFollowId(ctx, account, community),
+        ),
       });
       await ctx.sendActivity(
         { identifier: identifierOf(account.username) },

@@ -50,7 +50,7 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
     privacy: community.privacy,
     hidden: community.hidden,
     archived: community.archived,
-    parent: view.parentSlug,
+    parent: view.parentRef,
     conceptNote: community.conceptNote,
     eligibility: community.eligibility,
     principles: community.principles,

@@ -19,7 +19,8 @@ import { canSeeCommunity, isCommunityAdmin, type Relation } from "./privacy.ts";
 
 export interface CommunityView {
   community: Community;
-  parentSlug: string | null;
+  /** The ref of the community this one is a working group of. */
+  parentRef: string | null;
   memberCount: number;
   relation: Relation;
 }
@@ -83,6 +84,7 @@ function viewsQuery(db: Executor, viewerId: string | undefined) {
     .select({
       community: communities,
       parentSlug: parent.slug,
+      parentDomain: parent.domain,
       memberCount: activeMemberCount,
       state: memberships.state,
       role: memberships.role,
@@ -103,7 +105,7 @@ type ViewRow = Awaited<ReturnType<ReturnType<typeof viewsQuery>["where"]>>[numbe
 function toView(row: ViewRow): CommunityView {
   return {
     community: row.community,
-    parentSlug: row.parentSlug,
+    parentRef: row.parentSlug ? refOf({ slug: row.parentSlug, domain: row.parentDomain }) : null,
     memberCount: row.memberCount,
     relation: row.state && row.role ? { state: row.state, role: row.role } : null,
   };
@@ -180,7 +182,7 @@ export async function createCommunity(
   });
   return {
     community,
-    parentSlug: parentView?.community.slug ?? null,
+    parentRef: parentView ? refOf(parentView.community) : null,
     memberCount: 1,
     relation: { state: "active", role: "owner" },
   };

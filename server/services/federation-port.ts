@@ -9,7 +9,7 @@ export type FederationEvent =
   /** A local person asks to join a community on another server. */
   | { type: "join_requested"; membershipId: string }
   /** A local person leaves a community on another server. */
-  | { type: "left"; communityId: string; accountId: string }
+  | { type: "left"; communityId: string; accountId: string; followUri: string | null }
   /** A person on another server was admitted to, or refused by, a local community. */
   | { type: "join_decided"; membershipId: string }
   /** A post was written: its community's other servers (or its home server) must get it. */

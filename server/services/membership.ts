@@ -274,6 +274,7 @@ export async function endMembership(
         type: "left",
         communityId: community.id,
         accountId: account.id,
+        followUri: membership.followUri,
       });
     }
   });

@@ -194,6 +194,46 @@ describe("joining a community on another server", () => {
     );
   });
 
+  it("admits to a working group only remote people who belong to its parent", async () => {
+    await createOnHub("parent-circle", "public");
+    await createOnHub("task-team", "public", { parent: "parent-circle" });
+    const parent = await partner.request("GET", `/api/v1/communities/${ref("parent-circle")}`, {
+      token: carl.token,
+    });
+    expect(parent.status).toBe(200);
+    const team = await partner.request("GET", `/api/v1/communities/${ref("task-team")}`, {
+      token: carl.token,
+    });
+    expect(team.body.parent).toBe(ref("parent-circle"));
+
+    const join = (slug: string) =>
+      partner.request("POST", `/api/v1/communities/${ref(slug)}/join`, {
+        token: carl.token,
+        body: {},
+      });
+    await join("task-team");
+    await eventually(
+      () => viewerState(carl, "task-team"),
+      (s) => s === "rejected",
+      "carl's request to the working group before joining its parent",
+      [hub, partner],
+    );
+    await join("parent-circle");
+    await eventually(
+      () => viewerState(carl, "parent-circle"),
+      (s) => s === "active",
+      "carl joining the parent",
+      [hub, partner],
+    );
+    await join("task-team");
+    await eventually(
+      () => viewerState(carl, "task-team"),
+      (s) => s === "active",
+      "carl joining the working group",
+      [hub, partner],
+    );
+  });
+
   it("takes a remote person who leaves out of the community on its home server", async () => {
     const left = await partner.request(
       "POST",
