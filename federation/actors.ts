@@ -1,5 +1,5 @@
 import type { Context, Federation } from "@fedify/fedify";
-import { Endpoints, Group, Person } from "@fedify/vocab";
+import { Application, Endpoints, Group, Person } from "@fedify/vocab";
 import { eq } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import { communities } from "../db/schema/communities.ts";
@@ -45,11 +45,17 @@ export async function findVisibleActor(
   return null;
 }
 
+/**
+ * The server itself, as an actor: it signs the fetches made for no one in particular
+ * (looking up a community, re-fetching a relayed post), which servers in secure mode require.
+ */
+export const instanceIdentifier = "instance";
+// Keys are stored by owner; the instance's owner id is one no account or community can have.
+const instanceKeyOwner = "00000000-0000-0000-0000-000000000000";
+
 export function registerActors(federation: Federation<FederationContext>): void {
   federation
     .setActorDispatcher(actorPathTemplate, async (ctx, identifier) => {
-      const actor = await findVisibleActor(ctx, identifier);
-      if (!actor) return null;
       const keys = await ctx.getActorKeyPairs(identifier);
       const common = {
         id: ctx.getActorUri(identifier),
@@ -59,6 +65,17 @@ export function registerActors(federation: Federation<FederationContext>): void 
         publicKey: keys[0]?.cryptographicKey ?? null,
         assertionMethods: keys.map((key) => key.multikey),
       };
+      if (identifier === instanceIdentifier) {
+        return new Application({
+          ...common,
+          preferredUsername: ctx.hostname,
+          name: `Praxis (${ctx.host})`,
+          manuallyApprovesFollowers: true,
+          discoverable: false,
+        });
+      }
+      const actor = await findVisibleActor(ctx, identifier);
+      if (!actor) return null;
       if (actor.kind === "account") {
         const { account } = actor;
         return new Person({
@@ -93,6 +110,8 @@ export function registerActors(federation: Federation<FederationContext>): void 
       (await findVisibleActor(ctx, username)) ? username.toLowerCase() : null,
     )
     .setKeyPairsDispatcher(async (ctx, identifier) => {
+      if (identifier === instanceIdentifier)
+        return actorKeyPairs(ctx.data.deps.db, instanceKeyOwner);
       const owner = await findNameOwner(ctx.data.deps.db, identifier);
       const ownerId = owner?.accountId ?? owner?.communityId;
       return ownerId ? actorKeyPairs(ctx.data.deps.db, ownerId) : [];

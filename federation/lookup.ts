@@ -1,13 +1,15 @@
 import type { Context } from "@fedify/fedify";
 import { type Actor, isActor } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
+import { instanceIdentifier } from "./actors.ts";
 import type { FederationContext } from "./context.ts";
 
 const logger = getLogger(["praxis", "federation", "lookup"]);
 
 async function lookupActorAt(ctx: Context<FederationContext>, id: string | URL) {
   try {
-    const found = await ctx.lookupObject(id);
+    const documentLoader = await ctx.getDocumentLoader({ identifier: instanceIdentifier });
+    const found = await ctx.lookupObject(id, { documentLoader });
     return found && isActor(found) ? found : null;
   } catch (error) {
     logger.debug("Could not look up {id}: {error}", { id: id.toString(), error });

@@ -4,6 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
+import { instanceIdentifier } from "../actors.ts";
 import type { FederationContext } from "../context.ts";
 import { findRemoteCommunity } from "../remote-actors.ts";
 import { removeRelayed } from "./delete.ts";
@@ -37,7 +38,7 @@ async function trustedObject(ctx: Ctx, community: Community, announce: Announce,
   if (object.id?.origin === announce.actorId?.origin) return object;
   if (!object.id) return null;
   const member = await localMemberOf(ctx, community);
-  const documentLoader = member ? await ctx.getDocumentLoader({ identifier: member }) : undefined;
+  const documentLoader = await ctx.getDocumentLoader({ identifier: member ?? instanceIdentifier });
   const fetched = await ctx.lookupObject(object.id, { documentLoader }).catch(() => null);
   return isWriting(fetched) ? fetched : null;
 }

@@ -234,6 +234,21 @@ describe("NodeInfo and accounts awaiting approval", () => {
   });
   afterAll(() => praxis.close());
 
+  it("serves the server itself as an Application with keys of its own, a name nobody can take", async () => {
+    const answer = await actor(praxis, "instance");
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      type: "Application",
+      id: "http://praxis.test/actors/instance",
+      preferredUsername: "praxis.test",
+    });
+    expect(answer.body.publicKey.publicKeyPem).toContain("BEGIN PUBLIC KEY");
+    const taken = await praxis.request("POST", "/api/v1/accounts", {
+      body: { username: "instance", email: "instance@example.org", password },
+    });
+    expect(taken.status).toBe(409);
+  });
+
   it("points /.well-known/nodeinfo at the NodeInfo 2.1 document", async () => {
     const discovery = await praxis.request("GET", "/.well-known/nodeinfo");
     expect(discovery.status).toBe(200);
