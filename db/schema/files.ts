@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -25,7 +26,14 @@ export const fileDetails = pgTable(
     storageKey: text().notNull(),
     downloads: integer().notNull().default(0),
   },
-  (table) => [index("file_details_category_idx").on(table.category)],
+  (table) => [
+    index("file_details_category_idx").on(table.category),
+    // Categories are labels in any language: searched word by word, without stemming.
+    index("file_details_category_search_idx").using(
+      "gin",
+      sql`to_tsvector('praxis_simple', ${table.category})`,
+    ),
+  ],
 );
 
 /** Files attached to a discussion, announcement or other post. */

@@ -82,35 +82,49 @@ export async function search(
   );
   const searches: Promise<SearchHit[]>[] = [];
 
+  const postHit = {
+    kind: posts.kind,
+    id: posts.id,
+    community: communities.slug,
+    title: posts.title,
+    excerpt: sql<string>`left(${posts.source}, 200)`,
+    language: posts.language,
+    post: sql<string | null>`null`,
+    createdAt: posts.createdAt,
+  };
+  const postConditions = [
+    isNull(posts.deletedAt),
+    readableCommunities(viewer),
+    notAPrivateFile(viewer),
+    inCommunity,
+    query.language ? eq(posts.language, query.language) : undefined,
+    query.since ? gte(posts.createdAt, query.since) : undefined,
+  ];
   if (postKinds.length > 0) {
     const rank = sql<number>`ts_rank(${posts.search}, ${tsquery})`;
     searches.push(
       deps.db
-        .select({
-          kind: posts.kind,
-          id: posts.id,
-          community: communities.slug,
-          title: posts.title,
-          excerpt: sql<string>`left(${posts.source}, 200)`,
-          language: posts.language,
-          post: sql<string | null>`null`,
-          rank,
-          createdAt: posts.createdAt,
-        })
+        .select({ ...postHit, rank })
         .from(posts)
         .innerJoin(communities, eq(communities.id, posts.communityId))
         .where(
-          and(
-            sql`${posts.search} @@ ${tsquery}`,
-            inArray(posts.kind, postKinds),
-            isNull(posts.deletedAt),
-            readableCommunities(viewer),
-            notAPrivateFile(viewer),
-            inCommunity,
-            query.language ? eq(posts.language, query.language) : undefined,
-            query.since ? gte(posts.createdAt, query.since) : undefined,
-          ),
+          and(sql`${posts.search} @@ ${tsquery}`, inArray(posts.kind, postKinds), ...postConditions),
         )
+        .orderBy(desc(rank))
+        .limit(query.limit),
+    );
+  }
+  // A file is also found by its category, which lives beside the post.
+  if (wants("file")) {
+    const category = sql`to_tsvector('praxis_simple', ${fileDetails.category})`;
+    const rank = sql<number>`ts_rank(${category}, ${tsquery})`;
+    searches.push(
+      deps.db
+        .select({ ...postHit, rank })
+        .from(fileDetails)
+        .innerJoin(posts, eq(posts.id, fileDetails.postId))
+        .innerJoin(communities, eq(communities.id, posts.communityId))
+        .where(and(sql`${category} @@ ${tsquery}`, ...postConditions))
         .orderBy(desc(rank))
         .limit(query.limit),
     );
@@ -177,6 +191,10 @@ export async function search(
         .limit(query.limit),
     );
   }
-  const hits = (await Promise.all(searches)).flat();
-  return hits.sort((a, b) => b.rank - a.rank).slice(0, query.limit);
+  const best = new Map<string, SearchHit>();
+  for (const hit of (await Promise.all(searches)).flat()) {
+    const seen = best.get(hit.id);
+    if (!seen || seen.rank < hit.rank) best.set(hit.id, hit);
+  }
+  return [...best.values()].sort((a, b) => b.rank - a.rank).slice(0, query.limit);
 }

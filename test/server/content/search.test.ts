@@ -82,6 +82,26 @@ describe("search", () => {
     expect(elsewhere.body.items).toEqual([]);
   });
 
+  it("finds a file by its category, and a private file only for members", async () => {
+    const upload = (filename: string, category: string, isPrivate: boolean) => {
+      const form = new FormData();
+      form.set("file", new File(["%PDF-1.4\n"], filename));
+      form.set("category", category);
+      form.set("private", String(isPrivate));
+      return praxis.request("POST", "/api/v1/communities/open-sp/files", {
+        token: owner.token,
+        body: form,
+      });
+    };
+    expect((await upload("guide.pdf", "Targeting toolkits", false)).status).toBe(201);
+    expect((await upload("ledger.pdf", "Budget ledgers", true)).status).toBe(201);
+    const titles = (answer: { body: { items: { title: string }[] } }) =>
+      answer.body.items.map((hit) => hit.title);
+    expect(titles(await find("q=toolkits"))).toEqual(["guide"]);
+    expect(titles(await find("q=ledgers&kind=file", outsider.token))).toEqual([]);
+    expect(titles(await find("q=ledgers&kind=file", owner.token))).toEqual(["ledger"]);
+  });
+
   it("refuses an empty query with a clear error", async () => {
     const empty = await find("q=");
     expect(empty.status).toBe(400);

@@ -1,0 +1,1 @@
+CREATE INDEX "file_details_category_search_idx" ON "file_details" USING gin (to_tsvector('praxis_simple', "category"));
