@@ -48,6 +48,8 @@ export const errorStatus = {
   post_deleted: 422,
   parent_page_invalid: 422,
   reply_target_invalid: 422,
+  attachment_invalid: 422,
+  too_many_attachments: 422,
   unknown_time_zone: 422,
   event_ends_before_start: 422,
   handle_not_local: 422,

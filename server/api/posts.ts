@@ -4,6 +4,7 @@ import { setLike } from "../services/likes.ts";
 import { createPost, deletePost, listPosts, updatePost, viewPost } from "../services/posts.ts";
 import { createRouter } from "./router.ts";
 import {
+  AttachmentIds,
   Comment,
   errorResponses,
   IdParam,
@@ -45,6 +46,7 @@ const NewPostBody = z
     language: Language,
     parent: z.uuid().optional().openapi({ description: "Pages only: the parent page" }),
     position: z.number().int().min(0).max(100_000).optional(),
+    attachments: AttachmentIds.optional(),
   })
   .strict();
 
@@ -73,6 +75,7 @@ const update = createRoute({
           locked: z.boolean(),
           pinned: z.boolean(),
           position: z.number().int().min(0).max(100_000),
+          attachments: AttachmentIds,
         })
         .partial()
         .strict(),

@@ -4,6 +4,7 @@ import { privacyLevels } from "../../db/schema/communities.ts";
 import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
 import { postKinds } from "../../db/schema/posts.ts";
 import { supportedLocales } from "../i18n.ts";
+import { maxAttachments } from "../services/attachments.ts";
 
 /** Mastodon-compatible usernames: they travel in `acct:` URIs and mentions. */
 export const Username = z
@@ -200,6 +201,20 @@ export const Author = PublicAccount.pick({
   displayName: true,
 }).openapi("Author");
 
+export const Attachment = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    mediaType: z.string(),
+    size: z.number().int(),
+    private: z.boolean(),
+    url: z.string().openapi({ description: "Where to download it" }),
+  })
+  .openapi("Attachment");
+
+/** Files to attach, by id: files shared in the same community. */
+export const AttachmentIds = z.array(z.uuid()).max(maxAttachments);
+
 export const Post = z
   .object({
     id: z.uuid(),
@@ -218,6 +233,7 @@ export const Post = z
     likeCount: z.number().int(),
     commentCount: z.number().int(),
     deleted: z.boolean(),
+    attachments: z.array(Attachment),
     editedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -115,6 +115,10 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
     likeCount: post.likeCount,
     commentCount: post.commentCount,
     deleted: post.deletedAt !== null,
+    attachments: (view.attachments ?? []).map((file) => ({
+      ...file,
+      url: new URL(`/api/v1/files/${file.id}/download`, deps.config.publicUrl).href,
+    })),
     editedAt: post.editedAt?.toISOString() ?? null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),

@@ -9,6 +9,7 @@ import { type Post, type PostKind, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { type Attachment, attachFiles, attachmentsOf } from "./attachments.ts";
 import { relationOf, viewCommunity } from "./communities.ts";
 import { languageOf } from "./language.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -20,6 +21,8 @@ export interface PostView {
   author: Account | null;
   community: Community;
   relation: Relation;
+  /** The files attached, as this viewer may see them. */
+  attachments?: Attachment[];
 }
 
 export interface NewPost {
@@ -28,6 +31,8 @@ export interface NewPost {
   language?: string | undefined;
   parent?: string | undefined;
   position?: number | undefined;
+  /** Ids of files shared in the same community. */
+  attachments?: string[] | undefined;
 }
 
 export interface PostChanges {
@@ -37,6 +42,7 @@ export interface PostChanges {
   locked?: boolean | undefined;
   pinned?: boolean | undefined;
   position?: number | undefined;
+  attachments?: string[] | undefined;
 }
 
 /** Only active members write; announcements only from moderators up; nothing in archives. */
@@ -106,12 +112,13 @@ export async function createPost(
       .returning();
     if (!created) throw new Error("post insert returned nothing");
     await addDetails?.(tx, created);
+    if (input.attachments) await attachFiles(tx, created, input.attachments);
     await deps.federation.publish(tx, { type: "post_created", postId: created.id });
     if (kind === "announcement") await notifyMembers(tx, community, created, viewer);
     return created;
   });
   if (kind === "announcement") await mailAnnouncement(deps, community, post, viewer);
-  return { post, author: viewer, community, relation };
+  return withAttachments(deps.db, { post, author: viewer, community, relation });
 }
 
 /** Every other active member hears of an announcement in the app. */
@@ -171,7 +178,25 @@ export async function listPosts(
     .orderBy(...cursorOrder(posts.createdAt, posts.id))
     .limit(page.limit + 1);
   const result = toPage(rows, page.limit, (row) => row.post);
-  return { items: result.items.map((row) => ({ ...row, community, relation })), next: result.next };
+  const attached = await attachmentsOf(
+    deps.db,
+    result.items.map((row) => row.post.id),
+    isActive(relation),
+  );
+  return {
+    items: result.items.map((row) => ({
+      ...row,
+      community,
+      relation,
+      attachments: attached.get(row.post.id) ?? [],
+    })),
+    next: result.next,
+  };
+}
+
+async function withAttachments(db: Executor, view: PostView): Promise<PostView> {
+  const attached = await attachmentsOf(db, [view.post.id], isActive(view.relation));
+  return { ...view, attachments: attached.get(view.post.id) ?? [] };
 }
 
 /** A post with its community, if the viewer may read it; otherwise it does not exist. */
@@ -194,7 +219,7 @@ export async function viewPost(deps: Deps, id: string, viewer: Account | null): 
   // A private file exists only for members, even in an open community.
   if (row.privateFile && !isActive(relation)) throw new DomainError("post_not_found");
   const { privateFile: _, ...view } = row;
-  return { ...view, relation };
+  return withAttachments(deps.db, { ...view, relation });
 }
 
 export async function updatePost(
@@ -209,7 +234,10 @@ export async function updatePost(
   assertMayWrite(community, relation);
   const moderates = hasRoleAtLeast(relation, "moderator");
   const editsText =
-    changes.title !== undefined || changes.content !== undefined || changes.language !== undefined;
+    changes.title !== undefined ||
+    changes.content !== undefined ||
+    changes.language !== undefined ||
+    changes.attachments !== undefined;
   if (editsText && post.authorId !== viewer.id) throw new DomainError("not_author");
   if ((changes.locked !== undefined || changes.pinned !== undefined) && !moderates) {
     throw new DomainError("moderators_only");
@@ -236,10 +264,11 @@ export async function updatePost(
       })
       .where(eq(posts.id, id))
       .returning();
+    if (row && changes.attachments) await attachFiles(tx, row, changes.attachments);
     if (editsText) await deps.federation.publish(tx, { type: "post_updated", postId: id });
     return row;
   });
-  return { ...view, post: updated ?? post };
+  return withAttachments(deps.db, { ...view, post: updated ?? post });
 }
 
 /** Deletes as a tombstone, so a thread keeps its shape: authors their own, moderators any. */

@@ -108,7 +108,11 @@ export async function search(
         .from(posts)
         .innerJoin(communities, eq(communities.id, posts.communityId))
         .where(
-          and(sql`${posts.search} @@ ${tsquery}`, inArray(posts.kind, postKinds), ...postConditions),
+          and(
+            sql`${posts.search} @@ ${tsquery}`,
+            inArray(posts.kind, postKinds),
+            ...postConditions,
+          ),
         )
         .orderBy(desc(rank))
         .limit(query.limit),

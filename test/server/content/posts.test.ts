@@ -211,6 +211,56 @@ describe("discussions, comments and likes", () => {
     expect(outsiderLike.status).toBe(403);
   });
 
+  it("attaches files of the same community, hiding private ones from non-members", async () => {
+    const share = async (slug: string, filename: string, isPrivate = false) => {
+      const form = new FormData();
+      form.set("file", new File(["%PDF-1.4\n"], filename));
+      form.set("private", String(isPrivate));
+      const answer = await praxis.request("POST", `/api/v1/communities/${slug}/files`, {
+        token: member.token,
+        body: form,
+      });
+      expect(answer.status).toBe(201);
+      return answer.body.id as string;
+    };
+    const brief = await share("open-talk", "brief.pdf");
+    const notes = await share("open-talk", "notes.pdf", true);
+    const elsewhere = await share("closed-talk", "other.pdf");
+
+    const refused = await praxis.request("POST", "/api/v1/communities/open-talk/discussions", {
+      token: member.token,
+      body: { title: "With a stray file", content: "See attached.", attachments: [elsewhere] },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe("attachment_invalid");
+
+    const posted = await praxis.request("POST", "/api/v1/communities/open-talk/discussions", {
+      token: member.token,
+      body: { title: "Reading list", content: "See attached.", attachments: [brief, notes] },
+    });
+    expect(posted.status).toBe(201);
+    const titles = (body: { attachments: { title: string }[] }) =>
+      body.attachments.map((file) => file.title).sort();
+    expect(titles(posted.body)).toEqual(["brief", "notes"]);
+    const asOutsider = await praxis.request("GET", `/api/v1/posts/${posted.body.id}`, {
+      token: outsider.token,
+    });
+    expect(titles(asOutsider.body)).toEqual(["brief"]);
+    const listed = await praxis.request("GET", "/api/v1/communities/open-talk/discussions");
+    const item = listed.body.items.find((post: { id: string }) => post.id === posted.body.id);
+    expect(titles(item)).toEqual(["brief"]);
+
+    const edited = await praxis.request("PATCH", `/api/v1/posts/${posted.body.id}`, {
+      token: member.token,
+      body: { attachments: [notes] },
+    });
+    expect(titles(edited.body)).toEqual(["notes"]);
+    const threads = await praxis.request("GET", "/api/v1/communities/open-talk/discussions");
+    expect(
+      threads.body.items.some((post: { title: string }) => post.title === "With a stray file"),
+    ).toBe(false);
+  });
+
   it("refuses an empty title and a 1 MB body, creating nothing", async () => {
     const before = (
       await praxis.request("GET", "/api/v1/communities/open-talk/discussions?limit=100")
