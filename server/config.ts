@@ -56,6 +56,12 @@ const environmentSchema = z.object({
         : [],
     ),
   ALLOW_PRIVATE_ADDRESSES: booleanFlag.default(false),
+  DIGEST_HOUR: z.coerce
+    .number({ error: "must be an hour of the day, 0 to 23 (UTC)" })
+    .int({ error: "must be an hour of the day, 0 to 23 (UTC)" })
+    .min(0, { error: "must be an hour of the day, 0 to 23 (UTC)" })
+    .max(23, { error: "must be an hour of the day, 0 to 23 (UTC)" })
+    .default(7),
   LOG_LEVEL: z
     .enum(["debug", "info", "warning", "error"], {
       error: "must be debug, info, warning or error",
@@ -80,6 +86,8 @@ export interface Config {
   registrationMode: RegistrationMode;
   federationAllowlist: string[];
   allowPrivateAddresses: boolean;
+  /** The hour (UTC) at which daily digests go out. */
+  digestHour: number;
   logLevel: "debug" | "info" | "warning" | "error";
 }
 
@@ -133,6 +141,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     registrationMode: env.REGISTRATION_MODE,
     federationAllowlist: env.FEDERATION_ALLOWLIST,
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
+    digestHour: env.DIGEST_HOUR,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -7,6 +7,7 @@ import { createApp, createHealthApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createDeps } from "./deps.ts";
 import { configureLogging } from "./logging.ts";
+import { startScheduler } from "./scheduler.ts";
 
 const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   );
   const sweeper =
     config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
+  const stopScheduler = config.role === "web" ? undefined : startScheduler(deps);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info("Stopping on {signal}", { signal });
     clearInterval(sweeper);
+    stopScheduler?.();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     if ("closeIdleConnections" in server) server.closeIdleConnections();
     await closed;

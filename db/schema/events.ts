@@ -44,3 +44,18 @@ export const rsvps = pgTable(
 );
 
 export type EventDetails = typeof eventDetails.$inferSelect;
+
+/** Who has been reminded that an event starts soon: once per person and event. */
+export const eventReminders = pgTable(
+  "event_reminders",
+  {
+    postId: uuid()
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    remindedAt: instant().notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.postId, table.accountId] })],
+);

@@ -5,6 +5,7 @@ export * from "./events.ts";
 export * from "./federation.ts";
 export * from "./files.ts";
 export * from "./invitations.ts";
+export * from "./jobs.ts";
 export * from "./memberships.ts";
 export * from "./names.ts";
 export * from "./notifications.ts";

@@ -11,6 +11,7 @@ export const notificationKinds = [
   "join_rejected",
   "invitation",
   "report",
+  "event_soon",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKind = pgEnum("notification_kind", notificationKinds);

@@ -8,7 +8,8 @@ export type MailKind =
   | "request_approved"
   | "request_rejected"
   | "account_approved"
-  | "announcement";
+  | "announcement"
+  | "digest";
 
 /**
  * Builds a plain-text and HTML message in the recipient's language from the
