@@ -121,6 +121,24 @@ describe("people on Mastodon", () => {
     );
   });
 
+  it("waits as long as a busy server's Retry-After asks before delivering again", async () => {
+    const busy = await mastodon.account("busy");
+    // Busy for two seconds: the first try and its second signature style (Fedify's double
+    // knock) are both turned away.
+    const slowDown = { status: 429, headers: { "retry-after": "2" } };
+    mastodon.answerNext(slowDown, slowDown);
+    const before = mastodon.attempts.length;
+    await mastodon.post(`${group("commons")}/inbox`, follow(busy, "commons", 7), busy);
+    const tries = await eventually(
+      async () => mastodon.attempts.slice(before),
+      (found) => found.some((attempt) => attempt.status === 202),
+      "the Accept delivered again after the pause",
+      [hub],
+    );
+    expect(tries.map((attempt) => attempt.status)).toEqual([429, 429, 202]);
+    expect((tries[2]?.at ?? 0) - (tries[1]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+  });
+
   it("leaves a Mastodon Follow of a semi-private community waiting for the admins", async () => {
     await mastodon.post(`${group("circle")}/inbox`, follow(felix, "circle", 2), felix);
     await eventually(

@@ -29,6 +29,10 @@ export interface FakePeer {
   origin: string;
   account(name: string): Promise<FakeAccount>;
   received: any[];
+  /** Every delivery attempt, answered or not: where, when, and with which status. */
+  attempts: { url: string; at: number; status: number }[];
+  /** Answers the next deliveries with these statuses and headers, then accepts again. */
+  answerNext(...answers: { status: number; headers?: Record<string, string> }[]): void;
   post(inbox: string, activity: unknown, signer: FakeAccount): Promise<Response>;
   close(): Promise<void>;
 }
@@ -57,6 +61,8 @@ async function startFakePeer(address: string, software: Software): Promise<FakeP
   const origin = `http://${address}:${port}`;
   const documents = new Map<string, unknown>();
   const received: any[] = [];
+  const attempts: FakePeer["attempts"] = [];
+  const answers: Parameters<FakePeer["answerNext"]> = [];
   const template = fixture(software.actorTemplate);
 
   const server: Server = createServer((request, response) => {
@@ -67,8 +73,10 @@ async function startFakePeer(address: string, software: Software): Promise<FakeP
         body += chunk;
       });
       request.on("end", () => {
-        received.push(JSON.parse(body));
-        response.writeHead(202).end();
+        const answer = answers.shift() ?? { status: 202 };
+        attempts.push({ url, at: Date.now(), status: answer.status });
+        if (answer.status < 300) received.push(JSON.parse(body));
+        response.writeHead(answer.status, answer.headers).end();
       });
       return;
     }
@@ -82,6 +90,8 @@ async function startFakePeer(address: string, software: Software): Promise<FakeP
   return {
     origin,
     received,
+    attempts,
+    answerNext: (...next) => void answers.push(...next),
     async account(name) {
       const id = `${origin}${software.actorPath(name)}`;
       const keys = (await crypto.subtle.generateKey(
