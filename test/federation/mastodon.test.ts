@@ -76,6 +76,7 @@ describe("people on Mastodon", () => {
     for (const [slug, privacy] of [
       ["commons", "open"],
       ["circle", "semi_private"],
+      ["quiet-room", "open"],
     ]) {
       await hub.request("POST", "/api/v1/communities", {
         token: admin.token,
@@ -137,6 +138,53 @@ describe("people on Mastodon", () => {
     );
     expect(tries.map((attempt) => attempt.status)).toEqual([429, 429, 202]);
     expect((tries[2]?.at ?? 0) - (tries[1]?.at ?? 0)).toBeGreaterThanOrEqual(1900);
+  });
+
+  it("sends a removed member nothing more from the community", async () => {
+    const gone = await mastodon.account("gone");
+    await mastodon.post(`${group("commons")}/inbox`, follow(gone, "commons", 8), gone);
+    await mastodon.post(`${group("quiet-room")}/inbox`, follow(gone, "quiet-room", 9), gone);
+    const members = await eventually(
+      async () =>
+        (await hub.request("GET", "/api/v1/communities/quiet-room/members", { token: admin.token }))
+          .body.items as { id: string; account: { handle: string } }[],
+      (items) => items.some((m) => m.account.handle.startsWith("@gone@")),
+      "gone admitted to the quiet room",
+      [hub],
+    );
+    const membership = members.find((m) => m.account.handle.startsWith("@gone@"));
+    await hub.request("PATCH", `/api/v1/communities/quiet-room/members/${membership?.id}`, {
+      token: admin.token,
+      body: { state: "banned" },
+    });
+    await eventually(
+      async () =>
+        mastodon.received.find(
+          (activity) =>
+            activity.type === "Reject" && activity.object?.id === `${gone.id}#follows/9`,
+        ),
+      (found) => found !== undefined,
+      "the Reject telling gone's server of the ban",
+      [hub],
+    );
+    const publish = async (slug: string, title: string) =>
+      (
+        await hub.request("POST", `/api/v1/communities/${slug}/discussions`, {
+          token: admin.token,
+          body: { title, content: "For members." },
+        })
+      ).body.uri as string;
+    const afterBan = await publish("quiet-room", "After the ban");
+    const elsewhere = await publish("commons", "Meanwhile in the commons");
+    const relayed = (uri: string) =>
+      mastodon.received.some((activity) => activity.object?.object?.id === uri);
+    await eventually(
+      async () => relayed(elsewhere),
+      (found) => found,
+      "the later thread in the commons",
+      [hub],
+    );
+    expect(relayed(afterBan)).toBe(false);
   });
 
   it("leaves a Mastodon Follow of a semi-private community waiting for the admins", async () => {
