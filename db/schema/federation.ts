@@ -1,4 +1,13 @@
-import { jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { instant } from "./instant.ts";
 
 export const keyAlgorithms = ["RSASSA-PKCS1-v1_5", "Ed25519"] as const;
@@ -33,3 +42,26 @@ export const domainBlocks = pgTable("domain_blocks", {
 });
 
 export type DomainBlock = typeof domainBlocks.$inferSelect;
+
+/**
+ * Work waiting for a worker: Fedify's inbox, outbox and fan-out messages and Praxis's own
+ * federation events, each queue by name. A taken message carries a lease; a worker that
+ * dies leaves it to be taken again once the lease runs out.
+ */
+export const queuedMessages = pgTable(
+  "queued_messages",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    queue: text().notNull(),
+    payload: jsonb().notNull(),
+    orderingKey: text(),
+    deliverAt: instant().notNull().defaultNow(),
+    leasedUntil: instant(),
+    attempts: integer().notNull().default(0),
+    createdAt: instant().notNull().defaultNow(),
+  },
+  (table) => [
+    index("queued_messages_due_idx").on(table.queue, table.deliverAt, table.id),
+    index("queued_messages_ordering_idx").on(table.queue, table.orderingKey, table.id),
+  ],
+);
