@@ -1,9 +1,4 @@
-import {
-  createFederation,
-  type Federation,
-  InProcessMessageQueue,
-  type KvStore,
-} from "@fedify/fedify";
+import { createFederation, type Federation, type KvStore } from "@fedify/fedify";
 import {
   Accept,
   Announce,
@@ -35,13 +30,24 @@ import { loaders } from "./loaders.ts";
 import { registerNodeInfo } from "./nodeinfo.ts";
 import { registerObjects } from "./objects.ts";
 import { federationPort } from "./port.ts";
+import type { PraxisQueues } from "./workers.ts";
 
 export type PraxisFederation = Federation<FederationContext>;
 
-export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederation {
+/**
+ * Federation for this server. Whichever process serves the web only enqueues: incoming
+ * activities, deliveries and domain changes wait in PostgreSQL for a worker
+ * (`startFederationWorkers`), which may be the same process (role `all`).
+ */
+export function createPraxisFederation(
+  deps: Deps,
+  kv: KvStore,
+  queues: PraxisQueues,
+): PraxisFederation {
   const federation = createFederation<FederationContext>({
     kv,
-    queue: new InProcessMessageQueue(),
+    queue: { inbox: queues.inbox, outbox: queues.outbox, fanout: queues.fanout },
+    manuallyStartQueue: true,
     outboxRetryPolicy: deliveryRetryPolicy,
     origin: deps.config.publicUrl.origin,
     ...loaders(deps.config, kv),
@@ -69,6 +75,6 @@ export function createPraxisFederation(deps: Deps, kv: KvStore): PraxisFederatio
     .on(Like, onLike)
     .on(Flag, onFlag)
     .on(Announce, onAnnounce);
-  deps.federation = federationPort(federation, deps);
+  deps.federation = federationPort(federation, deps, queues);
   return federation;
 }

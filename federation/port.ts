@@ -4,11 +4,16 @@ import { mayFederateWith } from "../server/services/domains.ts";
 import type { FederationPort } from "../server/services/federation-port.ts";
 import type { PraxisFederation } from "./index.ts";
 import { lookupActor } from "./lookup.ts";
-import { publishEvent } from "./outbox.ts";
+import { enqueueMessages } from "./queue.ts";
 import { rememberCommunity } from "./remote-actors.ts";
+import type { PraxisQueues } from "./workers.ts";
 
 /** Federation as the services see it: look-ups of remote communities and outgoing changes. */
-export function federationPort(federation: PraxisFederation, deps: Deps): FederationPort {
+export function federationPort(
+  federation: PraxisFederation,
+  deps: Deps,
+  queues: PraxisQueues,
+): FederationPort {
   const context = () =>
     federation.createContext(deps.config.publicUrl, { deps, viewer: async () => null });
   return {
@@ -17,6 +22,7 @@ export function federationPort(federation: PraxisFederation, deps: Deps): Federa
       const actor = await lookupActor(context(), slug, domain);
       return actor instanceof Group ? rememberCommunity(deps, actor) : null;
     },
-    publish: (tx, event) => publishEvent(context(), tx, event),
+    // Into the change's own transaction: it reaches other servers if, and only if, it commits.
+    publish: (tx, event) => enqueueMessages(tx, queues.events.name, [event]),
   };
 }

@@ -56,6 +56,10 @@ const environmentSchema = z.object({
         : [],
     ),
   ALLOW_PRIVATE_ADDRESSES: booleanFlag.default(false),
+  QUEUE_HANDLER_TIMEOUT_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .positive({ error: "must be a number of seconds" })
+    .default(60),
   DIGEST_HOUR: z.coerce
     .number({ error: "must be an hour of the day, 0 to 23 (UTC)" })
     .int({ error: "must be an hour of the day, 0 to 23 (UTC)" })
@@ -86,6 +90,8 @@ export interface Config {
   registrationMode: RegistrationMode;
   federationAllowlist: string[];
   allowPrivateAddresses: boolean;
+  /** How long a queued job may run before its message is handed out again. */
+  queueHandlerTimeoutMs: number;
   /** The hour (UTC) at which daily digests go out. */
   digestHour: number;
   logLevel: "debug" | "info" | "warning" | "error";
@@ -142,6 +148,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     federationAllowlist: env.FEDERATION_ALLOWLIST,
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
     digestHour: env.DIGEST_HOUR,
+    queueHandlerTimeoutMs: env.QUEUE_HANDLER_TIMEOUT_SECONDS * 1000,
     logLevel: env.LOG_LEVEL,
   };
 }

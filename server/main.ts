@@ -3,6 +3,7 @@ import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
+import { praxisQueues, startFederationWorkers } from "../federation/workers.ts";
 import { createApp, createHealthApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { createDeps } from "./deps.ts";
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const { db, sql } = database.connection;
   const deps = createDeps(config, db);
   const kv = new PostgresKvStore(sql);
-  const federation = createPraxisFederation(deps, kv);
+  const queues = praxisQueues(database.connection, config.queueHandlerTimeoutMs);
+  const federation = createPraxisFederation(deps, kv, queues);
 
   // A worker serves only /healthz, so that process supervisors can probe it too.
   const app = config.role === "worker" ? createHealthApp(deps) : createApp(deps, federation);
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
   const sweeper =
     config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
   const stopScheduler = config.role === "web" ? undefined : startScheduler(deps);
+  const stopWorkers =
+    config.role === "web" ? undefined : startFederationWorkers(federation, deps, queues);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     if ("closeIdleConnections" in server) server.closeIdleConnections();
     await closed;
+    await stopWorkers?.();
     await database.close();
     process.exit(0);
   };

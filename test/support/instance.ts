@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPraxisFederation } from "../../federation/index.ts";
 import { PostgresKvStore } from "../../federation/kv.ts";
+import { praxisQueues, startFederationWorkers } from "../../federation/workers.ts";
 import { createApp } from "../../server/app.ts";
 import { loadConfig } from "../../server/config.ts";
 import { createDeps, type Deps } from "../../server/deps.ts";
@@ -41,7 +42,10 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
     ...env,
   });
   const deps = createDeps(config, database.db);
-  const app = createApp(deps, createPraxisFederation(deps, new PostgresKvStore(database.sql)));
+  const queues = praxisQueues(database, config.queueHandlerTimeoutMs);
+  const federation = createPraxisFederation(deps, new PostgresKvStore(database.sql), queues);
+  const app = createApp(deps, federation);
+  const stopWorkers = startFederationWorkers(federation, deps, queues);
 
   const request = requester(testOrigin, async (req) => app.request(req));
 
@@ -52,6 +56,7 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
     signUp: (username, extra) => signUpWith(request, username, extra),
     mails: () => readMailbox(dataDir),
     async close() {
+      await stopWorkers();
       await database.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,58 @@
+import type { Connection } from "../db/index.ts";
+import type { Deps } from "../server/deps.ts";
+import type { FederationEvent } from "../server/services/federation-port.ts";
+import type { FederationContext } from "./context.ts";
+import type { PraxisFederation } from "./index.ts";
+import { publishEvent } from "./outbox.ts";
+import { PostgresMessageQueue } from "./queue.ts";
+
+/** Fedify's three queues, and Praxis's own: domain changes waiting to be put on the wire. */
+export interface PraxisQueues {
+  inbox: PostgresMessageQueue;
+  outbox: PostgresMessageQueue;
+  fanout: PostgresMessageQueue;
+  events: PostgresMessageQueue;
+}
+
+export const eventsQueue = "events";
+
+// Deliveries wait on other servers, so many run at once; the rest is local work.
+const concurrency = { inbox: 4, outbox: 16, fanout: 2, events: 4 } as const;
+
+export function praxisQueues(connection: Connection, handlerTimeoutMs: number): PraxisQueues {
+  const queue = (name: keyof PraxisQueues) =>
+    new PostgresMessageQueue(connection.db, connection.sql, name, {
+      concurrency: concurrency[name],
+      handlerTimeoutMs,
+    });
+  return {
+    inbox: queue("inbox"),
+    outbox: queue("outbox"),
+    fanout: queue("fanout"),
+    events: queue(eventsQueue),
+  };
+}
+
+/**
+ * The worker's side of federation: it takes incoming activities, fan-outs and deliveries
+ * from Fedify's queues, and turns committed domain changes into activities. Answers a
+ * function that stops taking work and waits for what is under way.
+ */
+export function startFederationWorkers(
+  federation: PraxisFederation,
+  deps: Deps,
+  queues: PraxisQueues,
+): () => Promise<void> {
+  const stop = new AbortController();
+  const contextData: FederationContext = { deps, viewer: async () => null };
+  const fedify = federation.startQueue(contextData, { signal: stop.signal });
+  const events = queues.events.listen(
+    (event: FederationEvent) =>
+      publishEvent(federation.createContext(deps.config.publicUrl, contextData), deps.db, event),
+    { signal: stop.signal },
+  );
+  return async () => {
+    stop.abort();
+    await Promise.allSettled([fedify, events]);
+  };
+}
