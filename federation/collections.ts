@@ -29,12 +29,16 @@ export function registerCollections(federation: Federation<FederationContext>): 
       const community = await localCommunityCalled(ctx.data.deps, identifier);
       if (!community) return { items: [] };
       const members = await remoteMembers(ctx.data.deps.db, community.id);
-      const allowed = await Promise.all(
-        members.map(({ uri }) => (uri ? mayFederateWith(ctx.data.deps, new URL(uri).host) : false)),
-      );
+      // Asked once per server, not once per member: a community may have thousands.
+      const hostOf = (uri: string | null) => (uri ? new URL(uri).host : "");
+      const hosts = [...new Set(members.map(({ uri }) => hostOf(uri)).filter(Boolean))];
+      const allowed = new Set<string>();
+      for (const host of hosts) {
+        if (await mayFederateWith(ctx.data.deps, host)) allowed.add(host);
+      }
       return {
-        items: members.flatMap(({ uri, inbox, sharedInbox }, index) =>
-          uri && inbox && allowed[index]
+        items: members.flatMap(({ uri, inbox, sharedInbox }) =>
+          uri && inbox && allowed.has(hostOf(uri))
             ? [
                 {
                   id: new URL(uri),
