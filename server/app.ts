@@ -25,7 +25,7 @@ import { sessionCookie, sessionMiddleware } from "./api/session.ts";
 import { sessionsApi } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
-import { renderHome } from "./pages/home.ts";
+import { mountClient } from "./pages/client.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { resolveSession } from "./services/sessions.ts";
 
@@ -94,7 +94,6 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.route("/", createHealthApp(deps));
   app.route("/api/v1", api(deps));
-  app.get("/", renderHome);
   app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
   // Inboxes refuse bodies over 1 MB before anything reads them.
   const inboxLimit = limitBody(inboxBodyLimit);
@@ -115,5 +114,6 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
       };
     }),
   );
+  mountClient(app);
   return app;
 }

@@ -70,7 +70,7 @@ describe("translations", () => {
     expect(answer.body.error.message).not.toBe(english.body.error.message);
   });
 
-  it("serves a welcome page right-to-left in Arabic", async () => {
+  it("serves the directory right-to-left in Arabic", async () => {
     const response = await praxis.app.request("http://praxis.test/", {
       headers: { "accept-language": "ar" },
     });

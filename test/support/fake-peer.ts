@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,7 +6,16 @@ import { signRequest } from "@fedify/fedify";
 import { exportSPKI } from "jose";
 import { freePort } from "../../db/embedded.ts";
 
-const fixtures = resolve(fileURLToPath(new URL("../../../shared/fixtures/peers", import.meta.url)));
+/**
+ * The shared fixtures sit beside the repository; a clone made elsewhere on the machine (as
+ * CI makes one) finds them through PRAXIS_PEER_FIXTURES or their usual place.
+ */
+const fixtures =
+  [
+    process.env.PRAXIS_PEER_FIXTURES,
+    resolve(fileURLToPath(new URL("../../../shared/fixtures/peers", import.meta.url))),
+    "/work/shared/fixtures/peers",
+  ].find((dir): dir is string => dir !== undefined && existsSync(dir)) ?? "shared/fixtures/peers";
 
 /** A document from ../shared/fixtures/peers, as the software that wrote it sent it. */
 export function fixture(path: string): any {

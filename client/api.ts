@@ -1,0 +1,143 @@
+/** A failed call, with the server's code and its message in the reader's language. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Send = (request: Request) => Promise<Response>;
+
+/**
+ * The HTTP API as the client uses it: JSON in and out, the session cookie carried along.
+ * On the server, `send` answers in-process, so pages are rendered from the same calls.
+ */
+export function createApi(origin: string, send: Send = (request) => fetch(request)) {
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers["content-type"] = "application/json";
+    }
+    const response = await send(
+      new Request(new URL(`/api/v1${path}`, origin), {
+        method,
+        headers,
+        body: payload,
+        credentials: "same-origin",
+      }),
+    );
+    if (response.status === 204) return undefined as T;
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = data?.error ?? {};
+      throw new ApiError(
+        response.status,
+        error.code ?? "error",
+        error.message ?? response.statusText,
+      );
+    }
+    return data as T;
+  }
+  return {
+    get: <T>(path: string) => call<T>("GET", path),
+    post: <T>(path: string, body: unknown = {}) => call<T>("POST", path, body),
+    patch: <T>(path: string, body: unknown) => call<T>("PATCH", path, body),
+    delete: (path: string) => call<void>("DELETE", path),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface Me {
+  id: string;
+  username: string;
+  handle: string;
+  displayName: string;
+  locale: string;
+  emailNotifications: "each" | "daily" | "none";
+  isAdmin?: boolean;
+}
+
+export interface Community {
+  id: string;
+  ref: string;
+  handle: string;
+  name: string;
+  summary: string;
+  privacy: "open" | "public" | "semi_private" | "private";
+  hidden: boolean;
+  archived: boolean;
+  parent: string | null;
+  conceptNote: { overview: string; purpose: string; engagement: string };
+  eligibility: string;
+  memberCount: number;
+  viewer: { state: string; role: string } | null;
+}
+
+export interface Author {
+  id: string;
+  username: string;
+  handle: string;
+  displayName: string;
+}
+
+export interface Post {
+  id: string;
+  kind: string;
+  community: string;
+  author: Author | null;
+  title: string;
+  content: string;
+  source: string;
+  language: string;
+  likeCount: number;
+  commentCount: number;
+  deleted: boolean;
+  locked: boolean;
+  editedAt: string | null;
+  createdAt: string;
+  startsAt?: string;
+  endsAt?: string;
+  timezone?: string;
+  location?: string;
+  file?: { filename: string; category: string; url: string; size: number };
+}
+
+export interface Comment {
+  id: string;
+  inReplyTo: string | null;
+  author: Author | null;
+  content: string;
+  deleted: boolean;
+  likeCount: number;
+  createdAt: string;
+}
+
+export interface Member {
+  id: string;
+  account: Author & { profession?: string; country?: string; organisation?: string };
+  role: string;
+  state: string;
+  message?: string;
+  createdAt: string;
+}
+
+export interface Notification {
+  id: string;
+  kind: string;
+  subject: string | null;
+  data: Record<string, string>;
+  read: boolean;
+  createdAt: string;
+}

@@ -1,0 +1,34 @@
+import { useState } from "preact/hooks";
+import { ApiError } from "../api.ts";
+
+/**
+ * Runs a change the reader asked for, keeping what it needs to show meanwhile:
+ * busy while it runs, and the server's own message when it refuses.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(change: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await change();
+      return true;
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.message : String(failure));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, run };
+}
+
+/** The named fields of a submitted form, as text. */
+export function fieldsOf(event: Event): Record<string, string> {
+  event.preventDefault();
+  const form = event.currentTarget as HTMLFormElement;
+  return Object.fromEntries(
+    [...new FormData(form).entries()].map(([name, value]) => [name, String(value)]),
+  );
+}

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Context, Hono } from "hono";
+import { compress } from "hono/compress";
+import { getCookie, setCookie } from "hono/cookie";
+import { h } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { ApiError, createApi, type Me } from "../../client/api.ts";
+import { App, findScreen, type InitialState } from "../../client/app.tsx";
+import { createTranslator, type Messages } from "../../client/i18n.ts";
+import type { AppEnv } from "../api/router.ts";
+import { escapeHtml } from "../html.ts";
+import { i18n, isLocale, type Locale, negotiateLocale } from "../i18n.ts";
+
+const distDir = fileURLToPath(new URL("../../dist/client", import.meta.url));
+const languageCookie = "lang";
+const yearSeconds = 365 * 24 * 60 * 60;
+
+interface Bundle {
+  script: string;
+  styles: string[];
+}
+
+/** The built entry script and its styles, from Vite's manifest. */
+function readBundle(): Bundle | null {
+  const manifestPath = `${distDir}/.vite/manifest.json`;
+  if (!existsSync(manifestPath)) return null;
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<
+    string,
+    { file: string; css?: string[]; isEntry?: boolean }
+  >;
+  const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
+  return entry ? { script: `/${entry.file}`, styles: (entry.css ?? []).map((f) => `/${f}`) } : null;
+}
+
+/** JSON inside a script element: nothing in it may close the element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
+
+function document(
+  state: InitialState,
+  body: string,
+  bundle: Bundle | null,
+  head: { title: string; description: string; url: string },
+): string {
+  const direction = state.locale === "ar" ? "rtl" : "ltr";
+  const meta = (property: string, content: string) =>
+    `<meta property="${property}" content="${escapeHtml(content)}">`;
+  return `<!doctype html>
+<html lang="${state.locale}" dir="${direction}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(head.title)} · Praxis</title>
+<meta name="description" content="${escapeHtml(head.description)}">
+${meta("og:title", head.title)}
+${meta("og:description", head.description)}
+${meta("og:type", "website")}
+${meta("og:url", head.url)}
+<meta name="theme-color" content="#0b5cad">
+${(bundle?.styles ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join("\n")}
+${bundle ? `<script type="module" src="${bundle.script}"></script>` : ""}
+</head>
+<body>
+<div id="app">${body}</div>
+<script type="application/json" id="praxis-state">${scriptJson(state)}</script>
+</body>
+</html>`;
+}
+
+/**
+ * The reader's language: the one last chosen on this device, else their account's, else
+ * their browser's.
+ */
+function localeOf(c: Context, me: Me | null): Locale {
+  const chosen = getCookie(c, languageCookie);
+  if (chosen && isLocale(chosen)) return chosen;
+  if (me && isLocale(me.locale)) return me.locale;
+  return negotiateLocale(c.req.header("accept-language")) ?? "en";
+}
+
+/**
+ * The Preact client: its built files, and its screens rendered on the server from the same
+ * components and API calls, so public pages read without JavaScript and load at once.
+ */
+export function mountClient(app: Hono<AppEnv>): void {
+  const bundle = readBundle();
+  app.use(
+    "/assets/*",
+    compress(),
+    async (c, next) => {
+      await next();
+      // File names carry a hash of their content: they never change.
+      c.header("Cache-Control", `public, max-age=${yearSeconds}, immutable`);
+    },
+    serveStatic({ root: distDir }),
+  );
+
+  app.get("/lang", (c) => {
+    const wanted = c.req.query("to");
+    const next = c.req.query("next") ?? "/";
+    const target = next.startsWith("/") && !next.startsWith("//") ? next : "/";
+    if (wanted && isLocale(wanted)) {
+      setCookie(c, languageCookie, wanted, { path: "/", maxAge: yearSeconds, sameSite: "Lax" });
+    }
+    return c.redirect(target, 303);
+  });
+
+  app.get("/open", (c) => {
+    const handle = (c.req.query("handle") ?? "").trim().replace(/^@/, "");
+    return c.redirect(handle ? `/c/${encodeURIComponent(handle)}` : "/", 303);
+  });
+
+  app.get("*", compress(), async (c, next) => {
+    const url = new URL(c.req.url);
+    if (url.pathname.startsWith("/api/")) return next();
+    // A community's actor URL answers browsers with the community's page.
+    const actor = url.pathname.match(/^\/actors\/([^/]+)$/);
+    const path = actor ? `/c/${actor[1]}` : url.pathname;
+    const api = createApi(url.origin, (request) => {
+      const headers = new Headers(request.headers);
+      for (const name of ["cookie", "accept-language"]) {
+        const value = c.req.header(name);
+        if (value) headers.set(name, value);
+      }
+      return Promise.resolve(app.request(new Request(request, { headers })));
+    });
+    const me = await api.get<Me>("/me").catch(() => null);
+    const locale = localeOf(c, me);
+    const messages = i18n.getResourceBundle(locale, "client") as Messages;
+    const t = createTranslator(locale, messages);
+    const unread = me
+      ? await api
+          .get<{ unread: number }>("/notifications?unread=true&limit=1")
+          .then((answer) => answer.unread)
+          .catch(() => 0)
+      : 0;
+    const state: InitialState = { path, search: url.search, locale, messages, me, unread };
+    const found = findScreen(path);
+    let status: 200 | 404 | 403 = found ? 200 : 404;
+    let title = t("directory.title");
+    let description = t("directory.intro");
+    if (!found) state.error = { status: 404, message: t("errors.notFound") };
+    if (found?.screen.view && found.screen.load) {
+      try {
+        state.data = await found.screen.load({
+          api,
+          me,
+          params: found.params,
+          query: url.searchParams,
+        });
+        title = found.screen.title(t, state.data);
+        description = found.screen.description?.(t, state.data) ?? description;
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        status = error.status === 403 ? 403 : 404;
+        state.error = { status, message: error.message };
+      }
+    } else if (found) {
+      title = found.screen.title(t, undefined);
+    }
+    const body = renderToString(h(App, { initial: state, api }));
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+    return c.html(document(state, body, bundle, { title, description, url: url.href }), status);
+  });
+}
