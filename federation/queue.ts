@@ -131,7 +131,7 @@ export class PostgresMessageQueue implements MessageQueue {
   }
 
   async listen(
-    handler: (message: any) => Promise<void> | void,
+    handler: (message: unknown) => Promise<void> | void,
     options: MessageQueueListenOptions = {},
   ): Promise<void> {
     const { signal } = options;
@@ -200,7 +200,7 @@ export class PostgresMessageQueue implements MessageQueue {
     return Math.min(this.#pollIntervalMs, Math.max(10, ms));
   }
 
-  async #handle(taken: Taken, handler: (message: any) => Promise<void> | void): Promise<void> {
+  async #handle(taken: Taken, handler: (message: unknown) => Promise<void> | void): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), this.#handlerTimeoutMs);

@@ -47,8 +47,13 @@ export function startFederationWorkers(
   const contextData: FederationContext = { deps, viewer: async () => null };
   const fedify = federation.startQueue(contextData, { signal: stop.signal });
   const events = queues.events.listen(
-    (event: FederationEvent) =>
-      publishEvent(federation.createContext(deps.config.publicUrl, contextData), deps.db, event),
+    (event) =>
+      publishEvent(
+        federation.createContext(deps.config.publicUrl, contextData),
+        deps.db,
+        // Only federation-port.ts enqueues here, and only FederationEvents.
+        event as FederationEvent,
+      ),
     { signal: stop.signal },
   );
   return async () => {

@@ -12,11 +12,13 @@ function Directory({ data, query }: ViewProps<Data>) {
     <>
       <h1>{t("directory.title")}</h1>
       <p>{t("directory.intro")}</p>
-      <form method="get" action="/" class="row" role="search">
-        <label for="q">{t("directory.search")}</label>
-        <input id="q" name="q" type="search" defaultValue={query.get("q") ?? ""} />
-        <button type="submit">{t("directory.searchButton")}</button>
-      </form>
+      <search>
+        <form method="get" action="/" class="row">
+          <label for="q">{t("directory.search")}</label>
+          <input id="q" name="q" type="search" defaultValue={query.get("q") ?? ""} />
+          <button type="submit">{t("directory.searchButton")}</button>
+        </form>
+      </search>
       <form method="get" action="/open" class="row">
         <label for="handle">{t("directory.openRemote")}</label>
         <input id="handle" name="handle" placeholder="@community@example.org" />

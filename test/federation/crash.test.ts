@@ -8,7 +8,7 @@ import { freePort } from "../../db/embedded.ts";
 import { type Person, requester, signUpWith } from "../support/client.ts";
 import { freshDatabase } from "../support/database.ts";
 import { eventually } from "../support/peer.ts";
-import { describeOutput, killLaunched, type Praxis, startPraxis } from "../support/process.ts";
+import { describeOutput, killLaunched, startPraxis } from "../support/process.ts";
 
 const followerCount = 1_000;
 
@@ -51,7 +51,6 @@ describe("deliveries when a worker dies", () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
   let sink: Awaited<ReturnType<typeof startSink>>;
   let dataDir: string;
-  let web: Praxis;
   let admin: Person;
   let env: Record<string, string>;
 
@@ -77,7 +76,7 @@ describe("deliveries when a worker dies", () => {
       QUEUE_HANDLER_TIMEOUT_SECONDS: "3",
       LOG_LEVEL: "error",
     };
-    web = await startPraxis({ ...env, PRAXIS_ROLE: "web", PORT: String(port) });
+    await startPraxis({ ...env, PRAXIS_ROLE: "web", PORT: String(port) });
     const request = requester(origin, (req) => fetch(req));
     admin = await signUpWith(request, "crowdadmin");
     const created = await request("POST", "/api/v1/communities", {
