@@ -46,9 +46,9 @@ interface Current {
   loading: boolean;
 }
 
-function Header() {
+/** `here` is where the language switch comes back to, the same on the server and in the page. */
+function Header({ here }: { here: string }) {
   const { t, me, unread, locale, api, setMe, navigate } = useShell();
-  const here = typeof location === "undefined" ? "/" : location.pathname + location.search;
   return (
     <header class="site">
       <a class="brand" href="/">
@@ -213,7 +213,7 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
         <a class="skip" href="#main">
           {t("nav.skip")}
         </a>
-        <Header />
+        <Header here={current.path + current.search} />
         <main id="main" aria-busy={current.loading}>
           {current.error ? (
             <p class="error" role="alert">
