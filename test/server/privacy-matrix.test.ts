@@ -6,6 +6,7 @@ import {
   type Person,
   startTestInstance,
   type TestInstance,
+  testOrigin,
 } from "../support/instance.ts";
 
 /*
@@ -467,4 +468,348 @@ describe("privacy matrix", () => {
       }
     }
   }
+});
+
+/*
+ * Content: every kind × the same levels and viewers. The base table says what a viewer
+ * gets for ordinary content (a discussion, page, event, shared file or comment); the few
+ * rules that differ by kind are applied on top of it, each in one place (`expectedFor`).
+ *   read   — the item itself (for a comment: its thread's comment list)
+ *   list   — whether the community's list of that kind shows it
+ *   search — whether full-text search finds it
+ *   create — publishing a new item of that kind
+ */
+
+const contentLevels = {
+  open: { privacy: "open", hidden: false },
+  public: { privacy: "public", hidden: false },
+  semi_private: { privacy: "semi_private", hidden: false },
+  private: { privacy: "private", hidden: false },
+  "private+hidden": { privacy: "private", hidden: true },
+  "open+hidden": { privacy: "open", hidden: true },
+} as const;
+type ContentLevel = keyof typeof contentLevels;
+
+const contentViewers = [
+  "anonymous",
+  "non-member",
+  "pending",
+  "member",
+  "moderator",
+  "admin",
+] as const;
+type ContentViewer = (typeof contentViewers)[number];
+
+const contentKinds = [
+  "discussion",
+  "announcement",
+  "page",
+  "event",
+  "file",
+  "private file",
+  "comment",
+] as const;
+type ContentKind = (typeof contentKinds)[number];
+
+const contentActions = ["read", "list", "search", "create"] as const;
+type ContentAction = (typeof contentActions)[number];
+type ContentRow = Record<ContentAction, string>;
+
+const HIDDEN_POST = "404 post_not_found";
+const MEMBERS_ONLY = "403 members_only";
+const member: ContentRow = { read: "200", list: "listed", search: "found", create: "201" };
+const openRow = (create: string): ContentRow => ({
+  read: "200",
+  list: "listed",
+  search: "found",
+  create,
+});
+const closedRow = (list: string, create: string): ContentRow => ({
+  read: HIDDEN_POST,
+  list,
+  search: "not found",
+  create,
+});
+
+// biome-ignore format: the matrix reads best as an aligned table
+const contentExpected: Record<ContentLevel, Record<ContentViewer, ContentRow>> = {
+  open:             { anonymous: openRow(SIGN_IN),            "non-member": openRow(MEMBERS_ONLY),         pending: openRow(MEMBERS_ONLY),            member, moderator: member, admin: member },
+  public:           { anonymous: closedRow(SIGN_IN, SIGN_IN), "non-member": closedRow(MEMBERS_ONLY, MEMBERS_ONLY), pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
+  semi_private:     { anonymous: closedRow(SIGN_IN, SIGN_IN), "non-member": closedRow(MEMBERS_ONLY, MEMBERS_ONLY), pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
+  private:          { anonymous: closedRow(SIGN_IN, SIGN_IN), "non-member": closedRow(MEMBERS_ONLY, MEMBERS_ONLY), pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
+  // Hidden: the community itself does not exist for outsiders. People waiting see it: its content
+  // too when it is open (anyone who can see an open community reads it), yet search, which
+  // leaves hidden communities to their members, still does not show it to them.
+  "private+hidden": { anonymous: closedRow(UNSEEN, SIGN_IN),  "non-member": closedRow(UNSEEN, UNSEEN),             pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
+  "open+hidden":    { anonymous: closedRow(UNSEEN, SIGN_IN),  "non-member": closedRow(UNSEEN, UNSEEN),             pending: { ...openRow(MEMBERS_ONLY), search: "not found" }, member, moderator: member, admin: member },
+};
+
+const isContentMember = (viewer: ContentViewer) =>
+  viewer === "member" || viewer === "moderator" || viewer === "admin";
+
+/** The base row, with the rules particular to a kind. */
+function expectedFor(level: ContentLevel, viewer: ContentViewer, kind: ContentKind): ContentRow {
+  const row = { ...contentExpected[level][viewer] };
+  // Only moderators and admins announce.
+  if (kind === "announcement" && viewer === "member") row.create = "403 moderators_only";
+  // A private file exists for active members only, even in an open community.
+  if (kind === "private file" && !isContentMember(viewer)) {
+    Object.assign(row, {
+      read: HIDDEN_POST,
+      list: row.list === "listed" ? "not listed" : row.list,
+      search: "not found",
+    });
+  }
+  if (kind === "comment") {
+    // Comments are listed by their thread (read); replying first needs the thread in sight.
+    row.list = NA;
+    if (row.read === HIDDEN_POST && viewer !== "anonymous") row.create = HIDDEN_POST;
+  }
+  return row;
+}
+
+const contentCells = (Object.keys(contentLevels) as ContentLevel[]).flatMap((level) =>
+  contentViewers.flatMap((viewer) =>
+    contentKinds.flatMap((kind) => {
+      const row = expectedFor(level, viewer, kind);
+      return contentActions
+        .filter((action) => row[action] !== NA)
+        .map((action) => ({ level, viewer, kind, action, outcome: row[action] }));
+    }),
+  ),
+);
+
+const searchKind: Record<ContentKind, string> = {
+  discussion: "discussion",
+  announcement: "announcement",
+  page: "page",
+  event: "event",
+  file: "file",
+  "private file": "file",
+  comment: "comment",
+};
+
+interface ContentFixture {
+  ref: string;
+  /** The unique word in each item's title, for search. */
+  word: Record<ContentKind, string>;
+  id: Record<ContentKind, string>;
+  thread: string;
+}
+
+describe("privacy matrix for content", () => {
+  let praxis: TestInstance;
+  let people: Record<"owner" | "member" | "moderator" | "admin" | "pending" | "outsider", Person>;
+  const fixtures = new Map<ContentLevel, ContentFixture>();
+  const pdf = new TextEncoder().encode("%PDF-1.4\n%%EOF\n");
+
+  async function must(answer: Promise<Answer>, status: number, what: string): Promise<Answer> {
+    const settled = await answer;
+    if (settled.status !== status)
+      throw new Error(`${what}: ${settled.status} ${JSON.stringify(settled.body)}`);
+    return settled;
+  }
+
+  const label = (answer: Answer) =>
+    answer.status < 400 ? String(answer.status) : `${answer.status} ${answer.body?.error?.code}`;
+
+  async function upload(
+    ref: string,
+    token: string | undefined,
+    title: string,
+    isPrivate: boolean,
+  ): Promise<Answer> {
+    const form = new FormData();
+    form.set("file", new Blob([pdf]), "document.pdf");
+    form.set("title", title);
+    if (isPrivate) form.set("private", "true");
+    const response = await praxis.app.request(`${testOrigin}/api/v1/communities/${ref}/files`, {
+      method: "POST",
+      body: form,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: response.status, body: await response.json(), headers: response.headers };
+  }
+
+  /** Publishes one item of a kind as `token`; the comment goes on the level's thread. */
+  function publish(
+    fixture: Pick<ContentFixture, "ref" | "thread">,
+    kind: ContentKind,
+    token: string | undefined,
+    title: string,
+  ): Promise<Answer> {
+    const path = `/api/v1/communities/${fixture.ref}`;
+    const content = `About ${title}.`;
+    switch (kind) {
+      case "discussion":
+      case "announcement":
+      case "page":
+        return praxis.request("POST", `${path}/${kind}s`, { token, body: { title, content } });
+      case "event":
+        return praxis.request("POST", `${path}/events`, {
+          token,
+          body: {
+            title,
+            content,
+            startsAt: "2030-05-01T10:00",
+            endsAt: "2030-05-01T12:00",
+            timezone: "Europe/Lisbon",
+          },
+        });
+      case "file":
+      case "private file":
+        return upload(fixture.ref, token, title, kind === "private file");
+      case "comment":
+        return praxis.request("POST", `/api/v1/posts/${fixture.thread}/comments`, {
+          token,
+          body: { content: title },
+        });
+    }
+  }
+
+  async function setUpContent(level: ContentLevel): Promise<ContentFixture> {
+    const { privacy, hidden } = contentLevels[level];
+    const slug = `cx-${level.replaceAll(/[_+]/g, "-")}`;
+    const owner = people.owner.token;
+    const created = await must(
+      praxis.request("POST", "/api/v1/communities", {
+        token: owner,
+        body: { slug, name: `Content ${level}`, privacy, hidden },
+      }),
+      201,
+      `create ${slug}`,
+    );
+    const ref: string = created.body.ref;
+    const path = `/api/v1/communities/${ref}`;
+    for (const role of ["member", "moderator", "admin"] as const) {
+      const person = people[role];
+      await must(
+        praxis.request("POST", `${path}/invitations`, {
+          token: owner,
+          body: { handle: `@${person.username}@praxis.test` },
+        }),
+        201,
+        `invite ${role}`,
+      );
+      await must(praxis.request("POST", `${path}/join`, { token: person.token }), 200, role);
+    }
+    const list = await must(
+      praxis.request("GET", `${path}/members?limit=100`, { token: owner }),
+      200,
+      "members",
+    );
+    for (const role of ["moderator", "admin"] as const) {
+      const item = list.body.items.find(
+        (m: { account: { id: string } }) => m.account.id === people[role].id,
+      );
+      await must(
+        praxis.request("PATCH", `${path}/members/${item?.id}`, { token: owner, body: { role } }),
+        200,
+        `make ${role}`,
+      );
+    }
+    // A request waiting for a decision, at every level (as if the level changed since).
+    await praxis.deps.db.insert(memberships).values({
+      communityId: created.body.id,
+      accountId: people.pending.id,
+      state: "pending",
+    });
+    const letters = level.replaceAll(/[^a-z]/g, "");
+    const word = Object.fromEntries(
+      contentKinds.map((kind) => [kind, `cx${letters}${kind.replaceAll(" ", "")}`]),
+    ) as Record<ContentKind, string>;
+    const thread = await must(
+      publish({ ref, thread: "" }, "discussion", owner, `Thread ${word.comment}thread`),
+      201,
+      "thread",
+    );
+    const fixture = { ref, thread: thread.body.id as string, word };
+    const id = {} as Record<ContentKind, string>;
+    for (const kind of contentKinds) {
+      const published = await must(
+        publish(fixture, kind, owner, `Item ${word[kind]}`),
+        201,
+        `${kind} in ${level}`,
+      );
+      id[kind] = published.body.id;
+    }
+    return { ...fixture, id };
+  }
+
+  beforeAll(async () => {
+    praxis = await startTestInstance();
+    await praxis.signUp("cx_root");
+    const names = ["owner", "member", "moderator", "admin", "pending", "outsider"] as const;
+    const signed = await Promise.all(names.map((name) => praxis.signUp(`cx_${name}`)));
+    people = Object.fromEntries(names.map((name, i) => [name, signed[i]])) as typeof people;
+    for (const level of Object.keys(contentLevels) as ContentLevel[]) {
+      fixtures.set(level, await setUpContent(level));
+    }
+  });
+  afterAll(() => praxis.close());
+
+  function tokenOf(viewer: ContentViewer): string | undefined {
+    if (viewer === "anonymous") return undefined;
+    return people[viewer === "non-member" ? "outsider" : viewer].token;
+  }
+
+  function readPath(fixture: ContentFixture, kind: ContentKind): string {
+    const id = fixture.id[kind];
+    if (kind === "comment") return `/api/v1/posts/${fixture.thread}/comments`;
+    if (kind === "event") return `/api/v1/events/${id}`;
+    if (kind === "file" || kind === "private file") return `/api/v1/files/${id}`;
+    return `/api/v1/posts/${id}`;
+  }
+
+  function listPath(fixture: ContentFixture, kind: ContentKind): string {
+    const collection = kind === "private file" ? "files" : `${kind}s`;
+    return `/api/v1/communities/${fixture.ref}/${collection}?limit=100`;
+  }
+
+  // One test per cell, named like "public · pending · private file · read → 404 post_not_found".
+  for (const { level, viewer, kind, action, outcome } of contentCells)
+    it(`${level} · ${viewer} · ${kind} · ${action} → ${outcome}`, async () => {
+      const fixture = fixtures.get(level);
+      if (!fixture) throw new Error(`no community for ${level}`);
+      const token = tokenOf(viewer);
+      const ids = (answer: Answer) => answer.body.items.map((item: { id: string }) => item.id);
+      switch (action) {
+        case "read": {
+          const answer = await praxis.request("GET", readPath(fixture, kind), { token });
+          expect(label(answer)).toBe(outcome);
+          if (answer.status === 200 && kind === "comment") {
+            expect(ids(answer)).toContain(fixture.id.comment);
+          } else if (answer.status === 200) {
+            expect(answer.body.id).toBe(fixture.id[kind]);
+          }
+          break;
+        }
+        case "list": {
+          const answer = await praxis.request("GET", listPath(fixture, kind), { token });
+          const seen =
+            answer.status === 200
+              ? ids(answer).includes(fixture.id[kind])
+                ? "listed"
+                : "not listed"
+              : label(answer);
+          expect(seen).toBe(outcome);
+          break;
+        }
+        case "search": {
+          const answer = await praxis.request(
+            "GET",
+            `/api/v1/search?q=${fixture.word[kind]}&kind=${searchKind[kind]}`,
+            { token },
+          );
+          expect(answer.status).toBe(200);
+          expect(ids(answer).includes(fixture.id[kind]) ? "found" : "not found").toBe(outcome);
+          break;
+        }
+        case "create": {
+          const answer = await publish(fixture, kind, token, `New ${kind} by ${viewer}`);
+          expect(label(answer)).toBe(outcome);
+          break;
+        }
+      }
+    });
 });
