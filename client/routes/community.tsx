@@ -1,5 +1,8 @@
+import type { ComponentType } from "preact";
 import { ApiError, type Community, type Member, type Page, type Post } from "../api.ts";
+import type { ToolProps } from "../components/community-tools.tsx";
 import { ErrorMessage } from "../components/error.tsx";
+import { Lazy } from "../components/lazy.tsx";
 import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
@@ -282,20 +285,27 @@ function TabContent({ data }: { data: Data }) {
       );
     case "calendar":
       return (
-        <ul class="cards">
-          {(items as Post[]).map((event) => (
-            <li key={event.id} class="card">
-              <h3>
-                <a href={`/posts/${event.id}`}>{event.title}</a>
-              </h3>
-              <p class="meta">
-                {event.startsAt ? formatDateTime(locale, event.startsAt, timeZone) : ""}
-                {event.location ? ` · ${event.location}` : ""}
-              </p>
-            </li>
-          ))}
-          {items.length === 0 ? <li>{t("community.empty")}</li> : null}
-        </ul>
+        <>
+          <p>
+            <a href={`/api/v1/communities/${community.ref}/events.ics`}>
+              {t("community.subscribe")}
+            </a>
+          </p>
+          <ul class="cards">
+            {(items as Post[]).map((event) => (
+              <li key={event.id} class="card">
+                <h3>
+                  <a href={`/posts/${event.id}`}>{event.title}</a>
+                </h3>
+                <p class="meta">
+                  {event.startsAt ? formatDateTime(locale, event.startsAt, timeZone) : ""}
+                  {event.location ? ` · ${event.location}` : ""}
+                </p>
+              </li>
+            ))}
+            {items.length === 0 ? <li>{t("community.empty")}</li> : null}
+          </ul>
+        </>
       );
     case "groups":
       return (
@@ -312,6 +322,16 @@ function TabContent({ data }: { data: Data }) {
       return <PostList posts={items as Post[]} empty={t("community.empty")} />;
   }
 }
+
+const tools = () => import("../components/community-tools.tsx");
+const memberTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
+  files: async () => (await tools()).FileUpload,
+  calendar: async () => (await tools()).EventForm,
+  pages: async () => (await tools()).PageForm,
+};
+const adminTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
+  members: async () => (await tools()).MemberAdmin,
+};
 
 function CommunityView({ data }: ViewProps<Data>) {
   const { t, locale } = useShell();
@@ -353,6 +373,12 @@ function CommunityView({ data }: ViewProps<Data>) {
       ) : null}
       {member && tab === "announcements" && isStaff(community) ? (
         <Composer community={community} kind="announcements" />
+      ) : null}
+      {member && memberTools[tab] ? (
+        <Lazy load={memberTools[tab]} props={{ community, items: data.items }} />
+      ) : null}
+      {isAdmin(community) && adminTools[tab] ? (
+        <Lazy load={adminTools[tab]} props={{ community, items: data.items }} />
       ) : null}
       <TabContent data={data} />
     </>

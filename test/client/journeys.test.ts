@@ -71,4 +71,60 @@ describe("a semi-private community from creation to its first announcement", () 
     expect(await member.locator(".prose strong").textContent()).toBe("Kaolack's");
     await screenshot(member, "announcement-read");
   }, 120_000);
+
+  it("lets members share a file, schedule an event in their time zone and add a page, and admins manage", async () => {
+    const { browser, origin } = instance;
+    const page = await (await browser.newContext({ timezoneId: "Africa/Dakar" })).newPage();
+    await page.goto(`${origin}/signin`);
+    await page.locator("#login").fill("amina");
+    await page.locator("#password").fill("a long enough password");
+    await page.locator("main form button[type=submit]").click();
+    await page.locator("header.site button.link").waitFor();
+
+    await page.goto(`${origin}/c/srsp/files`);
+    await page.locator("#file").setInputFiles({
+      name: "targeting-guide.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n% guide\n"),
+    });
+    await page.locator("#category").fill("Guides");
+    await page.locator("#private").check();
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("link", { name: "targeting guide" }).waitFor();
+    await screenshot(page, "files");
+
+    await page.goto(`${origin}/c/srsp/calendar`);
+    await page.locator("#event-title").fill("Peer exchange");
+    await page.locator("#event-content").fill("Kenya and Senegal compare their shock triggers.");
+    await page.locator("#startsAt").fill("2027-03-04T09:00");
+    await page.locator("#endsAt").fill("2027-03-04T10:30");
+    await page.locator("#timezone").selectOption("Africa/Nairobi");
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByRole("link", { name: "Peer exchange" }).waitFor();
+    // 09:00 in Nairobi is 06:00 in Dakar, where this reader is.
+    await page.getByText(/6:00/).waitFor();
+    expect(await page.getByRole("link", { name: /Add this calendar/ }).getAttribute("href")).toBe(
+      "/api/v1/communities/srsp/events.ics",
+    );
+    await screenshot(page, "calendar");
+
+    await page.goto(`${origin}/c/srsp/pages`);
+    await page.locator("#page-title").fill("Additional literature");
+    await page.locator("#page-content").fill("Evaluations worth reading.");
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByRole("link", { name: "Additional literature" }).waitFor();
+
+    await page.goto(`${origin}/c/srsp/members`);
+    await page.locator("select[id^=role-]").selectOption("moderator");
+    await page.getByText("amina changed the role of bruno").waitFor();
+    await page.locator("#invitee").fill("carla@example.org");
+    await page.getByRole("button", { name: "Invite", exact: true }).click();
+    await page.getByText("Invitation sent to carla@example.org.").waitFor();
+    await page.getByText("amina sent an invitation").waitFor();
+    await screenshot(page, "members-admin");
+    await page.getByRole("button", { name: "Archive the community" }).click();
+    await page.getByText("This community is archived").waitFor();
+    await page.getByRole("button", { name: "Reactivate the community" }).click();
+    await page.getByRole("button", { name: "Archive the community" }).waitFor();
+  }, 120_000);
 });
