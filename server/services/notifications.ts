@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
@@ -62,6 +62,7 @@ export async function mailAnnouncement(
         eq(memberships.communityId, community.id),
         eq(memberships.state, "active"),
         eq(accounts.emailNotifications, "each"),
+        isNotNull(accounts.email),
         sql`${accounts.id} <> ${author.id}`,
       ),
     );

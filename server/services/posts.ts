@@ -144,6 +144,8 @@ async function notifyMembers(
         createdAt: sql`now()`.as("created_at"),
       })
       .from(memberships)
+      // People on other servers cannot read notifications here; their server shows the post.
+      .innerJoin(accounts, and(eq(accounts.id, memberships.accountId), isNull(accounts.domain)))
       .where(
         and(
           eq(memberships.communityId, community.id),

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Person, startTestInstance, type TestInstance } from "../../support/instance.ts";
 
@@ -304,6 +305,15 @@ describe("announcements and pages", () => {
     for (const person of [member, quiet]) {
       await praxis.request("POST", "/api/v1/communities/news-room/join", { token: person.token });
     }
+    // A member who follows from Mastodon: no address here, and nothing to read here.
+    await praxis.deps.db.execute(sql`
+      with remote as (
+        insert into accounts (username, domain, uri, inbox)
+        values ('faraway', 'mastodon.example', 'https://mastodon.example/users/faraway',
+                'https://mastodon.example/users/faraway/inbox')
+        returning id)
+      insert into memberships (community_id, account_id, role, state)
+      select c.id, remote.id, 'member', 'active' from communities c, remote where c.slug = 'news-room'`);
   });
   afterAll(() => praxis.close());
 
@@ -333,6 +343,10 @@ describe("announcements and pages", () => {
         read: false,
       });
     }
+    const [remote] = await praxis.deps.db.execute<{ count: number }>(sql`
+      select count(*)::int as count from notifications n join accounts a on a.id = n.account_id
+      where a.username = 'faraway'`);
+    expect(remote?.count).toBe(0);
     const mails = await praxis.mails();
     expect(mails.map((m) => m.to)).toEqual(["reader_one@example.org"]);
     expect(mails[0]?.subject).toContain("Webinar on Thursday");
