@@ -3,7 +3,7 @@ import { and, eq, isNotNull } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
 import { accounts } from "../db/schema/accounts.ts";
 import { memberships } from "../db/schema/memberships.ts";
-import { mayFederateWith } from "../server/services/domains.ts";
+import { hostsToFederateWith } from "../server/services/domains.ts";
 import { mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 import { localCommunityCalled } from "./names.ts";
@@ -29,13 +29,12 @@ export function registerCollections(federation: Federation<FederationContext>): 
       const community = await localCommunityCalled(ctx.data.deps, identifier);
       if (!community) return { items: [] };
       const members = await remoteMembers(ctx.data.deps.db, community.id);
-      // Asked once per server, not once per member: a community may have thousands.
+      // Asked once for all servers, not once per member: a community may have thousands.
       const hostOf = (uri: string | null) => (uri ? new URL(uri).host : "");
-      const hosts = [...new Set(members.map(({ uri }) => hostOf(uri)).filter(Boolean))];
-      const allowed = new Set<string>();
-      for (const host of hosts) {
-        if (await mayFederateWith(ctx.data.deps, host)) allowed.add(host);
-      }
+      const allowed = await hostsToFederateWith(
+        ctx.data.deps,
+        members.map(({ uri }) => hostOf(uri)).filter(Boolean),
+      );
       return {
         items: members.flatMap(({ uri, inbox, sharedInbox }) =>
           uri && inbox && allowed.has(hostOf(uri))

@@ -17,13 +17,17 @@ export interface PraxisQueues {
 export const eventsQueue = "events";
 
 // Deliveries wait on other servers, so many run at once; the rest is local work.
-const concurrency = { inbox: 4, outbox: 16, fanout: 2, events: 4 } as const;
+const concurrency = { inbox: 4, outbox: 64, fanout: 2, events: 4 } as const;
+
+/** A delivery not answered within this is to a slow or hanging server (see QueueOptions). */
+const slowDeliveryMs = 2_000;
 
 export function praxisQueues(connection: Connection, handlerTimeoutMs: number): PraxisQueues {
   const queue = (name: keyof PraxisQueues) =>
     new PostgresMessageQueue(connection.db, connection.sql, name, {
       concurrency: concurrency[name],
       handlerTimeoutMs,
+      ...(name === "outbox" ? { slowAfterMs: slowDeliveryMs } : {}),
     });
   return {
     inbox: queue("inbox"),

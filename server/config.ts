@@ -60,6 +60,10 @@ const environmentSchema = z.object({
     .number({ error: "must be a number of seconds" })
     .positive({ error: "must be a number of seconds" })
     .default(60),
+  REMOTE_TIMEOUT_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .positive({ error: "must be a number of seconds" })
+    .default(10),
   DIGEST_HOUR: z.coerce
     .number({ error: "must be an hour of the day, 0 to 23 (UTC)" })
     .int({ error: "must be an hour of the day, 0 to 23 (UTC)" })
@@ -92,6 +96,8 @@ export interface Config {
   allowPrivateAddresses: boolean;
   /** How long a queued job may run before its message is handed out again. */
   queueHandlerTimeoutMs: number;
+  /** How long another server may take to connect, answer or send a body. */
+  remoteTimeoutMs: number;
   /** The hour (UTC) at which daily digests go out. */
   digestHour: number;
   logLevel: "debug" | "info" | "warning" | "error";
@@ -149,6 +155,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
     digestHour: env.DIGEST_HOUR,
     queueHandlerTimeoutMs: env.QUEUE_HANDLER_TIMEOUT_SECONDS * 1000,
+    remoteTimeoutMs: env.REMOTE_TIMEOUT_SECONDS * 1000,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -3,6 +3,7 @@ import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
+import { limitRemoteWaits } from "../federation/remote-timeouts.ts";
 import { praxisQueues, startFederationWorkers } from "../federation/workers.ts";
 import { createApp, createHealthApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -16,6 +17,7 @@ const sweepIntervalMs = 60 * 60 * 1000;
 async function main(): Promise<void> {
   const config = loadConfig();
   await configureLogging(config.logLevel);
+  limitRemoteWaits(config.remoteTimeoutMs);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { Account } from "../../db/schema/accounts.ts";
 import { type DomainBlock, domainBlocks } from "../../db/schema/federation.ts";
 import type { Deps } from "../deps.ts";
@@ -9,20 +9,26 @@ import { assertInstanceAdmin } from "./accounts.ts";
  * administrator and, when FEDERATION_ALLOWLIST is set (a partner network), listed there.
  */
 export async function mayFederateWith(deps: Deps, host: string): Promise<boolean> {
-  const domain = host.toLowerCase();
+  return (await hostsToFederateWith(deps, [host])).has(host.toLowerCase());
+}
+
+/** Those of `hosts` this instance talks with (see mayFederateWith), in one query. */
+export async function hostsToFederateWith(
+  deps: Deps,
+  hosts: readonly string[],
+): Promise<Set<string>> {
   const { federationAllowlist } = deps.config;
-  const hostname = domain.replace(/:\d+$/, "");
-  if (
-    federationAllowlist.length > 0 &&
-    !federationAllowlist.some((d) => d === domain || d === hostname)
-  ) {
-    return false;
-  }
-  const [blocked] = await deps.db
+  const listed = (domain: string) =>
+    federationAllowlist.length === 0 ||
+    federationAllowlist.some((d) => d === domain || d === domain.replace(/:\d+$/, ""));
+  const candidates = [...new Set(hosts.map((host) => host.toLowerCase()))].filter(listed);
+  if (candidates.length === 0) return new Set();
+  const blocked = await deps.db
     .select({ domain: domainBlocks.domain })
     .from(domainBlocks)
-    .where(eq(domainBlocks.domain, domain));
-  return blocked === undefined;
+    .where(inArray(domainBlocks.domain, candidates));
+  const refused = new Set(blocked.map(({ domain }) => domain));
+  return new Set(candidates.filter((domain) => !refused.has(domain)));
 }
 
 export async function listDomainBlocks(deps: Deps, viewer: Account): Promise<DomainBlock[]> {

@@ -26,8 +26,8 @@ export interface Praxis {
 }
 
 /** Runs the server as `npm start` does (`node --import tsx server/main.ts`), in its own process group. */
-export function launch(env: Record<string, string>, port = 0): Praxis {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+export function launch(env: Record<string, string>, port = 0, nodeFlags: string[] = []): Praxis {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "server/main.ts"], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -69,10 +69,13 @@ export function describeOutput(praxis: Praxis): string {
   return `\n--- stdout ---\n${praxis.stdout()}\n--- stderr ---\n${praxis.stderr()}`;
 }
 
-export async function startPraxis(env: Record<string, string>): Promise<Praxis> {
+export async function startPraxis(
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<Praxis> {
   const host = env.HOST ?? "127.0.0.1";
   const port = env.PORT ? Number(env.PORT) : await freePort(host);
-  const praxis = launch({ PORT: String(port), ...env }, port);
+  const praxis = launch({ PORT: String(port), ...env }, port, nodeFlags);
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (!praxis.running()) {

@@ -1,0 +1,150 @@
+/**
+ * Fan-out: one announcement in an open community followed by 10,000 people on 500 servers
+ * (450 with a shared inbox, 50 without, 20 followers each), all loopback sinks: 1,450 POSTs.
+ * Then a second announcement with 10% of those servers hanging. Prints figures; asserts
+ * nothing. Run: npm run bench:fanout
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { rsaRates } from "./support/crypto.ts";
+import { startBenchDatabase } from "./support/database.ts";
+import { cpuSeconds, ms, percentile, perSecond, ratio, report } from "./support/figures.ts";
+import { startBenchPraxis } from "./support/praxis.ts";
+import { type Sink, startSink } from "./support/sink.ts";
+
+const servers = 500;
+const withSharedInbox = 450;
+const followersEach = 20;
+const expectedPosts = withSharedInbox + (servers - withSharedInbox) * followersEach;
+
+const database = await startBenchDatabase();
+const sink = await startSink(servers);
+const praxis = await startBenchPraxis(database, "127.0.0.20");
+
+async function seedFollowers(communityId: string): Promise<void> {
+  const origins = sink.instances.map((instance) => instance.origin);
+  const hosts = sink.instances.map((instance) => instance.host);
+  const shared = sink.instances.map((_, index) => index < withSharedInbox);
+  await database.sql`
+    with servers as (
+      select * from unnest(${database.sql.array(origins)}::text[], ${database.sql.array(hosts)}::text[],
+                           ${database.sql.array(shared)}::boolean[]) as s(origin, host, shared)),
+    people as (
+      insert into accounts (username, domain, uri, inbox, shared_inbox, state, email_notifications)
+      select 'reader' || n, s.host, s.origin || '/users/reader' || n,
+             s.origin || '/users/reader' || n || '/inbox',
+             case when s.shared then s.origin || '/inbox' end, 'active', 'none'
+      from servers s, generate_series(1, ${followersEach}) as n
+      returning id)
+    insert into memberships (community_id, account_id, role, state)
+    select ${communityId}, id, 'member', 'active' from people`;
+}
+
+async function queuedMessages(): Promise<number> {
+  const [row] = await database.sql<{ count: number }[]>`
+    select count(*)::int as count from queued_messages`;
+  return row?.count ?? 0;
+}
+
+interface Delivery {
+  apiMs: number;
+  /** When each healthy server's POST was acknowledged, in ms after the API call began. */
+  acknowledgedAfter: Map<string, number[]>;
+  posts: number;
+  workerCpu: number;
+}
+
+/** Publishes one announcement and waits until every healthy server has acknowledged it. */
+async function announce(token: string, healthyPosts: number, sink: Sink): Promise<Delivery> {
+  sink.reset();
+  const cpuBefore = await cpuSeconds(praxis.worker.child.pid ?? 0);
+  const started = performance.now();
+  const answer = await praxis.request("POST", "/api/v1/communities/network/announcements", {
+    token,
+    body: { title: "Regional meeting moved", content: "It now takes place on **Friday**." },
+  });
+  const apiMs = performance.now() - started;
+  if (answer.status !== 201)
+    throw new Error(`announcement refused: ${JSON.stringify(answer.body)}`);
+  const deadline = started + 300_000;
+  while (sink.acknowledged.length < healthyPosts && performance.now() < deadline) await sleep(20);
+  const workerCpu = (await cpuSeconds(praxis.worker.child.pid ?? 0)) - cpuBefore;
+  // Anything sent twice or to a wrong inbox would show up shortly after.
+  await sleep(2_000);
+  const acknowledgedAfter = new Map<string, number[]>();
+  for (const { host, at } of sink.acknowledged) {
+    acknowledgedAfter.set(host, [...(acknowledgedAfter.get(host) ?? []), at - started]);
+  }
+  return { apiMs, acknowledgedAfter, posts: sink.posts(), workerCpu };
+}
+
+/** When `share` of the POSTs to `hosts` had been acknowledged, in ms. */
+function timeToShare(delivery: Delivery, hosts: ReadonlySet<string> | null, share: number) {
+  const times = [...delivery.acknowledgedAfter]
+    .filter(([host]) => !hosts || hosts.has(host))
+    .flatMap(([, at]) => at)
+    .sort((a, b) => a - b);
+  return percentile(times, share);
+}
+
+try {
+  const admin = await praxis.signUp("coordinator");
+  const created = await praxis.request("POST", "/api/v1/communities", {
+    token: admin.token,
+    body: { slug: "network", name: "Network", summary: "", privacy: "open" },
+  });
+  await seedFollowers(created.body.id);
+  const rsa = await rsaRates();
+
+  const first = await announce(admin.token, expectedPosts, sink);
+  report("First announcement after the worker started (cold: JIT, connections, caches)", {
+    "99% acknowledged": ms(timeToShare(first, null, 0.99)),
+    "API answer": ms(first.apiMs),
+  });
+  while ((await queuedMessages()) > 0) await sleep(100);
+
+  const all = await announce(admin.token, expectedPosts, sink);
+  const acknowledged = [...all.acknowledgedAfter.values()].flat().length;
+  const t99 = timeToShare(all, null, 0.99);
+  report("Fan-out to 10,000 followers on 500 servers (450 with a shared inbox)", {
+    "POSTs sent (goal 1,450)": all.posts.toLocaleString("en"),
+    "POSTs acknowledged": acknowledged.toLocaleString("en"),
+    "API answer (goal < 200 ms)": ms(all.apiMs),
+    "99% acknowledged (goal < 10 s)": ms(t99),
+    "all acknowledged": ms(timeToShare(all, null, 1)),
+    "deliveries per second": perSecond(acknowledged / (timeToShare(all, null, 1) / 1000)),
+    "worker CPU per delivery": ms((all.workerCpu * 1000) / acknowledged),
+    "raw RSA-2048 signs, one core": perSecond(rsa.sign),
+    "deliveries/s ÷ raw signs/s": ratio(
+      acknowledged / (timeToShare(all, null, 1) / 1000) / rsa.sign,
+    ),
+  });
+  while ((await queuedMessages()) > 0) await sleep(100);
+
+  const hanging = new Set(
+    sink.instances.filter((_, index) => index % 10 === 0).map((instance) => instance.host),
+  );
+  const healthy = new Set(
+    sink.instances.map((instance) => instance.host).filter((host) => !hanging.has(host)),
+  );
+  sink.hang(hanging);
+  const healthyPosts = [...healthy].reduce(
+    (sum, host) =>
+      sum +
+      (sink.instances.findIndex((i) => i.host === host) < withSharedInbox ? 1 : followersEach),
+    0,
+  );
+  const degraded = await announce(admin.token, healthyPosts, sink);
+  const before = timeToShare(all, healthy, 0.99);
+  const after = timeToShare(degraded, healthy, 0.99);
+  report("The same with 50 of the 500 servers hanging (never answering)", {
+    "POSTs to healthy servers": healthyPosts.toLocaleString("en"),
+    "99% of those acknowledged, all healthy": ms(before),
+    "99% of those acknowledged, 10% hanging": ms(after),
+    "slow-down (goal < 10%)": ratio(after / before - 1),
+    "API answer": ms(degraded.apiMs),
+  });
+} finally {
+  await praxis.stop();
+  await sink.close();
+  await database.close();
+}

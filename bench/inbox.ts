@@ -1,0 +1,169 @@
+/**
+ * Inbox ingest: signed Create(Note) replies of about 2.5 KB from 50 members on another server
+ * (half RSA-2048, half Ed25519) posted to a community's inbox as fast as it takes them; each
+ * is stored and Announced by the group. Beside it, Fedify's own in-process parse+verify rate
+ * and the raw RSA verify rate on this machine. Prints figures; asserts nothing.
+ * Run: npm run bench:inbox
+ */
+
+import { setTimeout as sleep } from "node:timers/promises";
+import { verifyRequest } from "@fedify/fedify";
+import { Activity } from "@fedify/vocab";
+import { getDocumentLoader } from "@fedify/vocab-runtime";
+import { rsaRates } from "./support/crypto.ts";
+import { startBenchDatabase } from "./support/database.ts";
+import { ms, percentile, perSecond, ratio, report } from "./support/figures.ts";
+import { startBenchPraxis } from "./support/praxis.ts";
+import { type RemoteActor, startRemoteServer } from "./support/remote-actors.ts";
+
+const senders = 50;
+const activities = 2_000;
+const connections = 32;
+
+const database = await startBenchDatabase();
+const remote = await startRemoteServer("127.0.0.31", senders);
+const praxis = await startBenchPraxis(database, "127.0.0.30");
+
+const paragraph =
+  "In our district the cash transfer reached households within nine days of the flood, " +
+  "because the social registry already held their mobile money numbers. ";
+
+/** A reply as Mastodon shapes one, about 2.5 KB once signed. */
+function reply(actor: RemoteActor, n: number, thread: string, group: string) {
+  const id = `${actor.id}/statuses/${n}`;
+  return {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${id}/activity`,
+    type: "Create",
+    actor: actor.id,
+    published: new Date().toISOString(),
+    to: [group],
+    cc: [`${actor.id}/followers`],
+    object: {
+      id,
+      type: "Note",
+      attributedTo: actor.id,
+      inReplyTo: thread,
+      published: new Date().toISOString(),
+      to: [group],
+      cc: [`${actor.id}/followers`],
+      content: `<p>${paragraph.repeat(13)}(${n})</p>`,
+    },
+  };
+}
+
+async function signAll(from: number, count: number, thread: string, group: string) {
+  const signed: Request[] = [];
+  for (let n = from; n < from + count; n++) {
+    const actor = remote.actors[n % senders] as RemoteActor;
+    signed.push(await remote.sign(actor, `${group}/inbox`, reply(actor, n, thread, group)));
+  }
+  return signed;
+}
+
+async function stored(): Promise<number> {
+  const [row] = await database.sql<{ count: number }[]>`
+    select count(*)::int as count from comments where uri is not null`;
+  return row?.count ?? 0;
+}
+
+/** Sends every request over `connections` at once; the latency of each and its status. */
+async function post(requests: Request[]) {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++] as Request;
+        const started = performance.now();
+        const response = await fetch(request);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), statuses };
+}
+
+/** Fedify's own ceiling: verifying the signature and parsing the activity, one after another. */
+async function inProcessRate(requests: Request[]): Promise<number> {
+  const documentLoader = getDocumentLoader({ allowPrivateAddress: true });
+  const keys = new Map<string, unknown>();
+  const keyCache = {
+    get: async (keyId: URL) => keys.get(keyId.href) as never,
+    set: async (keyId: URL, key: unknown) => void keys.set(keyId.href, key),
+  };
+  const once = async (request: Request) => {
+    const key = await verifyRequest(request.clone(), { documentLoader, keyCache });
+    if (!key) throw new Error("a signature did not verify");
+    await Activity.fromJsonLd(await request.clone().json(), { documentLoader });
+  };
+  for (const request of requests.slice(0, senders)) await once(request);
+  const started = performance.now();
+  for (const request of requests) await once(request);
+  return requests.length / ((performance.now() - started) / 1000);
+}
+
+try {
+  const admin = await praxis.signUp("coordinator");
+  const community = await praxis.request("POST", "/api/v1/communities", {
+    token: admin.token,
+    body: { slug: "practice", name: "Practice", summary: "", privacy: "open" },
+  });
+  const group = community.body.uri as string;
+  const thread = await praxis.request("POST", "/api/v1/communities/practice/discussions", {
+    token: admin.token,
+    body: { title: "What worked after the floods?", content: "Tell us what reached people." },
+  });
+  await database.sql`
+    with people as (
+      insert into accounts (username, domain, uri, inbox, shared_inbox, state, email_notifications)
+      select 'sender' || n, ${remote.host}, ${remote.origin} || '/users/sender' || n,
+             ${remote.origin} || '/users/sender' || n || '/inbox', ${remote.origin} || '/inbox',
+             'active', 'none'
+      from generate_series(0, ${senders - 1}) as n
+      returning id)
+    insert into memberships (community_id, account_id, role, state)
+    select ${community.body.id}, id, 'member', 'active' from people`;
+
+  // One from each sender first, so that keys are fetched before the clock starts.
+  await post(await signAll(0, senders, thread.body.uri, group));
+  while ((await stored()) < senders) await sleep(50);
+  const requests = await signAll(senders, activities, thread.body.uri, group);
+  const bytes = Number(requests[0]?.headers.get("content-length") ?? 0) || 0;
+
+  const announcedBefore = remote.received.get("Announce") ?? 0;
+  const started = performance.now();
+  const { latencies, statuses } = await post(requests);
+  const acceptedIn = performance.now() - started;
+  const deadline = started + 600_000;
+  while (
+    ((await stored()) < senders + activities ||
+      (remote.received.get("Announce") ?? 0) - announcedBefore < activities) &&
+    performance.now() < deadline
+  ) {
+    await sleep(50);
+  }
+  const processedIn = performance.now() - started;
+  const processed = activities / (processedIn / 1000);
+
+  const ceiling = await inProcessRate(await signAll(10_000, 1_000, thread.body.uri, group));
+  const rsa = await rsaRates();
+  report(`Inbox ingest: ${activities.toLocaleString("en")} signed Create(Note) from 50 senders`, {
+    "activity size": `${(bytes / 1024).toFixed(1)} KB`,
+    answers: [...statuses].map(([status, count]) => `${count} × ${status}`).join(", "),
+    "answer p50 / p95 (goal p95 < 100 ms)": `${ms(percentile(latencies, 0.5))} / ${ms(percentile(latencies, 0.95))}`,
+    "accepted per second": perSecond(activities / (acceptedIn / 1000)),
+    "stored and announced per second": perSecond(processed),
+    "Fedify in-process parse+verify": perSecond(ceiling),
+    "raw RSA-2048 verify, one core": perSecond(rsa.verify),
+    "processed ÷ Fedify in-process (goal ≥ 70%)": ratio(processed / ceiling),
+    "processed ÷ raw RSA verify": ratio(processed / rsa.verify),
+  });
+} finally {
+  await praxis.stop();
+  await remote.close();
+  await database.close();
+}

@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "../../db/embedded.ts";
+import { type Person, type Requester, requester, signUpWith } from "../../test/support/client.ts";
+import { killLaunched, type Praxis, startPraxis } from "../../test/support/process.ts";
+import type { BenchDatabase } from "./database.ts";
+
+export interface BenchPraxis {
+  origin: string;
+  /** Answers HTTP and only enqueues federation work. */
+  web: Praxis;
+  /** Takes federation work from the queues: inbox, fan-out, deliveries. */
+  worker: Praxis;
+  request: Requester;
+  signUp(username: string): Promise<Person>;
+  stop(): Promise<void>;
+}
+
+/** Praxis as operators run it: a web process and a worker process on one database. */
+export async function startBenchPraxis(
+  database: BenchDatabase,
+  address: string,
+  env: Record<string, string> = {},
+): Promise<BenchPraxis> {
+  const port = await freePort(address);
+  const origin = `http://${address}:${port}`;
+  const shared = {
+    HOST: address,
+    PUBLIC_URL: origin,
+    DATABASE_URL: database.url,
+    DATA_DIR: database.directory,
+    ALLOW_PRIVATE_ADDRESSES: "true",
+    LOG_LEVEL: "error",
+    ...env,
+  };
+  const web = await startPraxis({ ...shared, PRAXIS_ROLE: "web", PORT: String(port) });
+  // BENCH_PROFILE=dir writes a CPU profile of the worker there, for chrome://inspect.
+  const profile = process.env.BENCH_PROFILE;
+  const worker = await startPraxis(
+    { ...shared, PRAXIS_ROLE: "worker", PORT: String(await freePort(address)) },
+    profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [],
+  );
+  const request = requester(origin, (req) => fetch(req));
+  return {
+    origin,
+    web,
+    worker,
+    request,
+    signUp: (username) => signUpWith(request, username),
+    async stop() {
+      // A gentle stop first, so that a profile is written.
+      if (worker.running() && worker.child.pid) process.kill(worker.child.pid, "SIGTERM");
+      await Promise.race([worker.exited, sleep(10_000)]);
+      await killLaunched();
+    },
+  };
+}
