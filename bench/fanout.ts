@@ -8,36 +8,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { rsaRates } from "./support/crypto.ts";
 import { startBenchDatabase } from "./support/database.ts";
 import { cpuSeconds, ms, percentile, perSecond, ratio, report } from "./support/figures.ts";
+import { followersEach, seedFollowers, servers, withSharedInbox } from "./support/followers.ts";
 import { startBenchPraxis } from "./support/praxis.ts";
 import { type Sink, startSink } from "./support/sink.ts";
 
-const servers = 500;
-const withSharedInbox = 450;
-const followersEach = 20;
 const expectedPosts = withSharedInbox + (servers - withSharedInbox) * followersEach;
 
 const database = await startBenchDatabase();
 const sink = await startSink(servers);
 const praxis = await startBenchPraxis(database, "127.0.0.20");
-
-async function seedFollowers(communityId: string): Promise<void> {
-  const origins = sink.instances.map((instance) => instance.origin);
-  const hosts = sink.instances.map((instance) => instance.host);
-  const shared = sink.instances.map((_, index) => index < withSharedInbox);
-  await database.sql`
-    with servers as (
-      select * from unnest(${database.sql.array(origins)}::text[], ${database.sql.array(hosts)}::text[],
-                           ${database.sql.array(shared)}::boolean[]) as s(origin, host, shared)),
-    people as (
-      insert into accounts (username, domain, uri, inbox, shared_inbox, state, email_notifications)
-      select 'reader' || n, s.host, s.origin || '/users/reader' || n,
-             s.origin || '/users/reader' || n || '/inbox',
-             case when s.shared then s.origin || '/inbox' end, 'active', 'none'
-      from servers s, generate_series(1, ${followersEach}) as n
-      returning id)
-    insert into memberships (community_id, account_id, role, state)
-    select ${communityId}, id, 'member', 'active' from people`;
-}
 
 async function queuedMessages(): Promise<number> {
   const [row] = await database.sql<{ count: number }[]>`
@@ -92,7 +71,7 @@ try {
     token: admin.token,
     body: { slug: "network", name: "Network", summary: "", privacy: "open" },
   });
-  await seedFollowers(created.body.id);
+  await seedFollowers(database, sink, created.body.id);
   const rsa = await rsaRates();
 
   const first = await announce(admin.token, expectedPosts, sink);
