@@ -45,15 +45,29 @@ async function firstLoad(browser: Browser, url: string, javaScript: boolean): Pr
     const type = types.get(event.requestId) ?? "Other";
     bytesByType.set(type, (bytesByType.get(type) ?? 0) + event.encodedDataLength);
   });
+  // Paint times from the browser itself, which still reports them with JavaScript off.
+  const lifecycle = new Map<string, number>();
+  await cdp.send("Page.enable");
+  await cdp.send("Page.setLifecycleEventsEnabled", { enabled: true });
+  cdp.on("Page.lifecycleEvent", (event) => {
+    if (!lifecycle.has(event.name)) lifecycle.set(event.name, event.timestamp * 1000);
+  });
   await page.goto(url, { waitUntil: "load" });
+  const paintDeadline = Date.now() + 10_000;
+  while (!lifecycle.has("firstContentfulPaint") && Date.now() < paintDeadline) {
+    await page.waitForTimeout(50);
+  }
   if (javaScript)
     await page.waitForFunction(() => performance.getEntriesByName("praxis:interactive").length > 0);
-  const timings = await page.evaluate(() => ({
-    readable: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN,
-    interactive: performance.getEntriesByName("praxis:interactive")[0]?.startTime ?? null,
-  }));
+  const interactiveMs = javaScript
+    ? await page.evaluate(
+        () => performance.getEntriesByName("praxis:interactive")[0]?.startTime ?? null,
+      )
+    : null;
   await context.close();
-  return { bytesByType, readableMs: timings.readable, interactiveMs: timings.interactive };
+  const started = lifecycle.get("init") ?? Number.NaN;
+  const readableMs = (lifecycle.get("firstContentfulPaint") ?? Number.NaN) - started;
+  return { bytesByType, readableMs, interactiveMs };
 }
 
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

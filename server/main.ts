@@ -3,6 +3,7 @@ import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
+import { restoreNativeJson } from "../federation/node-compat.ts";
 import { limitRemoteWaits } from "../federation/remote-timeouts.ts";
 import { praxisQueues, startFederationWorkers } from "../federation/workers.ts";
 import { createApp, createHealthApp } from "./app.ts";
@@ -15,6 +16,7 @@ const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
+  restoreNativeJson();
   const config = loadConfig();
   await configureLogging(config.logLevel);
   limitRemoteWaits(config.remoteTimeoutMs);

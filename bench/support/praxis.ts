@@ -32,12 +32,13 @@ export async function startBenchPraxis(
     LOG_LEVEL: "error",
     ...env,
   };
-  const web = await startPraxis({ ...shared, PRAXIS_ROLE: "web", PORT: String(port) });
-  // BENCH_PROFILE=dir writes a CPU profile of the worker there, for chrome://inspect.
+  // BENCH_PROFILE=dir writes CPU profiles of both processes there, for chrome://inspect.
   const profile = process.env.BENCH_PROFILE;
+  const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  const web = await startPraxis({ ...shared, PRAXIS_ROLE: "web", PORT: String(port) }, profiling);
   const worker = await startPraxis(
     { ...shared, PRAXIS_ROLE: "worker", PORT: String(await freePort(address)) },
-    profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [],
+    profiling,
   );
   const request = requester(origin, (req) => fetch(req));
   return {
@@ -47,9 +48,11 @@ export async function startBenchPraxis(
     request,
     signUp: (username) => signUpWith(request, username),
     async stop() {
-      // A gentle stop first, so that a profile is written.
-      if (worker.running() && worker.child.pid) process.kill(worker.child.pid, "SIGTERM");
-      await Promise.race([worker.exited, sleep(10_000)]);
+      // A gentle stop first, so that profiles are written.
+      for (const praxis of [web, worker]) {
+        if (praxis.running() && praxis.child.pid) process.kill(praxis.child.pid, "SIGTERM");
+      }
+      await Promise.race([Promise.all([web.exited, worker.exited]), sleep(10_000)]);
       await killLaunched();
     },
   };
