@@ -4,15 +4,12 @@
  * type, time to readable text, time to interactive; then the same page with JavaScript off.
  * Prints figures; asserts nothing. Run: npm run bench:first-load
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
-import { freePort } from "../db/embedded.ts";
-import { requester, signUpWith } from "../test/support/client.ts";
-import { killLaunched, startPraxis } from "../test/support/process.ts";
+import { signUpWith } from "../test/support/client.ts";
+import { killLaunched } from "../test/support/process.ts";
 import { startBenchDatabase } from "./support/database.ts";
 import { ms, report } from "./support/figures.ts";
+import { startSinglePraxis } from "./support/praxis.ts";
 
 const kilobitsPerSecond = 400;
 const roundTripMs = 400;
@@ -85,24 +82,12 @@ function describe(load: Load): Record<string, string> {
 }
 
 const database = await startBenchDatabase();
-const dataDir = await mkdtemp(join(tmpdir(), "praxis-first-load-"));
-const address = "127.0.0.50";
-const port = await freePort(address);
-const origin = `http://${address}:${port}`;
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
 try {
-  await startPraxis({
-    HOST: address,
-    PORT: String(port),
-    PUBLIC_URL: origin,
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "error",
-  });
-  const request = requester(origin, (req) => fetch(req));
+  const { origin, request } = await startSinglePraxis(database, "127.0.0.50");
   const admin = await signUpWith(request, "coordinator");
   await request("POST", "/api/v1/communities", {
     token: admin.token,
@@ -132,5 +117,4 @@ try {
   await browser.close();
   await killLaunched();
   await database.close();
-  await rm(dataDir, { recursive: true, force: true });
 }

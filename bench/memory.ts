@@ -4,12 +4,11 @@
  * Prints figures; asserts nothing. Run: npm run bench:memory
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../db/embedded.ts";
-import { requester } from "../test/support/client.ts";
-import { killLaunched, startPraxis } from "../test/support/process.ts";
+import { killLaunched } from "../test/support/process.ts";
 import { startBenchDatabase } from "./support/database.ts";
 import { report, residentMegabytes } from "./support/figures.ts";
 import { load } from "./support/load.ts";
+import { startSinglePraxis } from "./support/praxis.ts";
 import { mixedRequests, seedTraffic } from "./support/traffic.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
@@ -18,23 +17,11 @@ const megabytes = (value: number) => `${value.toFixed(0)} MB`;
 
 const database = await startBenchDatabase();
 try {
-  const port = await freePort(address);
-  const origin = `http://${address}:${port}`;
-  const praxis = await startPraxis({
-    HOST: address,
-    PORT: String(port),
-    PUBLIC_URL: origin,
-    DATABASE_URL: database.url,
-    DATA_DIR: database.directory,
-    LOG_LEVEL: "error",
-  });
+  const { praxis, origin, request } = await startSinglePraxis(database, address);
   const pid = praxis.child.pid ?? 0;
   await sleep(10_000);
   const idle = await residentMegabytes(pid);
-  const traffic = await seedTraffic(
-    database,
-    requester(origin, (req) => fetch(req)),
-  );
+  const traffic = await seedTraffic(database, request);
   const figures = await load(origin, seconds, mixedRequests(traffic));
   const loaded = await residentMegabytes(pid);
   await sleep(10_000);

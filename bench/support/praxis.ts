@@ -57,3 +57,18 @@ export async function startBenchPraxis(
     },
   };
 }
+
+/** One Praxis process doing everything (role `all`), as `npm start` runs it. */
+export async function startSinglePraxis(database: BenchDatabase, address: string) {
+  const port = await freePort(address);
+  const origin = `http://${address}:${port}`;
+  const praxis = await startPraxis({
+    HOST: address,
+    PORT: String(port),
+    PUBLIC_URL: origin,
+    DATABASE_URL: database.url,
+    DATA_DIR: database.directory,
+    LOG_LEVEL: "error",
+  });
+  return { origin, praxis, request: requester(origin, (req) => fetch(req)) };
+}

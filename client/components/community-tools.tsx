@@ -3,7 +3,7 @@ import type { Community, Member, Post } from "../api.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
 import { ErrorMessage } from "./error.tsx";
-import { fieldsOf, useAction } from "./use-action.ts";
+import { fieldsOf, useAction, usePublish } from "./use-action.ts";
 
 export interface ToolProps {
   community: Community;
@@ -12,8 +12,8 @@ export interface ToolProps {
 
 /** Sharing a file into a category, optionally for members only. */
 export function FileUpload({ community }: ToolProps) {
-  const { t, api, refresh } = useShell();
-  const { busy, error, run } = useAction();
+  const { t, api } = useShell();
+  const { busy, error, publish } = usePublish();
   return (
     <form
       class="panel"
@@ -22,12 +22,7 @@ export function FileUpload({ community }: ToolProps) {
         const form = event.currentTarget as HTMLFormElement;
         const data = new FormData(form);
         data.set("private", String(data.get("private") === "on"));
-        void run(() => api.post(`/communities/${community.ref}/files`, data)).then((done) => {
-          if (done) {
-            form.reset();
-            refresh();
-          }
-        });
+        publish(form, () => api.post(`/communities/${community.ref}/files`, data));
       }}
     >
       <h2>{t("tools.shareFile")}</h2>
@@ -54,15 +49,15 @@ const zones = (): string[] =>
 
 /** A calendar entry: local date and time in a chosen zone, sent as instants plus the zone. */
 export function EventForm({ community }: ToolProps) {
-  const { t, api, refresh, timeZone } = useShell();
-  const { busy, error, run } = useAction();
+  const { t, api, timeZone } = useShell();
+  const { busy, error, publish } = usePublish();
   return (
     <form
       class="panel"
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
         const f = fieldsOf(event);
-        void run(() =>
+        publish(form, () =>
           api.post(`/communities/${community.ref}/events`, {
             title: f.title,
             content: f.content,
@@ -73,12 +68,7 @@ export function EventForm({ community }: ToolProps) {
             location: f.location || undefined,
             onlineUrl: f.onlineUrl || undefined,
           }),
-        ).then((done) => {
-          if (done) {
-            form.reset();
-            refresh();
-          }
-        });
+        );
       }}
     >
       <h2>{t("tools.newEvent")}</h2>
@@ -112,8 +102,8 @@ export function EventForm({ community }: ToolProps) {
 
 /** A resource page placed in the tree of topics, under a parent or at the top. */
 export function PageForm({ community, items }: ToolProps) {
-  const { t, api, refresh } = useShell();
-  const { busy, error, run } = useAction();
+  const { t, api } = useShell();
+  const { busy, error, publish } = usePublish();
   const pages = (items ?? []) as (Post & { parent?: string | null })[];
   return (
     <form
@@ -121,18 +111,13 @@ export function PageForm({ community, items }: ToolProps) {
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
         const { title, content, parent } = fieldsOf(event);
-        void run(() =>
+        publish(form, () =>
           api.post(`/communities/${community.ref}/pages`, {
             title,
             content,
             ...(parent ? { parent } : {}),
           }),
-        ).then((done) => {
-          if (done) {
-            form.reset();
-            refresh();
-          }
-        });
+        );
       }}
     >
       <h2>{t("tools.newPage")}</h2>

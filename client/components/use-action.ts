@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { ApiError } from "../api.ts";
+import { useShell } from "../context.ts";
 
 /**
  * Runs a change the reader asked for, keeping what it needs to show meanwhile:
@@ -22,6 +23,20 @@ export function useAction() {
     }
   }
   return { busy, error, run };
+}
+
+/** useAction for a form that adds something: once accepted, it empties and the screen reloads. */
+export function usePublish() {
+  const { refresh } = useShell();
+  const action = useAction();
+  function publish(form: HTMLFormElement, change: () => Promise<unknown>): void {
+    void action.run(change).then((done) => {
+      if (!done) return;
+      form.reset();
+      refresh();
+    });
+  }
+  return { ...action, publish };
 }
 
 /** The named fields of a submitted form, as text. */

@@ -5,7 +5,7 @@ import { ErrorMessage } from "../components/error.tsx";
 import { Lazy } from "../components/lazy.tsx";
 import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
-import { fieldsOf, useAction } from "../components/use-action.ts";
+import { fieldsOf, useAction, usePublish } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime, formatNumber } from "../format.ts";
 import { defineScreen, type LoadContext, type ViewProps } from "./table.ts";
@@ -170,22 +170,15 @@ function Composer({
   community: Community;
   kind: "discussions" | "announcements";
 }) {
-  const { t, api, refresh } = useShell();
-  const { busy, error, run } = useAction();
+  const { t, api } = useShell();
+  const { busy, error, publish } = usePublish();
   return (
     <form
       class="panel"
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
         const { title, content } = fieldsOf(event);
-        void run(() => api.post(`/communities/${community.ref}/${kind}`, { title, content })).then(
-          (done) => {
-            if (done) {
-              form.reset();
-              refresh();
-            }
-          },
-        );
+        publish(form, () => api.post(`/communities/${community.ref}/${kind}`, { title, content }));
       }}
     >
       <h2>{t(`compose.${kind}`)}</h2>
