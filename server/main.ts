@@ -1,9 +1,11 @@
+// Evaluated first, before anything loads Fedify: see engine-builtins.ts.
+import "../federation/engine-builtins.ts";
 import { serve } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
+import { restoreEngineBuiltins } from "../federation/engine-builtins.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
-import { restoreNativeJson } from "../federation/node-compat.ts";
 import { limitRemoteWaits } from "../federation/remote-timeouts.ts";
 import { praxisQueues, startFederationWorkers } from "../federation/workers.ts";
 import { createApp, createHealthApp } from "./app.ts";
@@ -16,7 +18,7 @@ const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
 
 async function main(): Promise<void> {
-  restoreNativeJson();
+  restoreEngineBuiltins();
   const config = loadConfig();
   await configureLogging(config.logLevel);
   limitRemoteWaits(config.remoteTimeoutMs);
