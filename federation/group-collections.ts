@@ -3,7 +3,7 @@ import { Person } from "@fedify/vocab";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import { memberships } from "../db/schema/memberships.ts";
-import { posts } from "../db/schema/posts.ts";
+import { postColumns, posts } from "../db/schema/posts.ts";
 import { announceOf, createOf } from "./activities.ts";
 import { mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
@@ -20,7 +20,7 @@ async function threads(ctx: Ctx, identifier: string, pinnedOnly: boolean) {
   const community = await localCommunityCalled(ctx.data.deps, identifier);
   if (!community) return null;
   const rows = await ctx.data.deps.db
-    .select({ post: posts, author: accounts })
+    .select({ post: postColumns, author: accounts })
     .from(posts)
     .innerJoin(accounts, eq(accounts.id, posts.authorId))
     .where(

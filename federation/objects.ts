@@ -17,7 +17,15 @@ import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import { type EventDetails, eventDetails } from "../db/schema/events.ts";
 import { type FileDetails, fileDetails } from "../db/schema/files.ts";
-import { type Comment, comments, type Post, type PostKind, posts } from "../db/schema/posts.ts";
+import {
+  type Comment,
+  commentColumns,
+  comments,
+  type Post,
+  type PostKind,
+  postColumns,
+  posts,
+} from "../db/schema/posts.ts";
 import { postUrl } from "../server/services/notifications.ts";
 import { actorUriOf } from "../server/urls.ts";
 import { maySeeMembersOnly } from "./authorize.ts";
@@ -168,7 +176,7 @@ export function noteOf(
 export async function loadPost(db: Executor, postId: string) {
   const [row] = await db
     .select({
-      post: posts,
+      post: postColumns,
       author: accounts,
       community: communities,
       file: fileDetails,
@@ -187,7 +195,7 @@ export type LoadedPost = NonNullable<Awaited<ReturnType<typeof loadPost>>>;
 
 export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
   const [row] = await db
-    .select({ comment: comments, author: accounts })
+    .select({ comment: commentColumns, author: accounts })
     .from(comments)
     .innerJoin(accounts, eq(accounts.id, comments.authorId))
     .where(eq(comments.id, commentId));
@@ -195,7 +203,7 @@ export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
   const post = await loadPost(db, row.comment.postId);
   if (!post) return undefined;
   const [parent] = row.comment.inReplyToId
-    ? await db.select().from(comments).where(eq(comments.id, row.comment.inReplyToId))
+    ? await db.select(commentColumns).from(comments).where(eq(comments.id, row.comment.inReplyToId))
     : [];
   const inReplyTo = parent ? commentUri(ctx, parent) : postUri(ctx, post.post);
   return { ...row, post, inReplyTo };

@@ -1,4 +1,15 @@
-import { and, asc, type Column, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  type Column,
+  desc,
+  eq,
+  gt,
+  lt,
+  or,
+  type Placeholder,
+  type SQL,
+} from "drizzle-orm";
 import { DomainError } from "./errors.ts";
 
 export interface Page<T> {
@@ -42,8 +53,16 @@ export function afterCursor(
   cursor: string | undefined,
   direction: Direction = "newest",
 ): SQL | undefined {
-  if (!cursor) return undefined;
-  const position = decodeCursor(cursor);
+  return cursor ? beyondPosition(createdAt, id, decodeCursor(cursor), direction) : undefined;
+}
+
+/** Rows strictly after a position, given as values or as a prepared query's placeholders. */
+export function beyondPosition(
+  createdAt: Column,
+  id: Column,
+  position: { createdAt: Date | Placeholder; id: string | Placeholder },
+  direction: Direction = "newest",
+): SQL | undefined {
   const beyond = direction === "newest" ? lt : gt;
   return or(
     beyond(createdAt, position.createdAt),

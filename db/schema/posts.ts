@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   boolean,
@@ -110,5 +110,16 @@ export const likes = pgTable(
   (table) => [primaryKey({ columns: [table.targetId, table.accountId] })],
 );
 
-export type Post = typeof posts.$inferSelect;
-export type Comment = typeof comments.$inferSelect;
+/**
+ * Every column but the search vector, which only PostgreSQL reads: what services select and
+ * return, so that no read carries a post's whole tsvector back to Node.
+ */
+function withoutSearch<Columns extends { search: unknown }>(columns: Columns) {
+  const { search: _, ...rest } = columns;
+  return rest;
+}
+export const postColumns = withoutSearch(getTableColumns(posts));
+export const commentColumns = withoutSearch(getTableColumns(comments));
+
+export type Post = Omit<typeof posts.$inferSelect, "search">;
+export type Comment = Omit<typeof comments.$inferSelect, "search">;

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
-import { type Comment, comments, type Post, posts } from "../../db/schema/posts.ts";
+import { type Comment, commentColumns, comments, type Post, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { languageOf } from "./language.ts";
@@ -23,7 +23,7 @@ export async function listComments(
 ): Promise<CommentView[]> {
   await viewPost(deps, postId, viewer);
   return deps.db
-    .select({ comment: comments, author: accounts })
+    .select({ comment: commentColumns, author: accounts })
     .from(comments)
     .leftJoin(accounts, eq(accounts.id, comments.authorId))
     .where(eq(comments.postId, postId))
@@ -45,7 +45,7 @@ export async function insertComment(
     .insert(comments)
     .values({ postId: post.id, inReplyToId: parent?.id ?? null, authorId, ...text })
     .onConflictDoNothing()
-    .returning();
+    .returning(commentColumns);
   if (!created) return null;
   await tx
     .update(posts)
@@ -97,7 +97,7 @@ export async function createComment(
 }
 
 async function viewComment(deps: Deps, id: string, viewer: Account) {
-  const [row] = await deps.db.select().from(comments).where(eq(comments.id, id));
+  const [row] = await deps.db.select(commentColumns).from(comments).where(eq(comments.id, id));
   if (!row) throw new DomainError("comment_not_found");
   const view: PostView = await viewPost(deps, row.postId, viewer).catch(() => {
     throw new DomainError("comment_not_found");
@@ -128,7 +128,7 @@ export async function editComment(
         updatedAt: now,
       })
       .where(eq(comments.id, id))
-      .returning();
+      .returning(commentColumns);
     await deps.federation.publish(tx, { type: "comment_updated", commentId: id });
     return row;
   });

@@ -1,6 +1,7 @@
-import { and, eq, ilike, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, ilike, inArray, isNull, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/index.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import type { Account } from "../../db/schema/accounts.ts";
 import {
   type Community,
@@ -15,7 +16,7 @@ import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from ".
 import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { claimName, communityNamed } from "./names.ts";
-import { canSeeCommunity, isCommunityAdmin, type Relation } from "./privacy.ts";
+import { canSeeCommunity, isCommunityAdmin, type Relation, relationFrom } from "./privacy.ts";
 
 export interface CommunityView {
   community: Community;
@@ -79,7 +80,7 @@ const activeMemberCount = sql<number>`(
 
 const parent = alias(communities, "parent");
 
-function viewsQuery(db: Executor, viewerId: string | undefined) {
+function viewsQuery(db: Executor, viewerId: string | Placeholder | undefined) {
   return db
     .select({
       community: communities,
@@ -95,10 +96,17 @@ function viewsQuery(db: Executor, viewerId: string | undefined) {
       memberships,
       and(
         eq(memberships.communityId, communities.id),
-        viewerId ? eq(memberships.accountId, viewerId) : sql`false`,
+        viewerId === undefined ? sql`false` : eq(memberships.accountId, viewerId),
       ),
     );
 }
+
+/** The hottest look-up of all: every read of a local community's content starts with it. */
+const localCommunityView = preparedFor((db) =>
+  viewsQuery(db, sql.placeholder("viewer"))
+    .where(communityNamed(sql.placeholder("slug"), null))
+    .prepare("local_community_view"),
+);
 
 type ViewRow = Awaited<ReturnType<ReturnType<typeof viewsQuery>["where"]>>[number];
 
@@ -107,7 +115,7 @@ function toView(row: ViewRow): CommunityView {
     community: row.community,
     parentRef: row.parentSlug ? refOf({ slug: row.parentSlug, domain: row.parentDomain }) : null,
     memberCount: row.memberCount,
-    relation: row.state && row.role ? { state: row.state, role: row.role } : null,
+    relation: relationFrom(row),
   };
 }
 
@@ -119,7 +127,10 @@ export async function viewCommunity(
 ): Promise<CommunityView> {
   const { slug, domain } = parseRef(deps, ref);
   const find = (where: SQL | undefined) => viewsQuery(deps.db, viewer?.id).where(where);
-  let [row] = await find(communityNamed(slug, domain));
+  let [row] =
+    domain === null
+      ? await localCommunityView(deps.db).execute({ slug, viewer: viewer?.id ?? null })
+      : await find(communityNamed(slug, domain));
   // A community on another server is looked up there the first time someone asks for it.
   const resolved = !row && domain ? await deps.federation.resolveCommunity(slug, domain) : null;
   if (resolved) [row] = await find(eq(communities.id, resolved.id));

@@ -4,7 +4,7 @@ import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
 import { type EventDetails, eventDetails, rsvps } from "../../db/schema/events.ts";
 import { memberships } from "../../db/schema/memberships.ts";
-import { posts } from "../../db/schema/posts.ts";
+import { postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
@@ -68,7 +68,7 @@ function assertOrder(startsAt: Date, endsAt: Date): void {
 function eventsQuery(db: Executor, viewerId: string | undefined) {
   return db
     .select({
-      post: posts,
+      post: postColumns,
       author: accounts,
       details: eventDetails,
       going: sql<number>`(
@@ -267,7 +267,7 @@ export async function communityCalendar(
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayRead(community, relation, viewer);
   const rows = await deps.db
-    .select({ post: posts, details: eventDetails })
+    .select({ post: postColumns, details: eventDetails })
     .from(posts)
     .innerJoin(eventDetails, eq(eventDetails.postId, posts.id))
     .where(and(eq(posts.communityId, community.id), feedWindow(new Date())))
@@ -301,7 +301,7 @@ export async function accountCalendar(deps: Deps, token: string): Promise<string
     .where(and(eq(accounts.id, verified.sub), eq(accounts.state, "active")));
   if (!account) throw new DomainError("not_found");
   const rows = await deps.db
-    .select({ post: posts, details: eventDetails, community: { name: communities.name } })
+    .select({ post: postColumns, details: eventDetails, community: { name: communities.name } })
     .from(posts)
     .innerJoin(eventDetails, eq(eventDetails.postId, posts.id))
     .innerJoin(communities, eq(communities.id, posts.communityId))

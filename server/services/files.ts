@@ -4,7 +4,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { type FileDetails, fileDetails } from "../../db/schema/files.ts";
-import { posts } from "../../db/schema/posts.ts";
+import { postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
@@ -175,7 +175,7 @@ export async function listFiles(
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayRead(community, relation, viewer);
   const rows = await deps.db
-    .select({ post: posts, author: accounts, file: fileDetails })
+    .select({ post: postColumns, author: accounts, file: fileDetails })
     .from(posts)
     .innerJoin(fileDetails, eq(fileDetails.postId, posts.id))
     .leftJoin(accounts, eq(accounts.id, posts.authorId))

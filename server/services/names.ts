@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { accounts } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
@@ -62,7 +62,7 @@ export function localAccountNamed(username: string): SQL | undefined {
 }
 
 /** The community `slug` on `domain`, or the local one when `domain` is null. */
-export function communityNamed(slug: string, domain: string | null): SQL | undefined {
+export function communityNamed(slug: string | Placeholder, domain: string | null): SQL | undefined {
   return and(
     domain === null
       ? isNull(communities.domain)

@@ -1,20 +1,34 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Executor } from "../../db/index.ts";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import type { Database, Executor } from "../../db/index.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
-import { fileDetails } from "../../db/schema/files.ts";
+import { attachments, fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { notifications } from "../../db/schema/notifications.ts";
-import { type Post, type PostKind, posts } from "../../db/schema/posts.ts";
+import { type Post, type PostKind, postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
-import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import {
+  beyondPosition,
+  cursorOrder,
+  decodeCursor,
+  type Page,
+  type PageRequest,
+  toPage,
+} from "../pagination.ts";
 import { type Attachment, attachFiles, attachmentsOf } from "./attachments.ts";
-import { relationOf, viewCommunity } from "./communities.ts";
+import { viewCommunity } from "./communities.ts";
 import { languageOf } from "./language.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { mailAnnouncement } from "./notifications.ts";
-import { canReadContent, hasRoleAtLeast, isActive, type Relation } from "./privacy.ts";
+import {
+  canReadContent,
+  hasRoleAtLeast,
+  isActive,
+  type Relation,
+  relationFrom,
+} from "./privacy.ts";
 
 export interface PostView {
   post: Post;
@@ -109,7 +123,7 @@ export async function createPost(
         parentPageId: kind === "page" ? await parentPageId(tx, community, input.parent) : null,
         position: input.position ?? 0,
       })
-      .returning();
+      .returning(postColumns);
     if (!created) throw new Error("post insert returned nothing");
     await addDetails?.(tx, created);
     if (input.attachments) await attachFiles(tx, created, input.attachments);
@@ -156,6 +170,39 @@ async function notifyMembers(
   );
 }
 
+/** Whether a post has files attached: only then are they looked up. */
+const hasAttachments = sql<boolean>`exists (
+  select 1 from ${attachments} where ${attachments.postId} = ${posts.id}
+)`;
+
+function feedQuery(db: Database, after?: SQL) {
+  return db
+    .select({ post: postColumns, author: accounts, attached: hasAttachments })
+    .from(posts)
+    .leftJoin(accounts, eq(accounts.id, posts.authorId))
+    .where(
+      and(
+        eq(posts.communityId, sql.placeholder("community")),
+        eq(posts.kind, sql.placeholder("kind")),
+        isNull(posts.deletedAt),
+        after,
+      ),
+    )
+    .orderBy(...cursorOrder(posts.createdAt, posts.id))
+    .limit(sql.placeholder("limit"));
+}
+
+const feedFirstPage = preparedFor((db) => feedQuery(db).prepare("feed_first_page"));
+const feedLaterPage = preparedFor((db) =>
+  feedQuery(
+    db,
+    beyondPosition(posts.createdAt, posts.id, {
+      createdAt: sql.placeholder("createdAt"),
+      id: sql.placeholder("id"),
+    }),
+  ).prepare("feed_later_page"),
+);
+
 export async function listPosts(
   deps: Deps,
   ref: string,
@@ -165,32 +212,23 @@ export async function listPosts(
 ): Promise<Page<PostView>> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayRead(community, relation, viewer);
-  const rows = await deps.db
-    .select({ post: posts, author: accounts })
-    .from(posts)
-    .leftJoin(accounts, eq(accounts.id, posts.authorId))
-    .where(
-      and(
-        eq(posts.communityId, community.id),
-        eq(posts.kind, kind),
-        isNull(posts.deletedAt),
-        afterCursor(posts.createdAt, posts.id, page.cursor),
-      ),
-    )
-    .orderBy(...cursorOrder(posts.createdAt, posts.id))
-    .limit(page.limit + 1);
+  const values = { community: community.id, kind, limit: page.limit + 1 };
+  const rows = page.cursor
+    ? await feedLaterPage(deps.db).execute({ ...values, ...decodeCursor(page.cursor) })
+    : await feedFirstPage(deps.db).execute(values);
   const result = toPage(rows, page.limit, (row) => row.post);
   const attached = await attachmentsOf(
     deps.db,
-    result.items.map((row) => row.post.id),
+    result.items.filter((row) => row.attached).map((row) => row.post.id),
     isActive(relation),
   );
   return {
-    items: result.items.map((row) => ({
-      ...row,
+    items: result.items.map(({ post, author }) => ({
+      post,
+      author,
       community,
       relation,
-      attachments: attached.get(row.post.id) ?? [],
+      attachments: attached.get(post.id) ?? [],
     })),
     next: result.next,
   };
@@ -201,27 +239,43 @@ async function withAttachments(db: Executor, view: PostView): Promise<PostView> 
   return { ...view, attachments: attached.get(view.post.id) ?? [] };
 }
 
-/** A post with its community, if the viewer may read it; otherwise it does not exist. */
-export async function viewPost(deps: Deps, id: string, viewer: Account | null): Promise<PostView> {
-  const [row] = await deps.db
+/** A post, its author and community, and the viewer's membership there, in one statement. */
+const postView = preparedFor((db) =>
+  db
     .select({
-      post: posts,
+      post: postColumns,
       author: accounts,
       community: communities,
+      state: memberships.state,
+      role: memberships.role,
       privateFile: sql<boolean>`coalesce(${fileDetails.private}, false)`,
+      attached: hasAttachments,
     })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
     .leftJoin(accounts, eq(accounts.id, posts.authorId))
     .leftJoin(fileDetails, eq(fileDetails.postId, posts.id))
-    .where(eq(posts.id, id));
+    .leftJoin(
+      memberships,
+      and(
+        eq(memberships.communityId, posts.communityId),
+        eq(memberships.accountId, sql.placeholder("viewer")),
+      ),
+    )
+    .where(eq(posts.id, sql.placeholder("post")))
+    .prepare("post_view"),
+);
+
+/** A post with its community, if the viewer may read it; otherwise it does not exist. */
+export async function viewPost(deps: Deps, id: string, viewer: Account | null): Promise<PostView> {
+  const [row] = await postView(deps.db).execute({ post: id, viewer: viewer?.id ?? null });
   if (!row) throw new DomainError("post_not_found");
-  const relation = await relationOf(deps.db, row.community.id, viewer?.id);
+  const relation = relationFrom(row);
   if (!canReadContent(row.community, relation)) throw new DomainError("post_not_found");
   // A private file exists only for members, even in an open community.
   if (row.privateFile && !isActive(relation)) throw new DomainError("post_not_found");
-  const { privateFile: _, ...view } = row;
-  return withAttachments(deps.db, { ...view, relation });
+  const view = { post: row.post, author: row.author, community: row.community, relation };
+  return row.attached ? withAttachments(deps.db, view) : { ...view, attachments: [] };
 }
 
 export async function updatePost(
@@ -265,7 +319,7 @@ export async function updatePost(
         updatedAt: now,
       })
       .where(eq(posts.id, id))
-      .returning();
+      .returning(postColumns);
     if (row && changes.attachments) await attachFiles(tx, row, changes.attachments);
     if (editsText) await deps.federation.publish(tx, { type: "post_updated", postId: id });
     return row;

@@ -4,6 +4,14 @@ import type { MemberRole, Membership } from "../../db/schema/memberships.ts";
 /** What a viewer's relation to a community is, as far as privacy rules care. */
 export type Relation = Pick<Membership, "state" | "role"> | null;
 
+/** The relation a row joined with the viewer's membership gives: null when there is none. */
+export function relationFrom(row: {
+  state: Membership["state"] | null;
+  role: Membership["role"] | null;
+}): Relation {
+  return row.state && row.role ? { state: row.state, role: row.role } : null;
+}
+
 const roleRank: Record<MemberRole, number> = { owner: 3, admin: 2, moderator: 1, member: 0 };
 
 export function isActive(relation: Relation): boolean {

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { communities } from "../../db/schema/communities.ts";
 import { eventDetails, eventReminders, rsvps } from "../../db/schema/events.ts";
 import { notifications } from "../../db/schema/notifications.ts";
-import { posts } from "../../db/schema/posts.ts";
+import { postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 
 export const reminderLeadMs = 60 * 60 * 1000;
@@ -38,7 +38,7 @@ export async function notifyEventsStartingSoon(deps: Deps, now: Date): Promise<n
       .returning();
     for (const { postId, accountId } of reminded) {
       const [event] = await tx
-        .select({ post: posts, details: eventDetails, community: communities })
+        .select({ post: postColumns, details: eventDetails, community: communities })
         .from(posts)
         .innerJoin(eventDetails, eq(eventDetails.postId, posts.id))
         .innerJoin(communities, eq(communities.id, posts.communityId))

@@ -4,7 +4,14 @@ import type { Account } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
 import { eventDetails } from "../../db/schema/events.ts";
 import { fileDetails } from "../../db/schema/files.ts";
-import { type Comment, comments, type Post, type PostKind, posts } from "../../db/schema/posts.ts";
+import {
+  type Comment,
+  comments,
+  type Post,
+  type PostKind,
+  postColumns,
+  posts,
+} from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { insertComment } from "./comments.ts";
@@ -135,7 +142,7 @@ export async function receivePost(
         ...textOf(incoming, incoming.title),
       })
       .onConflictDoNothing()
-      .returning();
+      .returning(postColumns);
     if (!created) return null;
     await storeDetails(tx, created, incoming.details);
     if (!community.domain) {
@@ -154,7 +161,7 @@ export async function receiveComment(
   return deps.db.transaction(async (tx) => {
     const parent = await findCommentByUri(deps, tx, incoming.inReplyTo);
     const post = parent
-      ? (await tx.select().from(posts).where(eq(posts.id, parent.postId)))[0]
+      ? (await tx.select(postColumns).from(posts).where(eq(posts.id, parent.postId)))[0]
       : await findPostByUri(deps, tx, incoming.inReplyTo);
     if (!post) throw new DomainError("reply_target_invalid");
     const [community] = await tx

@@ -1,4 +1,5 @@
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
+import { preparedFor } from "../../db/prepared.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { sessions } from "../../db/schema/sessions.ts";
 import type { Deps } from "../deps.ts";
@@ -27,21 +28,29 @@ export async function openSession(
   return { token, expiresAt };
 }
 
-/** The live session a token names, or null when it is forged, expired or revoked. */
-export async function resolveSession(deps: Deps, token: string): Promise<Session | null> {
-  const verified = await verifyToken(deps.config.secretKey, "session", token);
-  if (verified.status !== "valid" || !verified.sid) return null;
-  const [row] = await deps.db
+const liveSession = preparedFor((db) =>
+  db
     .select({ id: sessions.id, account: accounts })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
     .where(
       and(
-        eq(sessions.id, verified.sid),
-        eq(sessions.accountId, verified.sub),
-        gt(sessions.expiresAt, new Date()),
+        eq(sessions.id, sql.placeholder("session")),
+        eq(sessions.accountId, sql.placeholder("account")),
+        gt(sessions.expiresAt, sql`now()`),
       ),
-    );
+    )
+    .prepare("live_session"),
+);
+
+/** The live session a token names, or null when it is forged, expired or revoked. */
+export async function resolveSession(deps: Deps, token: string): Promise<Session | null> {
+  const verified = await verifyToken(deps.config.secretKey, "session", token);
+  if (verified.status !== "valid" || !verified.sid) return null;
+  const [row] = await liveSession(deps.db).execute({
+    session: verified.sid,
+    account: verified.sub,
+  });
   return row ?? null;
 }
 
