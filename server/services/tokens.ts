@@ -2,12 +2,26 @@ import { errors, jwtVerify, SignJWT } from "jose";
 
 export type TokenPurpose = "session" | "invitation" | "calendar" | "unsubscribe";
 
-function keyOf(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** A secret's HMAC key, imported once: importing it for every request cost more than the check. */
+function keyOf(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /** Signs a compact JWT that is only valid for `purpose` (its audience). */
-export function signToken(
+export async function signToken(
   secret: string,
   purpose: TokenPurpose,
   claims: { sub: string; sid?: string },
@@ -19,7 +33,7 @@ export function signToken(
     .setAudience(purpose)
     .setIssuedAt()
     .setExpirationTime(expiresAt)
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
 }
 
 export type VerifiedToken =
@@ -33,7 +47,7 @@ export async function verifyToken(
   token: string,
 ): Promise<VerifiedToken> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), {
+    const { payload } = await jwtVerify(token, await keyOf(secret), {
       audience: purpose,
       algorithms: ["HS256"],
     });
