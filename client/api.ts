@@ -64,6 +64,9 @@ export interface Me {
   username: string;
   handle: string;
   displayName: string;
+  profession: string;
+  organisation: string;
+  country: string;
   locale: string;
   emailNotifications: "each" | "daily" | "none";
   isAdmin?: boolean;

@@ -13,6 +13,13 @@ export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(locale).format(value);
 }
 
+/** A file's size in kilobytes, the unit written as the reader's language writes it ("ko"…). */
+export function formatKilobytes(locale: Locale, bytes: number): string {
+  return new Intl.NumberFormat(locale, { style: "unit", unit: "kilobyte" }).format(
+    Math.ceil(bytes / 1024),
+  );
+}
+
 /** A language's own name for a post's language code, e.g. "français". */
 export function languageName(locale: Locale, code: string): string {
   try {

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { hydrate } from "preact";
 import { createApi } from "./api.ts";
 import { App, type InitialState } from "./app.tsx";
@@ -11,4 +12,8 @@ if (root) {
   hydrate(<App initial={state} api={createApi(location.origin)} />, root);
   // When the page starts answering clicks: read by the first-load benchmark.
   performance.mark("praxis:interactive");
+}
+// Pages read once stay readable offline; the worker is its own file, fetched once loaded.
+if (import.meta.env.PROD && "serviceWorker" in navigator) {
+  addEventListener("load", () => void navigator.serviceWorker.register("/sw.js").catch(() => {}));
 }

@@ -81,9 +81,10 @@ export function EventForm({ community }: ToolProps) {
       <label for="endsAt">{t("tools.endsAt")}</label>
       <input id="endsAt" name="endsAt" type="datetime-local" required />
       <label for="timezone">{t("tools.timezone")}</label>
-      <select id="timezone" name="timezone" defaultValue={timeZone ?? "UTC"}>
+      {/* A select drawn in the browser ignores defaultValue in Preact: mark the option. */}
+      <select id="timezone" name="timezone">
         {zones().map((zone) => (
-          <option key={zone} value={zone}>
+          <option key={zone} value={zone} selected={zone === (timeZone ?? "UTC")}>
             {zone}
           </option>
         ))}
@@ -230,7 +231,13 @@ export function MemberAdmin({ community, items }: ToolProps) {
         }}
       >
         <label for="invitee">{t("tools.invite")}</label>
-        <input id="invitee" name="invitee" required placeholder="name@example.org / @name@server" />
+        <input
+          id="invitee"
+          name="invitee"
+          required
+          placeholder="name@example.org / @name@server"
+          dir="ltr"
+        />
         <button type="submit" disabled={busy}>
           {t("tools.sendInvitation")}
         </button>

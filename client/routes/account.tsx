@@ -1,9 +1,21 @@
+import { Fragment } from "preact";
+import { useState } from "preact/hooks";
 import type { Me } from "../api.ts";
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { languageNames, locales } from "../i18n.ts";
 import type { ViewProps } from "./table.ts";
+
+const savedPath = "/settings?saved=1";
+
+/** What community admins see of someone who asks to join, with the API's length limits. */
+const profileFields = [
+  { name: "displayName", maxLength: 100, autoComplete: "name" },
+  { name: "profession", maxLength: 200, autoComplete: undefined },
+  { name: "organisation", maxLength: 200, autoComplete: "organization" },
+  { name: "country", maxLength: 100, autoComplete: "country-name" },
+] as const;
 
 /** Where to go after signing in: a path on this site only. */
 const nextOf = (query: URLSearchParams) => {
@@ -97,46 +109,78 @@ export function Register() {
   );
 }
 
-export function Settings() {
-  const { t, api, me, setMe } = useShell();
+/**
+ * Who the reader is to the communities they ask to join, and how Praxis speaks to them.
+ * Its selects mark their option `selected`: Preact drops a select's defaultValue in the page.
+ */
+export function Settings({ query }: ViewProps<unknown>) {
+  const { t, api, me, setMe, locale: shown } = useShell();
   const { busy, error, run } = useAction();
+  // A change of language comes back through /lang, which reloads the page: the query says so.
+  const [saved, setSaved] = useState(query.has("saved"));
   if (!me) return <p>{t("account.signInFirst")}</p>;
   return (
     <form
       class="narrow"
+      onInput={() => setSaved(false)}
       onSubmit={(event) => {
-        const { locale, emailNotifications } = fieldsOf(event);
+        const changes = fieldsOf(event);
         void run(async () => {
-          setMe(await api.patch<Me>("/me", { locale, emailNotifications }));
+          setMe(await api.patch<Me>("/me", changes));
+          if (changes.locale === shown) setSaved(true);
           // Pages are rendered in the chosen language from now on, on this device too.
-          location.assign(`/lang?to=${locale}&next=/settings`);
+          else location.assign(`/lang?to=${changes.locale}&next=${encodeURIComponent(savedPath)}`);
         });
       }}
     >
       <h1>{t("account.settings")}</h1>
-      <label for="locale">{t("account.language")}</label>
-      <select id="locale" name="locale" defaultValue={me.locale}>
-        {locales.map((code) => (
-          <option key={code} value={code} lang={code}>
-            {languageNames[code]}
-          </option>
+      <fieldset>
+        <legend>{t("account.profile")}</legend>
+        <p class="hint">{t("account.profileHint")}</p>
+        {profileFields.map(({ name, maxLength, autoComplete }) => (
+          <Fragment key={name}>
+            <label for={name}>{t(`account.${name}`)}</label>
+            <input
+              id={name}
+              name={name}
+              autoComplete={autoComplete}
+              maxLength={maxLength}
+              defaultValue={me[name]}
+            />
+          </Fragment>
         ))}
-      </select>
-      <label for="emailNotifications">{t("account.mail")}</label>
-      <select
-        id="emailNotifications"
-        name="emailNotifications"
-        defaultValue={me.emailNotifications}
-      >
-        {(["each", "daily", "none"] as const).map((frequency) => (
-          <option key={frequency} value={frequency}>
-            {t(`account.mailFrequency.${frequency}`)}
-          </option>
-        ))}
-      </select>
+      </fieldset>
+      <fieldset>
+        <legend>{t("account.preferences")}</legend>
+        <label for="locale">{t("account.language")}</label>
+        <select id="locale" name="locale">
+          {locales.map((code) => (
+            <option key={code} value={code} lang={code} selected={code === me.locale}>
+              {languageNames[code]}
+            </option>
+          ))}
+        </select>
+        <label for="emailNotifications">{t("account.mail")}</label>
+        <select id="emailNotifications" name="emailNotifications">
+          {(["each", "daily", "none"] as const).map((frequency) => (
+            <option
+              key={frequency}
+              value={frequency}
+              selected={frequency === me.emailNotifications}
+            >
+              {t(`account.mailFrequency.${frequency}`)}
+            </option>
+          ))}
+        </select>
+      </fieldset>
       <button type="submit" disabled={busy}>
         {t("account.save")}
       </button>
+      {saved ? (
+        <p class="notice" role="status">
+          {t("account.saved")}
+        </p>
+      ) : null}
       <ErrorMessage message={error} />
     </form>
   );

@@ -7,7 +7,7 @@ import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
 import { fieldsOf, useAction, usePublish } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
-import { formatDateTime, formatNumber } from "../format.ts";
+import { formatDateTime, formatKilobytes, formatNumber } from "../format.ts";
 import { defineScreen, type LoadContext, type ViewProps } from "./table.ts";
 
 const tabs = [
@@ -36,6 +36,9 @@ const isStaff = (community: Community) =>
   ["owner", "admin", "moderator"].includes(community.viewer.role);
 export const isAdmin = (community: Community) =>
   community.viewer?.state === "active" && ["owner", "admin"].includes(community.viewer.role);
+/** The services' rules: admins of a top-level community that is not archived. */
+const mayCreateGroup = (community: Community) =>
+  isAdmin(community) && community.parent === null && !community.archived;
 
 const listPath: Record<Tab, ((ref: string) => string) | null> = {
   home: (ref) => `/communities/${ref}/discussions?limit=10`,
@@ -268,8 +271,7 @@ function TabContent({ data }: { data: Data }) {
                 {file.title}
               </a>{" "}
               <span class="meta">
-                {file.file?.category} ·{" "}
-                {formatNumber(locale, Math.ceil((file.file?.size ?? 0) / 1024))} KB
+                {file.file?.category} · {formatKilobytes(locale, file.file?.size ?? 0)}
               </span>
             </li>
           ))}
@@ -293,6 +295,14 @@ function TabContent({ data }: { data: Data }) {
                 <p class="meta">
                   {event.startsAt ? formatDateTime(locale, event.startsAt, timeZone) : ""}
                   {event.location ? ` · ${event.location}` : ""}
+                </p>
+                <p>
+                  <a
+                    href={`/api/v1/events/${event.id}/event.ics`}
+                    aria-label={t("community.addToCalendarLabel", { title: event.title })}
+                  >
+                    {t("community.addToCalendar")}
+                  </a>
                 </p>
               </li>
             ))}
@@ -369,6 +379,13 @@ function CommunityView({ data }: ViewProps<Data>) {
       ) : null}
       {member && memberTools[tab] ? (
         <Lazy load={memberTools[tab]} props={{ community, items: data.items }} />
+      ) : null}
+      {tab === "groups" && mayCreateGroup(community) ? (
+        <p>
+          <a class="button" href={`/new?parent=${encodeURIComponent(community.ref)}`}>
+            {t("community.newGroup")}
+          </a>
+        </p>
       ) : null}
       {isAdmin(community) && adminTools[tab] ? (
         <Lazy load={adminTools[tab]} props={{ community, items: data.items }} />

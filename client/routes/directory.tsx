@@ -21,7 +21,7 @@ function Directory({ data, query }: ViewProps<Data>) {
       </search>
       <form method="get" action="/open" class="row">
         <label for="handle">{t("directory.openRemote")}</label>
-        <input id="handle" name="handle" placeholder="@community@example.org" />
+        <input id="handle" name="handle" placeholder="@community@example.org" dir="ltr" />
         <button type="submit">{t("directory.open")}</button>
       </form>
       {me ? (

@@ -36,9 +36,14 @@ export const screens: Screen[] = [
     title: (t) => t("account.settings"),
     lazy: async () => (await import("./account.tsx")).Settings,
   }),
-  defineScreen({
+  defineScreen<Community | null>({
     pattern: "/new",
-    title: (t) => t("create.title"),
+    // `?parent=ref`: a working group of that community, which the form names.
+    load: async ({ api, query }) => {
+      const parent = query.get("parent");
+      return parent ? api.get<Community>(`/communities/${encodeURIComponent(parent)}`) : null;
+    },
+    title: (t, parent) => t(parent ? "create.groupTitle" : "create.title"),
     lazy: async () => (await import("./new-community.tsx")).NewCommunity,
   }),
   defineScreen<{ items: Notification[] }>({

@@ -2,11 +2,15 @@ import type { Community } from "../api.ts";
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
+import type { ViewProps } from "./table.ts";
 
 const levels = ["open", "public", "semi_private", "private"] as const;
 
-/** Creating a community is writing its concept note and choosing who may come in. */
-export function NewCommunity() {
+/**
+ * Creating a community is writing its concept note and choosing who may come in.
+ * With a parent (`/new?parent=ref`) it is one of that community's working groups.
+ */
+export function NewCommunity({ data: parent }: ViewProps<Community | null>) {
   const { t, api, navigate, me } = useShell();
   const { busy, error, run } = useAction();
   if (!me) return <p>{t("account.signInFirst")}</p>;
@@ -24,12 +28,21 @@ export function NewCommunity() {
             hidden: f.hidden === "on",
             eligibility: f.eligibility,
             conceptNote: { overview: f.overview, purpose: f.purpose, engagement: f.engagement },
+            parent: parent?.ref,
           });
           navigate(`/c/${created.ref}`);
         });
       }}
     >
-      <h1>{t("create.title")}</h1>
+      <h1>{t(parent ? "create.groupTitle" : "create.title")}</h1>
+      {parent ? (
+        <>
+          <p class="notice">
+            {t("create.groupOf")} <a href={`/c/${parent.ref}`}>{parent.name}</a>
+          </p>
+          <p>{t("create.groupExplain")}</p>
+        </>
+      ) : null}
       <p>{t("create.intro")}</p>
       <label for="name">{t("create.name")}</label>
       <input id="name" name="name" required maxLength={200} />
@@ -73,7 +86,7 @@ export function NewCommunity() {
       <label for="eligibility">{t("join.eligibility")}</label>
       <textarea id="eligibility" name="eligibility" rows={2} />
       <button type="submit" disabled={busy}>
-        {t("create.submit")}
+        {t(parent ? "create.groupSubmit" : "create.submit")}
       </button>
       <ErrorMessage message={error} />
     </form>

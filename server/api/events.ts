@@ -8,6 +8,7 @@ import {
   communityCalendar,
   createEvent,
   type EventView,
+  eventCalendar,
   listEvents,
   setRsvp,
   updateEvent,
@@ -152,6 +153,15 @@ const communityFeed = createRoute({
   responses: calendarResponse,
 });
 
+const oneCalendar = createRoute({
+  method: "get",
+  path: "/events/{id}/event.ics",
+  tags,
+  summary: "One event as an iCalendar file, to add it to a calendar app",
+  request: { params: IdParam },
+  responses: calendarResponse,
+});
+
 const one = createRoute({
   method: "get",
   path: "/events/{id}",
@@ -262,6 +272,9 @@ export const eventsApi = createRouter()
   })
   .openapi(communityFeed, async (c) =>
     calendar(c, await communityCalendar(c.get("deps"), c.req.valid("param").ref, viewerOf(c))),
+  )
+  .openapi(oneCalendar, async (c) =>
+    calendar(c, await eventCalendar(c.get("deps"), c.req.valid("param").id, viewerOf(c))),
   )
   .openapi(one, async (c) => {
     const deps = c.get("deps");

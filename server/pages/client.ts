@@ -12,6 +12,7 @@ import { createTranslator, type Messages } from "../../client/i18n.ts";
 import type { AppEnv } from "../api/router.ts";
 import { escapeHtml } from "../html.ts";
 import { i18n, isLocale, type Locale, negotiateLocale } from "../i18n.ts";
+import { mountWebApp, webAppLinks } from "./web-app.ts";
 
 const distDir = fileURLToPath(new URL("../../dist/client", import.meta.url));
 const languageCookie = "lang";
@@ -28,9 +29,10 @@ function readBundle(): Bundle | null {
   if (!existsSync(manifestPath)) return null;
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<
     string,
-    { file: string; css?: string[]; isEntry?: boolean }
+    { file: string; css?: string[] }
   >;
-  const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
+  // The app's entry; the service worker is built beside it but never linked.
+  const entry = manifest["main.tsx"];
   return entry ? { script: `/${entry.file}`, styles: (entry.css ?? []).map((f) => `/${f}`) } : null;
 }
 
@@ -57,7 +59,7 @@ ${meta("og:title", head.title)}
 ${meta("og:description", head.description)}
 ${meta("og:type", "website")}
 ${meta("og:url", head.url)}
-<meta name="theme-color" content="#0b5cad">
+${webAppLinks(state.locale)}
 ${(bundle?.styles ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join("\n")}
 ${bundle ? `<script type="module" src="${bundle.script}"></script>` : ""}
 </head>
@@ -79,12 +81,43 @@ function localeOf(c: Context, me: Me | null): Locale {
   return negotiateLocale(c.req.header("accept-language")) ?? "en";
 }
 
+/** First path segments before a community's name in its address: Praxis, Lemmy and others. */
+const actorPathPrefixes = new Set(["c", "actors", "g", "groups", "u", "users"]);
+
+/**
+ * The ref to open for what the directory's field was given: `@slug@host`, `slug@host`, or the
+ * community's address on its own server (`https://host/c/slug`, `https://host/@slug`…).
+ * Anything else is kept as it is, and then found nowhere.
+ */
+export function refToOpen(input: string, ownHost: string): string {
+  const text = input.trim();
+  if (!/^https?:\/\//i.test(text)) return text.replace(/^@/, "");
+  try {
+    const url = new URL(text);
+    const [first = "", second = ""] = url.pathname
+      .split("/")
+      .filter(Boolean)
+      .map(decodeURIComponent);
+    const name = first.startsWith("@")
+      ? first.slice(1)
+      : actorPathPrefixes.has(first)
+        ? second
+        : "";
+    if (!name) return text;
+    // `/@slug@elsewhere` is already a ref: a server's page of a community it follows.
+    return name.includes("@") || url.host === ownHost ? name : `${name}@${url.host}`;
+  } catch {
+    return text;
+  }
+}
+
 /**
  * The Preact client: its built files, and its screens rendered on the server from the same
  * components and API calls, so public pages read without JavaScript and load at once.
  */
 export function mountClient(app: Hono<AppEnv>): void {
   const bundle = readBundle();
+  mountWebApp(app, distDir);
   app.use(
     "/assets/*",
     compress(),
@@ -107,8 +140,8 @@ export function mountClient(app: Hono<AppEnv>): void {
   });
 
   app.get("/open", (c) => {
-    const handle = (c.req.query("handle") ?? "").trim().replace(/^@/, "");
-    return c.redirect(handle ? `/c/${encodeURIComponent(handle)}` : "/", 303);
+    const ref = refToOpen(c.req.query("handle") ?? "", c.get("deps").config.publicUrl.host);
+    return c.redirect(ref ? `/c/${encodeURIComponent(ref)}` : "/", 303);
   });
 
   app.get("*", compress(), async (c, next) => {

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { escapeHtml } from "../html.ts";
 import type { Locale } from "../i18n.ts";
+import { webAppLinks } from "./web-app.ts";
 
 /** The light shell of server-rendered pages: no script, no web font, readable on a phone. */
 export function renderPage(
@@ -20,6 +21,7 @@ export function renderPage(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(page.title)}</title>
+${webAppLinks(locale)}
 ${description}<style>body{font:1rem/1.5 system-ui,sans-serif;max-inline-size:40rem;margin:2rem auto;padding-inline:1rem}</style>
 </head>
 <body>

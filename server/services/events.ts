@@ -280,6 +280,17 @@ export async function communityCalendar(
   );
 }
 
+/** One event as a calendar file, for whoever may read it; a deleted one is not there. */
+export async function eventCalendar(
+  deps: Deps,
+  id: string,
+  viewer: Account | null,
+): Promise<string> {
+  const { post, details, community } = await viewEvent(deps, id, viewer);
+  if (post.deletedAt) throw new DomainError("post_not_found");
+  return renderCalendar(deps, post.title, [{ post, details, community }]);
+}
+
 /** A link to the account's own calendar that works without signing in, for calendar apps. */
 export async function calendarFeedUrl(deps: Deps, account: Account): Promise<string> {
   const token = await signToken(

@@ -16,8 +16,14 @@ export interface BrowserInstance {
   close(): Promise<void>;
 }
 
-/** A real Praxis process on its own database, and Debian's Chromium to drive it (never downloaded). */
-export async function startBrowserInstance(address: string): Promise<BrowserInstance> {
+/**
+ * A real Praxis process on its own database, and Debian's Chromium to drive it (never downloaded).
+ * `env` adds to the server's environment, e.g. ALLOW_PRIVATE_ADDRESSES to reach a peer.
+ */
+export async function startBrowserInstance(
+  address: string,
+  env: Record<string, string> = {},
+): Promise<BrowserInstance> {
   const database = await freshDatabase();
   const port = await freePort(address);
   const origin = `http://${address}:${port}`;
@@ -28,6 +34,7 @@ export async function startBrowserInstance(address: string): Promise<BrowserInst
     DATABASE_URL: database.url,
     DATA_DIR: await mkdtemp(join(tmpdir(), "praxis-browser-")),
     LOG_LEVEL: "error",
+    ...env,
   });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",

@@ -347,4 +347,50 @@ describe("community calendar", () => {
     const forged = url.pathname.replace(/\.[\w-]+\.ics$/, ".forged.ics");
     expect((await praxis.request("GET", forged)).status).toBe(404);
   });
+
+  const eventFile = (id: string, token?: string) =>
+    praxis.request("GET", `/api/v1/events/${id}/event.ics`, { token });
+
+  it("serves one event alone as an iCalendar file", async () => {
+    const slug = await community("cal-one");
+    const clinic = await publish(slug, member.token, { title: "Nairobi clinic" });
+    await publish(slug, member.token, { title: "Another session" });
+    const answer = await eventFile(clinic.body.id);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+    const ics = unfold(answer.body);
+    expect(count(ics, "BEGIN:VEVENT")).toBe(1);
+    expect(ics).toContain(`UID:${clinic.body.uri}\r\n`);
+    expect(ics).toContain("SUMMARY:Nairobi clinic\r\n");
+    expect(ics).toContain("DTSTART;TZID=Africa/Nairobi:20270310T140000\r\n");
+    expect(ics).not.toContain("Another session");
+  });
+
+  it("answers 404 for one event's file to whoever may not read the event", async () => {
+    const slug = await community("cal-one-closed", "semi_private");
+    const workshop = await publish(slug, member.token, { title: "Members-only workshop" });
+    expect((await eventFile(workshop.body.id)).status).toBe(404);
+    const stranger = await eventFile(workshop.body.id, outsider.token);
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.error.code).toBe("post_not_found");
+    const insider = await eventFile(workshop.body.id, member.token);
+    expect(insider.status).toBe(200);
+    expect(unfold(insider.body)).toContain("SUMMARY:Members-only workshop\r\n");
+  });
+
+  it("has no file for a deleted event, nor for a post that is not an event", async () => {
+    const slug = await community("cal-one-gone");
+    const cancelled = await publish(slug, member.token, { title: "Cancelled session" });
+    expect((await eventFile(cancelled.body.id)).status).toBe(200);
+    const deleted = await praxis.request("DELETE", `/api/v1/posts/${cancelled.body.id}`, {
+      token: member.token,
+    });
+    expect(deleted.status).toBe(204);
+    expect((await eventFile(cancelled.body.id)).status).toBe(404);
+    const thread = await praxis.request("POST", `/api/v1/communities/${slug}/discussions`, {
+      token: member.token,
+      body: { title: "Not an event", content: "Just talk." },
+    });
+    expect((await eventFile(thread.body.id)).status).toBe(404);
+  });
 });
