@@ -1,15 +1,31 @@
 import { createServer, type Server } from "node:http";
-import { signRequest } from "@fedify/fedify";
+import { signObject, signRequest } from "@fedify/fedify";
+import { Activity } from "@fedify/vocab";
+import { exportMultibaseKey } from "@fedify/vocab-runtime";
 import { exportSPKI } from "jose";
 import { freePort } from "../../db/embedded.ts";
 
 export interface RemoteActor {
   id: string;
-  keyId: URL;
-  privateKey: CryptoKey;
-  /** RFC 9421 for Ed25519 keys; the draft-cavage signatures Mastodon sends for RSA. */
-  spec: "rfc9421" | "draft-cavage-http-signatures-12";
+  /**
+   * RSA-2048, signing HTTP requests the draft-cavage way Mastodon does; or Ed25519, signing
+   * each activity with an Object Integrity Proof (FEP-8b32) instead, which Fedify verifies
+   * without asking for an HTTP signature (it cannot make RFC 9421 ones with Ed25519).
+   */
+  key: { type: "rsa" | "ed25519"; id: URL; privateKey: CryptoKey };
 }
+
+const generateRsaKeys = () =>
+  crypto.subtle.generateKey(
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      hash: "SHA-256",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+    },
+    true,
+    ["sign", "verify"],
+  );
 
 /**
  * People on a server we do not run, half with RSA-2048 keys and half with Ed25519: their
@@ -33,39 +49,50 @@ export async function startRemoteServer(address: string, count: number): Promise
   const actors: RemoteActor[] = [];
   for (let n = 0; n < count; n++) {
     const id = `${origin}/users/sender${n}`;
-    const ed25519 = n % 2 === 1;
-    const keys = ed25519
-      ? ((await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"])) as CryptoKeyPair)
-      : await crypto.subtle.generateKey(
-          {
-            name: "RSASSA-PKCS1-v1_5",
-            hash: "SHA-256",
-            modulusLength: 2048,
-            publicExponent: new Uint8Array([1, 0, 1]),
-          },
-          true,
-          ["sign", "verify"],
-        );
-    const keyId = new URL(`${id}#main-key`);
+    const type = n % 2 === 0 ? "rsa" : "ed25519";
+    const keys =
+      type === "rsa"
+        ? await generateRsaKeys()
+        : ((await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"])) as CryptoKeyPair);
+    const keyId = new URL(`${id}#${type}-key`);
+    const publicKey =
+      type === "rsa"
+        ? {
+            publicKey: {
+              id: keyId.href,
+              owner: id,
+              publicKeyPem: await exportSPKI(keys.publicKey),
+            },
+          }
+        : {
+            assertionMethod: [
+              {
+                id: keyId.href,
+                type: "Multikey",
+                controller: id,
+                publicKeyMultibase: await exportMultibaseKey(keys.publicKey),
+              },
+            ],
+          };
     documents.set(
       new URL(id).pathname,
       JSON.stringify({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "@context": [
+          "https://www.w3.org/ns/activitystreams",
+          "https://w3id.org/security/v1",
+          "https://www.w3.org/ns/did/v1",
+          "https://w3id.org/security/multikey/v1",
+        ],
         id,
         type: "Person",
         preferredUsername: `sender${n}`,
         name: `Sender ${n}`,
         inbox: `${id}/inbox`,
         endpoints: { sharedInbox: `${origin}/inbox` },
-        publicKey: { id: keyId.href, owner: id, publicKeyPem: await exportSPKI(keys.publicKey) },
+        ...publicKey,
       }),
     );
-    actors.push({
-      id,
-      keyId,
-      privateKey: keys.privateKey,
-      spec: ed25519 ? "rfc9421" : "draft-cavage-http-signatures-12",
-    });
+    actors.push({ id, key: { type, id: keyId, privateKey: keys.privateKey } });
   }
   const server: Server = createServer((request, response) => {
     let body = "";
@@ -90,13 +117,21 @@ export async function startRemoteServer(address: string, count: number): Promise
     host: `${address}:${port}`,
     actors,
     received,
-    async sign(actor, inbox, activity) {
+    async sign({ key }, inbox, activity) {
+      const body =
+        key.type === "ed25519"
+          ? await (
+              await signObject(await Activity.fromJsonLd(activity), key.privateKey, key.id)
+            ).toJsonLd({ format: "compact" })
+          : activity;
       const request = new Request(inbox, {
         method: "POST",
         headers: { "content-type": "application/activity+json" },
-        body: JSON.stringify(activity),
+        body: JSON.stringify(body),
       });
-      return signRequest(request, actor.privateKey, actor.keyId, { spec: actor.spec });
+      return key.type === "ed25519"
+        ? request
+        : signRequest(request, key.privateKey, key.id, { spec: "draft-cavage-http-signatures-12" });
     },
     close: () => new Promise<void>((done) => server.close(() => done())),
   };
