@@ -26,6 +26,10 @@ export async function seedTraffic(database: BenchDatabase, request: Requester): 
     select 'c' || i, 'Community ' || i,
            case when i % 5 = 0 then 'private'::privacy_level else 'open'::privacy_level end
     from generate_series(1, ${communities}) as i`);
+  // Their names, as creating them through the API claims: federation finds actors by name.
+  await db.execute(sql`
+    insert into actor_names (name, community_id)
+    select slug, id from communities where slug like 'c%'`);
   await db.execute(sql`
     insert into memberships (community_id, account_id, role, state)
     select c.id, a.id, case when a.username = 'writer0' then 'owner' else 'member' end::member_role,
