@@ -25,11 +25,25 @@ async function generate(algorithm: KeyAlgorithm): Promise<CryptoKeyPair> {
   ])) as CryptoKeyPair;
 }
 
-async function importPair(row: typeof actorKeys.$inferSelect): Promise<CryptoKeyPair> {
-  return {
-    publicKey: await importJwk(row.publicKey, "public"),
-    privateKey: await importJwk(row.privateKey, "private"),
-  };
+/**
+ * Key pairs already imported, by their public key: every inbox request and every fan-out
+ * asks for the actor's keys, and importing a JWK each time cost more than signing with it.
+ */
+const imported = new Map<string, Promise<CryptoKeyPair>>();
+const importedLimit = 1_000;
+
+function importPair(row: typeof actorKeys.$inferSelect): Promise<CryptoKeyPair> {
+  const id = JSON.stringify(row.publicKey);
+  let pair = imported.get(id);
+  if (!pair) {
+    pair = Promise.all([
+      importJwk(row.publicKey, "public"),
+      importJwk(row.privateKey, "private"),
+    ]).then(([publicKey, privateKey]) => ({ publicKey, privateKey }));
+    if (imported.size >= importedLimit) imported.delete(imported.keys().next().value as string);
+    imported.set(id, pair);
+  }
+  return pair;
 }
 
 /**
