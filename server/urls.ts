@@ -15,7 +15,7 @@ interface ActorName {
 }
 
 /** `@name@host` for an account or community, here or on another server. */
-export function handleOf(publicUrl: URL, name: string, actor: ActorName): string {
+export function handleOf(publicUrl: URL, name: string, actor: Pick<ActorName, "domain">): string {
   return `@${name}@${actor.domain ?? publicUrl.host}`;
 }
 

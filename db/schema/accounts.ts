@@ -42,3 +42,12 @@ export const accounts = pgTable(
 );
 
 export type Account = typeof accounts.$inferSelect;
+
+/** What a post or comment shows of its author: reads of many select only this. */
+export const authorColumns = {
+  id: accounts.id,
+  username: accounts.username,
+  displayName: accounts.displayName,
+  domain: accounts.domain,
+};
+export type Author = Pick<Account, keyof typeof authorColumns>;

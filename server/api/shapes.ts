@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import type { Account } from "../../db/schema/accounts.ts";
+import type { Account, Author } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
 import type { Locale } from "../i18n.ts";
 import type { CommentView } from "../services/comments.ts";
@@ -90,10 +90,10 @@ export function invitationJson(view: InvitationView): z.infer<typeof schemas.Inv
   };
 }
 
-function authorJson(deps: Deps, author: Account | null): z.infer<typeof schemas.Author> | null {
+function authorJson(deps: Deps, author: Author | null): z.infer<typeof schemas.Author> | null {
   if (!author) return null;
-  const { id, username, handle, displayName } = publicAccountJson(deps, author);
-  return { id, username, handle, displayName };
+  const { id, username, displayName } = author;
+  return { id, username, handle: handleOf(deps.config.publicUrl, username, author), displayName };
 }
 
 export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Post> {

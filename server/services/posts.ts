@@ -1,7 +1,7 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database, Executor } from "../../db/index.ts";
 import { preparedFor } from "../../db/prepared.ts";
-import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { type Account, type Author, accounts, authorColumns } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
 import { attachments, fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
@@ -32,7 +32,7 @@ import {
 
 export interface PostView {
   post: Post;
-  author: Account | null;
+  author: Author | null;
   community: Community;
   relation: Relation;
   /** The files attached, as this viewer may see them. */
@@ -177,7 +177,7 @@ const hasAttachments = sql<boolean>`exists (
 
 function feedQuery(db: Database, after?: SQL) {
   return db
-    .select({ post: postColumns, author: accounts, attached: hasAttachments })
+    .select({ post: postColumns, author: authorColumns, attached: hasAttachments })
     .from(posts)
     .leftJoin(accounts, eq(accounts.id, posts.authorId))
     .where(
@@ -244,7 +244,7 @@ const postView = preparedFor((db) =>
   db
     .select({
       post: postColumns,
-      author: accounts,
+      author: authorColumns,
       community: communities,
       state: memberships.state,
       role: memberships.role,
