@@ -21,6 +21,17 @@ const describe = (figures: LoadFigures) =>
   `p50 ${ms(figures.p50)}, p95 ${ms(figures.p95)}, p99 ${ms(figures.p99)}, ` +
   `${perSecond(figures.requestsPerSecond)}, ${figures.errors} errors, ${figures.refused} refused`;
 
+/** The first line of each error the web process logged (LOG_LEVEL=error), counted. */
+function loggedErrors(): string {
+  const counts = new Map<string, number>();
+  for (const line of `${praxis.web.stdout()}\n${praxis.web.stderr()}`.split("\n")) {
+    if (!line.includes(" ERR ")) continue;
+    const message = line.slice(line.indexOf(" ERR ") + 5, 200);
+    counts.set(message, (counts.get(message) ?? 0) + 1);
+  }
+  return [...counts].map(([message, count]) => `${count} × ${message}`).join("; ") || "none";
+}
+
 const database = await startBenchDatabase();
 const praxis = await startBenchPraxis(database, "127.0.0.40");
 const floor = await startFloor(database.url, "127.0.0.41");
@@ -49,6 +60,7 @@ try {
     "private feeds only": describe(privateFeeds),
     "private ÷ public p50 (goal ≤ 1.3)": (privateFeeds.p50 / publicFeeds.p50).toFixed(2),
     statuses: [...mixed.statuses].map(([status, count]) => `${count} × ${status}`).join(", "),
+    "errors the server logged": loggedErrors(),
   });
 
   const [network] = await database.sql<
@@ -64,6 +76,7 @@ try {
     "Praxis, mixed": describe(duringFanOut),
     "announcement answered": String((await announced).status),
     "deliveries acknowledged meanwhile": sink.acknowledged.length.toLocaleString("en"),
+    "errors the server logged": loggedErrors(),
   });
 } finally {
   floor.stop();
