@@ -30,7 +30,16 @@ export interface QueueOptions {
    * others instead of taking every slot until they time out.
    */
   slowAfterMs?: number;
+  /**
+   * What a message's slowness is remembered by (for deliveries, the server they go to):
+   * once one was slow, the next ones with that key start without holding a slot, for a
+   * minute, so that a hanging server with many followers cannot hold every slot in turn.
+   */
+  slowKeyOf?: (payload: string) => string | undefined;
 }
+
+/** How long a key stays known as slow after its last slow message. */
+const rememberSlowMs = 60_000;
 
 interface Taken {
   id: string;
@@ -106,6 +115,9 @@ export class PostgresMessageQueue implements MessageQueue {
   readonly #pollIntervalMs: number;
   readonly #maxAttempts: number;
   readonly #slowAfterMs: number | undefined;
+  readonly #slowKeyOf: ((payload: string) => string | undefined) | undefined;
+  /** Keys known as slow, until when. */
+  readonly #slowUntil = new Map<string, number>();
 
   constructor(
     private readonly db: Executor,
@@ -118,6 +130,7 @@ export class PostgresMessageQueue implements MessageQueue {
     this.#pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.#maxAttempts = options.maxAttempts ?? 5;
     this.#slowAfterMs = options.slowAfterMs;
+    this.#slowKeyOf = options.slowKeyOf;
   }
 
   enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -162,18 +175,29 @@ export class PostgresMessageQueue implements MessageQueue {
           return [];
         });
         for (const taken of batch) {
-          busy += 1;
-          let holdsSlot = true;
+          const key = this.#slowKeyOf?.(taken.payload);
+          let holdsSlot = this.#slowAfterMs === undefined || !this.#knownSlow(key);
+          if (holdsSlot) busy += 1;
           const freeSlot = () => {
             if (holdsSlot) busy -= 1;
             holdsSlot = false;
             doorbell.ring();
           };
           const slow =
-            this.#slowAfterMs === undefined ? undefined : setTimeout(freeSlot, this.#slowAfterMs);
+            holdsSlot && this.#slowAfterMs !== undefined
+              ? setTimeout(() => {
+                  this.#rememberSlow(key);
+                  freeSlot();
+                }, this.#slowAfterMs)
+              : undefined;
+          const started = Date.now();
           const work = this.#handle(taken, handler).finally(() => {
             clearTimeout(slow);
             running.delete(work);
+            // Quick again: the key is not slow any more.
+            if (key !== undefined && Date.now() - started < (this.#slowAfterMs ?? 0)) {
+              this.#slowUntil.delete(key);
+            }
             freeSlot();
           });
           running.add(work);
@@ -184,6 +208,19 @@ export class PostgresMessageQueue implements MessageQueue {
     } finally {
       await subscription.unlisten();
     }
+  }
+
+  #knownSlow(key: string | undefined): boolean {
+    return key !== undefined && (this.#slowUntil.get(key) ?? 0) > Date.now();
+  }
+
+  #rememberSlow(key: string | undefined): void {
+    if (key === undefined) return;
+    const now = Date.now();
+    if (this.#slowUntil.size >= 10_000) {
+      for (const [known, until] of this.#slowUntil) if (until <= now) this.#slowUntil.delete(known);
+    }
+    this.#slowUntil.set(key, now + rememberSlowMs);
   }
 
   async #rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {

@@ -22,12 +22,21 @@ const concurrency = { inbox: 4, outbox: 64, fanout: 2, events: 4 } as const;
 /** A delivery not answered within this is to a slow or hanging server (see QueueOptions). */
 const slowDeliveryMs = 2_000;
 
+/** The server a delivery (one of Fedify's outbox messages) goes to. */
+function inboxHostOf(payload: string): string | undefined {
+  try {
+    return new URL((JSON.parse(payload) as { inbox: string }).inbox).host;
+  } catch {
+    return undefined;
+  }
+}
+
 export function praxisQueues(connection: Connection, handlerTimeoutMs: number): PraxisQueues {
   const queue = (name: keyof PraxisQueues) =>
     new PostgresMessageQueue(connection.db, connection.sql, name, {
       concurrency: concurrency[name],
       handlerTimeoutMs,
-      ...(name === "outbox" ? { slowAfterMs: slowDeliveryMs } : {}),
+      ...(name === "outbox" ? { slowAfterMs: slowDeliveryMs, slowKeyOf: inboxHostOf } : {}),
     });
   return {
     inbox: queue("inbox"),

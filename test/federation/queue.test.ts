@@ -173,6 +173,53 @@ describe("PostgresMessageQueue", () => {
     expect(seen).toEqual(["stuck once", "stuck once"]);
   });
 
+  it("stops counting a slow handler against its concurrency, so the next ones go on beside it", async () => {
+    const queue = newQueue({ concurrency: 1, slowAfterMs: 300 });
+    const { seen } = listen(queue, async (message) => {
+      if (message === "hangs") await new Promise(() => {});
+    });
+    await queue.enqueue("hangs");
+    await waitFor(
+      "the hanging one",
+      () => seen,
+      (s) => s.length === 1,
+    );
+    await queue.enqueue("answers");
+    await waitFor(
+      "the next one, while the first still hangs",
+      () => seen,
+      (s) => s.length === 2,
+    );
+  });
+
+  it("starts messages whose key was slow a moment ago without holding a slot", async () => {
+    const slowAfterMs = 1_000;
+    const queue = newQueue({
+      concurrency: 1,
+      slowAfterMs,
+      slowKeyOf: (payload) => JSON.parse(payload).host,
+    });
+    const { seen } = listen(queue, async (message) => {
+      if (message.host === "hanging.example") await new Promise(() => {});
+    });
+    await queue.enqueue({ host: "hanging.example", n: 1 });
+    await sleep(slowAfterMs + 200);
+    // The hanging server's next delivery is taken first, then one to a healthy server.
+    await queue.enqueueMany([
+      { host: "hanging.example", n: 2 },
+      { host: "healthy.example", n: 3 },
+    ]);
+    const enqueued = Date.now();
+    await waitFor(
+      "the healthy server's delivery",
+      () => seen,
+      (s) => s.some((message) => message.host === "healthy.example"),
+    );
+    // Without the memory it would wait for the second hanging one to turn slow too.
+    expect(Date.now() - enqueued).toBeLessThan(slowAfterMs / 2);
+    expect(seen.map((message) => message.n)).toEqual([1, 2, 3]);
+  });
+
   it("handles messages sharing an ordering key one at a time, in order", async () => {
     const queue = newQueue({ concurrency: 8 });
     let inFlight = 0;
