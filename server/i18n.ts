@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import i18next, { type TFunction } from "i18next";
 
 export const supportedLocales = ["en", "fr", "es", "pt", "ar"] as const;
@@ -65,4 +67,18 @@ export function negotiateLocale(header: string | undefined | null): Locale | und
 
 export function translator(locale: Locale, namespace: string): TFunction {
   return i18n.getFixedT(locale, namespace);
+}
+
+/** The cookie keeping the language last chosen with the switcher, on this device. */
+export const languageCookie = "lang";
+
+/**
+ * The reader's language, the same for pages and API answers: the one last chosen on this
+ * device, else their account's, else their browser's.
+ */
+export function readerLocale(c: Context, accountLocale: string | undefined): Locale {
+  const chosen = getCookie(c, languageCookie);
+  if (chosen && isLocale(chosen)) return chosen;
+  if (accountLocale && isLocale(accountLocale)) return accountLocale;
+  return negotiateLocale(c.req.header("accept-language")) ?? "en";
 }

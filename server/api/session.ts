@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Account } from "../../db/schema/accounts.ts";
 import { DomainError } from "../errors.ts";
-import { isLocale, negotiateLocale } from "../i18n.ts";
+import { readerLocale } from "../i18n.ts";
 import { resolveSession } from "../services/sessions.ts";
 import type { AppEnv } from "./router.ts";
 
@@ -38,13 +38,7 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     const session =
       bearer || cookie ? await resolveSession(deps, (bearer ?? cookie) as string) : null;
     c.set("session", session);
-    const accountLocale = session?.account.locale;
-    c.set(
-      "locale",
-      accountLocale && isLocale(accountLocale)
-        ? accountLocale
-        : (negotiateLocale(c.req.header("accept-language")) ?? "en"),
-    );
+    c.set("locale", readerLocale(c, session?.account.locale));
     if (session && cookie && !safeMethods.has(c.req.method) && isCrossSite(c)) {
       throw new DomainError("cross_site_request");
     }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { compress } from "hono/compress";
-import { getCookie, setCookie } from "hono/cookie";
+import { setCookie } from "hono/cookie";
 import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { ApiError, createApi, type Me } from "../../client/api.ts";
@@ -11,11 +11,10 @@ import { App, findScreen, type InitialState } from "../../client/app.tsx";
 import { createTranslator, type Messages } from "../../client/i18n.ts";
 import type { AppEnv } from "../api/router.ts";
 import { escapeHtml } from "../html.ts";
-import { i18n, isLocale, type Locale, negotiateLocale } from "../i18n.ts";
+import { i18n, isLocale, languageCookie, readerLocale } from "../i18n.ts";
 import { mountWebApp, webAppLinks } from "./web-app.ts";
 
 const distDir = fileURLToPath(new URL("../../dist/client", import.meta.url));
-const languageCookie = "lang";
 const yearSeconds = 365 * 24 * 60 * 60;
 
 interface Bundle {
@@ -68,17 +67,6 @@ ${bundle ? `<script type="module" src="${bundle.script}"></script>` : ""}
 <script type="application/json" id="praxis-state">${scriptJson(state)}</script>
 </body>
 </html>`;
-}
-
-/**
- * The reader's language: the one last chosen on this device, else their account's, else
- * their browser's.
- */
-function localeOf(c: Context, me: Me | null): Locale {
-  const chosen = getCookie(c, languageCookie);
-  if (chosen && isLocale(chosen)) return chosen;
-  if (me && isLocale(me.locale)) return me.locale;
-  return negotiateLocale(c.req.header("accept-language")) ?? "en";
 }
 
 /** First path segments before a community's name in its address: Praxis, Lemmy and others. */
@@ -159,7 +147,7 @@ export function mountClient(app: Hono<AppEnv>): void {
       return Promise.resolve(app.request(new Request(request, { headers })));
     });
     const me = await api.get<Me>("/me").catch(() => null);
-    const locale = localeOf(c, me);
+    const locale = readerLocale(c, me?.locale);
     const messages = i18n.getResourceBundle(locale, "client") as Messages;
     const t = createTranslator(locale, messages);
     const unread = me

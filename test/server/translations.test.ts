@@ -57,6 +57,18 @@ describe("translations", () => {
     expect(answer.body.error.message).toBe(spanish.body.error.message);
   });
 
+  it("answers in the language last chosen with the switcher, as pages do, whatever else asks", async () => {
+    const person = await praxis.signUp("lusofono", { locale: "es" });
+    const answer = await praxis.request("GET", "/api/v1/communities/nowhere", {
+      token: person.token,
+      headers: { "accept-language": "fr", cookie: "lang=pt" },
+    });
+    const portuguese = await praxis.request("GET", "/api/v1/communities/nowhere", {
+      headers: { "accept-language": "pt" },
+    });
+    expect(answer.body.error.message).toBe(portuguese.body.error.message);
+  });
+
   it("translates each invalid field's problem", async () => {
     const answer = await praxis.request("POST", "/api/v1/accounts", {
       headers: { "accept-language": "pt" },
