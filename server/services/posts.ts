@@ -213,8 +213,15 @@ export async function listPosts(
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayRead(community, relation, viewer);
   const values = { community: community.id, kind, limit: page.limit + 1 };
-  const rows = page.cursor
-    ? await feedLaterPage(deps.db).execute({ ...values, ...decodeCursor(page.cursor) })
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  // Placeholders skip the column's encoding, and Drizzle has postgres.js send timestamps as
+  // text: the cursor's time goes as ISO text.
+  const rows = after
+    ? await feedLaterPage(deps.db).execute({
+        ...values,
+        createdAt: after.createdAt.toISOString(),
+        id: after.id,
+      })
     : await feedFirstPage(deps.db).execute(values);
   const result = toPage(rows, page.limit, (row) => row.post);
   const attached = await attachmentsOf(

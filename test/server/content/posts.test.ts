@@ -40,6 +40,35 @@ describe("discussions, comments and likes", () => {
       body: { title: "Cash transfers", content },
     });
 
+  it("walks a community's discussions newest first, two at a time, without duplicates or gaps", async () => {
+    await praxis.request("POST", "/api/v1/communities", {
+      token: owner.token,
+      body: { slug: "paged-talk", name: "paged-talk", privacy: "open" },
+    });
+    const published: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const thread = await praxis.request("POST", "/api/v1/communities/paged-talk/discussions", {
+        token: owner.token,
+        body: { title: `Thread ${n}`, content: "Notes from the district offices." },
+      });
+      published.unshift(thread.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const page = await praxis.request(
+        "GET",
+        `/api/v1/communities/paged-talk/discussions?limit=2${query}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((item: { id: string }) => item.id));
+      cursor = page.body.next;
+    } while (cursor && seen.length < 10);
+    expect(seen).toEqual(published);
+  });
+
   it("publishes a thread with sanitised HTML, its Markdown source and a detected language", async () => {
     const thread = await startThread(
       "open-talk",
