@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../../db/embedded.ts";
 import { type Person, type Requester, requester, signUpWith } from "../../test/support/client.ts";
-import { killLaunched, type Praxis, startPraxis } from "../../test/support/process.ts";
+import {
+  killLaunched,
+  type Praxis,
+  startPraxis,
+  startPraxisAt,
+} from "../../test/support/process.ts";
 import type { BenchDatabase } from "./database.ts";
 
 export interface BenchPraxis {
@@ -21,11 +25,7 @@ export async function startBenchPraxis(
   address: string,
   env: Record<string, string> = {},
 ): Promise<BenchPraxis> {
-  const port = await freePort(address);
-  const origin = `http://${address}:${port}`;
   const shared = {
-    HOST: address,
-    PUBLIC_URL: origin,
     DATABASE_URL: database.url,
     DATA_DIR: database.directory,
     ALLOW_PRIVATE_ADDRESSES: "true",
@@ -35,9 +35,13 @@ export async function startBenchPraxis(
   // BENCH_PROFILE=dir writes CPU profiles of both processes there, for chrome://inspect.
   const profile = process.env.BENCH_PROFILE;
   const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
-  const web = await startPraxis({ ...shared, PRAXIS_ROLE: "web", PORT: String(port) }, profiling);
+  const { origin, praxis: web } = await startPraxisAt(
+    address,
+    { ...shared, PRAXIS_ROLE: "web" },
+    profiling,
+  );
   const worker = await startPraxis(
-    { ...shared, PRAXIS_ROLE: "worker", PORT: String(await freePort(address)) },
+    { ...shared, HOST: address, PUBLIC_URL: origin, PRAXIS_ROLE: "worker" },
     profiling,
   );
   const request = requester(origin, (req) => fetch(req));
@@ -60,12 +64,7 @@ export async function startBenchPraxis(
 
 /** One Praxis process doing everything (role `all`), as `npm start` runs it. */
 export async function startSinglePraxis(database: BenchDatabase, address: string) {
-  const port = await freePort(address);
-  const origin = `http://${address}:${port}`;
-  const praxis = await startPraxis({
-    HOST: address,
-    PORT: String(port),
-    PUBLIC_URL: origin,
+  const { origin, praxis } = await startPraxisAt(address, {
     DATABASE_URL: database.url,
     DATA_DIR: database.directory,
     LOG_LEVEL: "error",

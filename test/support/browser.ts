@@ -2,9 +2,8 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { freePort } from "../../db/embedded.ts";
 import { freshDatabase } from "./database.ts";
-import { type Praxis, startPraxis } from "./process.ts";
+import { type Praxis, startPraxisAt } from "./process.ts";
 
 /** Screens saved for people to look at; not committed. */
 export const screenshotDir = "test-artifacts/screenshots";
@@ -25,12 +24,7 @@ export async function startBrowserInstance(
   env: Record<string, string> = {},
 ): Promise<BrowserInstance> {
   const database = await freshDatabase();
-  const port = await freePort(address);
-  const origin = `http://${address}:${port}`;
-  const praxis = await startPraxis({
-    HOST: address,
-    PORT: String(port),
-    PUBLIC_URL: origin,
+  const { origin, praxis } = await startPraxisAt(address, {
     DATABASE_URL: database.url,
     DATA_DIR: await mkdtemp(join(tmpdir(), "praxis-browser-")),
     LOG_LEVEL: "error",

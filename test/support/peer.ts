@@ -2,7 +2,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort } from "../../db/embedded.ts";
 import {
   type Person,
   type ReceivedMail,
@@ -11,7 +10,7 @@ import {
   requester,
   signUpWith,
 } from "./client.ts";
-import { describeOutput, type Praxis, startPraxis, waitForExit } from "./process.ts";
+import { describeOutput, type Praxis, startPraxisAt, waitForExit } from "./process.ts";
 
 /** A Praxis instance in its own process, with its own embedded PostgreSQL, on a loopback address. */
 export interface Peer {
@@ -27,12 +26,7 @@ export interface Peer {
 
 export async function startPeer(address: string, env: Record<string, string> = {}): Promise<Peer> {
   const dataDir = await mkdtemp(join(tmpdir(), "praxis-peer-"));
-  const port = await freePort(address);
-  const origin = `http://${address}:${port}`;
-  const praxis = await startPraxis({
-    HOST: address,
-    PORT: String(port),
-    PUBLIC_URL: origin,
+  const { origin, praxis } = await startPraxisAt(address, {
     DATA_DIR: dataDir,
     ALLOW_PRIVATE_ADDRESSES: "true",
     LOG_LEVEL: process.env.PEER_LOG_LEVEL ?? "warning",
@@ -40,7 +34,7 @@ export async function startPeer(address: string, env: Record<string, string> = {
   });
   const request = requester(origin, (req) => fetch(req));
   return {
-    host: `${address}:${port}`,
+    host: `${address}:${praxis.port}`,
     origin,
     praxis,
     request,

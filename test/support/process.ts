@@ -88,6 +88,21 @@ export async function startPraxis(
   throw new Error(`Praxis did not answer /healthz within 60 s${describeOutput(praxis)}`);
 }
 
+/** Praxis answering on a free port at `address`, under that origin as its public URL. */
+export async function startPraxisAt(
+  address: string,
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<{ origin: string; praxis: Praxis }> {
+  const port = await freePort(address);
+  const origin = `http://${address}:${port}`;
+  const praxis = await startPraxis(
+    { HOST: address, PORT: String(port), PUBLIC_URL: origin, ...env },
+    nodeFlags,
+  );
+  return { origin, praxis };
+}
+
 export async function waitForExit(praxis: Praxis, timeoutMs: number): Promise<Exit> {
   const timeout = sleep(timeoutMs).then(() => {
     throw new Error(`Praxis still running after ${timeoutMs} ms${describeOutput(praxis)}`);
