@@ -1,6 +1,7 @@
 import type { Context, Federation } from "@fedify/fedify";
 import { Application, Endpoints, Group, Person } from "@fedify/vocab";
 import { eq } from "drizzle-orm";
+import type { Executor } from "../db/index.ts";
 import { accounts } from "../db/schema/accounts.ts";
 import { communities } from "../db/schema/communities.ts";
 import { escapeHtml } from "../server/html.ts";
@@ -52,6 +53,8 @@ export async function findVisibleActor(
 export const instanceIdentifier = "instance";
 // Keys are stored by owner; the instance's owner id is one no account or community can have.
 const instanceKeyOwner = "00000000-0000-0000-0000-000000000000";
+
+export const instanceKeyPairs = (db: Executor) => actorKeyPairs(db, instanceKeyOwner);
 
 export function registerActors(federation: Federation<FederationContext>): void {
   federation
@@ -110,8 +113,7 @@ export function registerActors(federation: Federation<FederationContext>): void 
       (await findVisibleActor(ctx, username)) ? username.toLowerCase() : null,
     )
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      if (identifier === instanceIdentifier)
-        return actorKeyPairs(ctx.data.deps.db, instanceKeyOwner);
+      if (identifier === instanceIdentifier) return instanceKeyPairs(ctx.data.deps.db);
       const owner = await findNameOwner(ctx.data.deps.db, identifier);
       const ownerId = owner?.accountId ?? owner?.communityId;
       return ownerId ? actorKeyPairs(ctx.data.deps.db, ownerId) : [];

@@ -50,7 +50,7 @@ export function createPraxisFederation(
     manuallyStartQueue: true,
     outboxRetryPolicy: deliveryRetryPolicy,
     origin: deps.config.publicUrl.origin,
-    ...loaders(deps.config, kv),
+    ...loaders(deps, kv),
   });
   registerActors(federation);
   registerCollections(federation);

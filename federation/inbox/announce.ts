@@ -1,5 +1,6 @@
 import type { InboxContext } from "@fedify/fedify";
 import { type Announce, Create, Delete, Like, Undo, Update } from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
 import { and, eq, isNull } from "drizzle-orm";
 import { accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
@@ -12,6 +13,8 @@ import { likeRelayed } from "./like.ts";
 import { isWriting, revise, store, type Writing } from "./writing.ts";
 
 type Ctx = InboxContext<FederationContext>;
+
+const logger = getLogger(["praxis", "federation", "inbox"]);
 
 /** Someone here who is an active member of `community`, to fetch its members-only objects as. */
 async function localMemberOf(ctx: Ctx, community: Community): Promise<string | null> {
@@ -58,12 +61,22 @@ export async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
     crossOrigin: "trust",
   });
   if (inner instanceof Delete) return removeRelayed(ctx, inner, community);
-  if (inner instanceof Like || inner instanceof Undo) return likeRelayed(ctx, inner);
+  if (inner instanceof Like || inner instanceof Undo) return likeRelayed(ctx, inner, community);
   const relayed =
     inner instanceof Create || inner instanceof Update ? await inner.getObject(ctx) : inner;
   if (!isWriting(relayed) || relayed.id?.origin === ctx.origin) return;
   const object = await trustedObject(ctx, community, announce, relayed);
   if (!object) return;
+  // A server speaks only for its own people: a Group cannot relay its own Page as written
+  // by someone elsewhere (Mastodon's trustworthy_attribution?, app/lib/activitypub/activity.rb).
+  if (object.attributionId?.origin !== object.id?.origin) {
+    logger.warn("{group} relayed {object} attributed to {author} on another server", {
+      group: community.uri,
+      object: object.id?.href,
+      author: object.attributionId?.href,
+    });
+    return;
+  }
   const author = await object.getAttribution(ctx);
   if (inner instanceof Update) await revise(ctx, object, author);
   else await store(ctx, community, object, author);

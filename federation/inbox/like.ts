@@ -1,10 +1,14 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Like, type Undo } from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import type { Community } from "../../db/schema/communities.ts";
 import { receiveLike } from "../../server/services/replicas.ts";
 import type { FederationContext } from "../context.ts";
 import { rememberAccount } from "../remote-actors.ts";
 
 type Ctx = InboxContext<FederationContext>;
+
+const logger = getLogger(["praxis", "federation", "inbox"]);
 
 async function setLike(ctx: Ctx, like: Like, liked: boolean) {
   if (!like.objectId || !like.actorId) return;
@@ -25,8 +29,38 @@ export async function onUndoLike(ctx: Ctx, undo: Undo): Promise<void> {
   }
 }
 
+/**
+ * The relayed activity itself, when it can be believed: a community's server answers for
+ * its own people; anyone else's like is fetched from where its actor lives (through the
+ * strict document loader: same origin, id as fetched) and must say the same.
+ */
+async function believedRelay<T extends Like | Undo>(
+  ctx: Ctx,
+  activity: T,
+  community: Community,
+): Promise<T | null> {
+  const actor = activity.actorId;
+  if (!actor || !activity.id) return null;
+  if (community.uri && actor.origin === new URL(community.uri).origin) return activity;
+  if (activity.id.origin !== actor.origin) return null;
+  const fetched = await ctx.lookupObject(activity.id, ctx).catch(() => null);
+  const same =
+    fetched?.constructor === activity.constructor &&
+    (fetched as Like | Undo).actorId?.href === actor.href &&
+    (fetched as Like | Undo).objectId?.href === activity.objectId?.href;
+  if (!same) {
+    logger.info("Ignored {activity} relayed by {group}: its own server does not confirm it", {
+      activity: activity.id.href,
+      group: community.uri,
+    });
+    return null;
+  }
+  return activity;
+}
+
 /** A like or its withdrawal, relayed by the community it happened in. */
-export async function likeRelayed(ctx: Ctx, activity: Like | Undo): Promise<void> {
-  if (activity instanceof Like) await setLike(ctx, activity, true);
-  else await onUndoLike(ctx, activity);
+export async function likeRelayed(ctx: Ctx, activity: Like | Undo, community: Community) {
+  const believed = await believedRelay(ctx, activity, community);
+  if (believed instanceof Like) await setLike(ctx, believed, true);
+  else if (believed) await onUndoLike(ctx, believed);
 }
