@@ -5,14 +5,13 @@ import {
   type GetUserAgentOptions,
   type RemoteDocument,
 } from "@fedify/vocab-runtime";
+import { maxNesting, nestsDeeperThan } from "./json-nesting.ts";
 
 /** Documents from other servers are believed only with these types (Fedify takes any). */
 const activityPubType = /^application\/(activity\+json|ld\+json)\s*(;|$)/i;
 const maxRedirects = 5;
 /** Actors, objects and collection pages are a few KB; a collection page of 100 items ~300 KB. */
-export const maxDocumentBytes = 2 * 1024 * 1024;
-/** No ActivityPub document nests deeper; jsonld recurses per level and fails past a few thousand. */
-export const maxDocumentDepth = 64;
+const maxDocumentBytes = 2 * 1024 * 1024;
 
 export interface FetchPolicy {
   userAgent: GetUserAgentOptions;
@@ -23,20 +22,6 @@ export interface FetchPolicy {
 }
 
 const withoutFragment = (url: string | URL) => new URL(url).href.replace(/#.*$/, "");
-
-/** How deep `value` nests, counted without recursion so hostile depth cannot overflow. */
-export function nestingDepth(value: unknown, stopAt = maxDocumentDepth + 1): number {
-  let deepest = 0;
-  const pending: [unknown, number][] = [[value, 0]];
-  while (pending.length > 0) {
-    const [item, depth] = pending.pop() as [unknown, number];
-    if (item === null || typeof item !== "object") continue;
-    if (depth + 1 > deepest) deepest = depth + 1;
-    if (deepest >= stopAt) return deepest;
-    for (const child of Object.values(item)) pending.push([child, depth + 1]);
-  }
-  return deepest;
-}
 
 /** The body as text, refused once it passes `maxDocumentBytes` instead of buffering it all. */
 async function boundedText(url: string, response: Response): Promise<string> {
@@ -108,9 +93,13 @@ export function strictDocumentLoader(policy: FetchPolicy): DocumentLoader {
       await response.body?.cancel();
       throw new FetchError(documentUrl, `Not an ActivityPub document (${type || "no type"})`);
     }
+    const text = await boundedText(documentUrl, response);
+    if (nestsDeeperThan(text, maxNesting)) {
+      throw new FetchError(documentUrl, `The document nests deeper than ${maxNesting} levels`);
+    }
     let document: unknown;
     try {
-      document = JSON.parse(await boundedText(documentUrl, response));
+      document = JSON.parse(text);
     } catch (error) {
       if (error instanceof FetchError) throw error;
       throw new FetchError(documentUrl, "The document is not JSON");
@@ -118,10 +107,8 @@ export function strictDocumentLoader(policy: FetchPolicy): DocumentLoader {
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
       throw new FetchError(documentUrl, "The document is not a JSON object");
     }
-    if (nestingDepth(document) > maxDocumentDepth) {
-      throw new FetchError(documentUrl, `The document nests deeper than ${maxDocumentDepth}`);
-    }
-    const claimed = (document as { id?: unknown; "@id"?: unknown }).id ?? (document as any)["@id"];
+    const { id: plainId, "@id": expandedId } = document as { id?: unknown; "@id"?: unknown };
+    const claimed = plainId ?? expandedId;
     if (typeof claimed !== "string" || !URL.canParse(claimed)) {
       throw new FetchError(documentUrl, "The document has no id");
     }

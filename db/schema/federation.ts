@@ -65,3 +65,28 @@ export const queuedMessages = pgTable(
     index("queued_messages_ordering_idx").on(table.queue, table.orderingKey, table.id),
   ],
 );
+
+/**
+ * Objects from other servers that were deleted by someone entitled to: their own server, or
+ * the community elsewhere that relays them. Kept so that a Create, Update or Announce
+ * arriving after the Delete (deliveries come in any order) does not bring them back.
+ */
+export const tombstones = pgTable(
+  "tombstones",
+  {
+    objectUri: text().notNull(),
+    /** The actor who deleted it: on the object's own server, or the relaying community. */
+    deletedBy: text().notNull(),
+    deletedAt: instant().notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.objectUri, table.deletedBy] })],
+);
+
+/**
+ * Activities whose effect has been recorded, by id, claimed in the same transaction as
+ * the effect: deliveries of one activity processed at the same moment have one effect.
+ */
+export const receivedActivities = pgTable("received_activities", {
+  id: text().primaryKey(),
+  receivedAt: instant().notNull().defaultNow(),
+});

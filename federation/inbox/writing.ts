@@ -13,6 +13,7 @@ import {
   type Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
+import type { Account } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
 import { DomainError } from "../../server/errors.ts";
 import {
@@ -80,6 +81,10 @@ function textKindOf(object: Writing): "discussion" | "announcement" | "page" {
   return "discussion";
 }
 
+/** A link from another server, kept only if it leads to a web page (not javascript: or data:). */
+const isWebAddress = (href: URL | null | undefined): href is URL =>
+  href?.protocol === "https:" || href?.protocol === "http:";
+
 const instantOf = (value: { epochMilliseconds: number } | null) =>
   value ? new Date(value.epochMilliseconds) : null;
 
@@ -90,7 +95,8 @@ async function detailsOf(ctx: Ctx, object: Writing): Promise<PostDetails> {
     if (!startsAt) return null;
     const place = await object.getLocation(ctx).catch(() => null);
     const online = object.urls.find(
-      (url): url is Link => url instanceof Link && url.href?.href !== object.id?.href,
+      (url): url is Link =>
+        url instanceof Link && isWebAddress(url.href) && url.href.href !== object.id?.href,
     );
     return {
       kind: "event",
@@ -101,8 +107,10 @@ async function detailsOf(ctx: Ctx, object: Writing): Promise<PostDetails> {
     };
   }
   if (isFile(object)) {
-    const link = object.urls.find((url) => url instanceof Link && url.href) as Link | undefined;
-    const href = link?.href ?? object.urls.find((url): url is URL => url instanceof URL);
+    const href = [
+      ...object.urls.flatMap((url) => (url instanceof Link ? [url.href] : [])),
+      ...object.urls.filter((url) => url instanceof URL),
+    ].find(isWebAddress);
     if (!href) return null;
     return {
       kind: "file",
@@ -111,6 +119,23 @@ async function detailsOf(ctx: Ctx, object: Writing): Promise<PostDetails> {
     };
   }
   return { kind: textKindOf(object) };
+}
+
+/**
+ * A refusal by the rules (not a member, deleted already…) is the end of that activity: it is
+ * logged, not retried.
+ */
+async function loggingRefusals(text: IncomingText, author: Account, work: () => Promise<unknown>) {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    logger.info("Refused {uri} from {author}: {code}", {
+      uri: text.uri,
+      author: author.uri,
+      code: error.code,
+    });
+  }
 }
 
 /** Stores what `author` wrote in `community` (or in reply to something there). */
@@ -124,7 +149,7 @@ export async function store(
   const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
   if (!text || !author) return;
   const replyTo = object.replyTargetId;
-  try {
+  await loggingRefusals(text, author, async () => {
     if (replyTo) {
       await receiveComment(ctx.data.deps, author, { ...text, inReplyTo: replyTo.href });
     } else if (community) {
@@ -136,14 +161,7 @@ export async function store(
         details,
       });
     }
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    logger.info("Refused {uri} from {author}: {code}", {
-      uri: text.uri,
-      author: author.uri,
-      code: error.code,
-    });
-  }
+  });
 }
 
 /** The local community a Create is meant for: the inbox it came to, or its audience. */
@@ -200,5 +218,7 @@ export async function revise(ctx: Ctx, object: Writing, authorActor: Actor | nul
   const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
   if (!text || !author) return;
   const title = object instanceof Note ? undefined : object.name?.toString();
-  await reviseWriting(ctx.data.deps, author, { ...text, title });
+  await loggingRefusals(text, author, () =>
+    reviseWriting(ctx.data.deps, author, { ...text, title }),
+  );
 }

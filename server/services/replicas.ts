@@ -22,6 +22,7 @@ import { renderMarkdown } from "./markdown.ts";
 import { assertMayWrite } from "./posts.ts";
 import { isActive } from "./privacy.ts";
 import { sanitize } from "./sanitize.ts";
+import { assertNotBuried } from "./tombstones.ts";
 
 /** Text written on another server: Markdown when it sent its source, else its HTML. */
 export interface IncomingText {
@@ -132,6 +133,7 @@ export async function receivePost(
     assertMayWrite(community, await relationOf(deps.db, community.id, author.id), kind);
   }
   return deps.db.transaction(async (tx) => {
+    await assertNotBuried(tx, incoming.uri, community);
     const [created] = await tx
       .insert(posts)
       .values({
@@ -169,6 +171,7 @@ export async function receiveComment(
       .from(communities)
       .where(eq(communities.id, post.communityId));
     if (!community) throw new DomainError("community_not_found");
+    await assertNotBuried(tx, incoming.uri, community);
     const local = community.domain === null;
     if (local) {
       assertMayWrite(community, await relationOf(tx, post.communityId, author.id));
@@ -200,7 +203,7 @@ export async function communityOfPost(db: Executor, postId: string): Promise<Com
   return row.community;
 }
 
-/** An author on another server edited what they wrote; only they may. */
+/** An author on another server edited what they wrote; only they may, and not once deleted. */
 export async function reviseWriting(
   deps: Deps,
   author: Account,
@@ -210,6 +213,7 @@ export async function reviseWriting(
     const found = await findWriting(deps, tx, incoming.uri);
     if (!found || found.row.authorId !== author.id || found.row.deletedAt) return;
     const community = await communityOfPost(tx, found.postId);
+    await assertNotBuried(tx, incoming.uri, community);
     const { uri: _, createdAt: __, ...text } = textOf(incoming, incoming.title);
     const changes = { ...text, editedAt: new Date(), updatedAt: new Date() };
     if (found.kind === "post") {
