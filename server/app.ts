@@ -7,6 +7,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Account } from "../db/schema/accounts.ts";
 import { refuseBlockedSenders } from "../federation/gate.ts";
 import { federationMiddleware } from "../federation/hono.ts";
+import { refuseDeepNesting } from "../federation/inbox-body-shape.ts";
 import type { PraxisFederation } from "../federation/index.ts";
 import packageJson from "../package.json" with { type: "json" };
 import { accountsApi } from "./api/accounts.ts";
@@ -25,6 +26,7 @@ import { sessionCookie, sessionMiddleware } from "./api/session.ts";
 import { sessionsApi } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
+import { answerMediaOrigin } from "./media.ts";
 import { mountClient } from "./pages/client.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { resolveSession } from "./services/sessions.ts";
@@ -87,6 +89,8 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   const app = new OpenAPIHono<AppEnv>();
   app.onError(renderError);
   app.notFound((c) => renderError(new DomainError("not_found"), c));
+  // First, so that the media origin answers nothing but file bytes.
+  app.use(answerMediaOrigin(deps));
   app.use(async (c, next) => {
     c.set("deps", deps);
     await next();
@@ -98,6 +102,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   // Inboxes refuse bodies over 1 MB before anything reads them.
   const inboxLimit = limitBody(inboxBodyLimit);
   app.use((c, next) => (c.req.method === "POST" ? inboxLimit(c, next) : next()));
+  app.use(refuseDeepNesting());
   app.use(refuseBlockedSenders(deps));
   app.use(
     federationMiddleware(federation, (c) => {

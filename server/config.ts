@@ -16,6 +16,13 @@ const urlWithScheme = (schemes: string[]) =>
       error: `must be a URL starting with ${schemes.join(" or ")}`,
     });
 
+/** Scheme, host and port, nothing more; what is not a URL at all is reported by the URL check. */
+function isOriginOnly(value: string): boolean {
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+}
+
 const environmentSchema = z.object({
   PORT: z.coerce
     .number({ error: "must be a whole number between 1 and 65535" })
@@ -25,6 +32,11 @@ const environmentSchema = z.object({
     .default(3000),
   HOST: z.string().min(1, { error: "must not be empty" }).default("0.0.0.0"),
   PUBLIC_URL: urlWithScheme(["http", "https"]).optional(),
+  MEDIA_URL: urlWithScheme(["http", "https"])
+    .refine(isOriginOnly, {
+      error: "must be an origin only, without a path (like https://media.example.org)",
+    })
+    .optional(),
   DATABASE_URL: urlWithScheme(["postgres", "postgresql"]).optional(),
   DATA_DIR: z.string().min(1, { error: "must not be empty" }).default("./data"),
   SECRET_KEY: z
@@ -84,6 +96,11 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: URL;
+  /**
+   * The separate origin that serves uploaded files' bytes, if any: there no upload can pass
+   * for an ActivityPub document of `publicUrl`.
+   */
+  mediaUrl: URL | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   secretKey: string;
@@ -139,10 +156,18 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const env = parsed.data;
   const dataDir = resolve(env.DATA_DIR);
   const publicUrl = new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+  const mediaUrl = env.MEDIA_URL === undefined ? undefined : new URL(env.MEDIA_URL);
+  // The media origin is told apart by the Host of each request, so it needs a host of its own.
+  if (mediaUrl?.host === publicUrl.host) {
+    throw new ConfigError([
+      `MEDIA_URL=${JSON.stringify(env.MEDIA_URL)}: must have a host of its own, not PUBLIC_URL's (like media.example.org beside praxis.example.org)`,
+    ]);
+  }
   return {
     port: env.PORT,
     host: env.HOST,
     publicUrl,
+    mediaUrl,
     databaseUrl: env.DATABASE_URL,
     dataDir,
     secretKey: env.SECRET_KEY ?? loadOrCreateSecret(dataDir),

@@ -50,6 +50,7 @@ export const errorStatus = {
   reply_target_invalid: 422,
   attachment_invalid: 422,
   too_many_attachments: 422,
+  json_upload_needs_media_origin: 422,
   unknown_time_zone: 422,
   event_ends_before_start: 422,
   handle_not_local: 422,

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../deps.ts";
+import { downloadResponse } from "../downloads.ts";
 import { downloadFile, type FileView, listFiles, uploadFile, viewFile } from "../services/files.ts";
+import { downloadUrlOf, forwardToMedia } from "../services/media-links.ts";
 import { createRouter } from "./router.ts";
 import {
   errorResponses,
@@ -39,7 +41,7 @@ function fileJson(deps: Deps, view: FileView): z.infer<typeof SharedFile> {
       category: file.category,
       private: file.private,
       downloads: file.downloads,
-      url: new URL(`/api/v1/files/${view.post.id}/download`, deps.config.publicUrl).href,
+      url: downloadUrlOf(deps.config, { id: view.post.id, private: file.private }, view.community),
     },
   };
 }
@@ -100,19 +102,18 @@ const download = createRoute({
   path: "/files/{id}/download",
   tags,
   summary: "The file itself, as an attachment",
+  description:
+    "With a media origin (MEDIA_URL) the bytes are never served here: the answer is a redirect to the file's address there, signed for a few minutes when the file is members-only.",
   request: { params: IdParam },
   responses: {
-    200: { description: "The bytes" },
-    302: { description: "A copy of a file shared elsewhere: its address on its home server" },
+    200: { description: "The bytes (only without a media origin)" },
+    302: {
+      description:
+        "Its address on the media origin, when there is one; else, for a copy of a file shared elsewhere, its address on its home server",
+    },
     ...errorResponses,
   },
 });
-
-/** RFC 6266 filename, with an ASCII fallback for old clients. */
-function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 export const filesApi = createRouter()
   .openapi(upload, async (c) => {
@@ -139,15 +140,9 @@ export const filesApi = createRouter()
     return c.json(fileJson(deps, await viewFile(deps, c.req.valid("param").id, viewerOf(c))), 200);
   })
   .openapi(download, async (c) => {
-    const download = await downloadFile(c.get("deps"), c.req.valid("param").id, viewerOf(c));
-    if (download.homeUrl !== undefined) return c.redirect(download.homeUrl, 302);
-    const { file, bytes } = download;
-    return c.body(bytes, 200, {
-      "Content-Type": file.mediaType,
-      "Content-Length": String(bytes.byteLength),
-      "Content-Disposition": contentDisposition(file.filename),
-      "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "default-src 'none'; sandbox",
-      "Cache-Control": "private, max-age=0",
-    });
+    const deps = c.get("deps");
+    const { id } = c.req.valid("param");
+    const { mediaUrl } = deps.config;
+    if (mediaUrl) return c.redirect(await forwardToMedia(deps, mediaUrl, id, viewerOf(c)), 302);
+    return downloadResponse(c, await downloadFile(deps, id, viewerOf(c)));
   });

@@ -5,6 +5,7 @@ import type { Locale } from "../i18n.ts";
 import type { CommentView } from "../services/comments.ts";
 import type { CommunityView } from "../services/communities.ts";
 import type { InvitationView } from "../services/invitations.ts";
+import { downloadUrlOf } from "../services/media-links.ts";
 import type { MemberView } from "../services/membership.ts";
 import { postUrl } from "../services/notifications.ts";
 import type { PostView } from "../services/posts.ts";
@@ -117,7 +118,7 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
     deleted: post.deletedAt !== null,
     attachments: (view.attachments ?? []).map((file) => ({
       ...file,
-      url: new URL(`/api/v1/files/${file.id}/download`, deps.config.publicUrl).href,
+      url: downloadUrlOf(deps.config, file, view.community),
     })),
     editedAt: post.editedAt?.toISOString() ?? null,
     createdAt: post.createdAt.toISOString(),

@@ -9,6 +9,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { viewCommunity } from "./communities.ts";
+import { isJsonDocument } from "./json-documents.ts";
 import { assertMayRead, assertMayWrite, createPost, type PostView, viewPost } from "./posts.ts";
 import { isActive } from "./privacy.ts";
 
@@ -121,6 +122,10 @@ export async function uploadFile(
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayWrite(community, relation, "file");
   const mediaType = await sniffMediaType(upload.bytes, upload.filename);
+  // Served from the main origin, JSON could pass for an ActivityPub document living there.
+  if (!deps.config.mediaUrl && isJsonDocument(upload.bytes)) {
+    throw new DomainError("json_upload_needs_media_origin");
+  }
   const storageKey = randomUUID();
   let file: FileDetails | undefined;
   await deps.storage.put(storageKey, upload.bytes);
@@ -198,20 +203,42 @@ export type Download =
   | { file: FileDetails; bytes: Uint8Array<ArrayBuffer>; homeUrl?: never }
   | { file: FileDetails; homeUrl: string; bytes?: never };
 
-/** The bytes of a file for download, counting the download. */
+/** The bytes of a file the viewer may see, counting the download. */
 export async function downloadFile(
   deps: Deps,
   id: string,
   viewer: Account | null,
 ): Promise<Download> {
-  const view = await viewFile(deps, id, viewer);
-  if (view.post.deletedAt) throw new DomainError("post_deleted");
+  return deliver(deps, await viewFile(deps, id, viewer));
+}
+
+/** The bytes of a file whoever asks: for links signed after the viewer was checked. */
+export async function downloadSignedFile(deps: Deps, id: string): Promise<Download> {
+  const [row] = await deps.db
+    .select({ post: postColumns, file: fileDetails })
+    .from(posts)
+    .innerJoin(fileDetails, eq(fileDetails.postId, posts.id))
+    .where(eq(posts.id, id));
+  if (!row) throw new DomainError("post_not_found");
+  return deliver(deps, row);
+}
+
+/** Bytes that may go out, counted; for a copy of a file shared elsewhere, its home address. */
+async function deliver(
+  deps: Deps,
+  { post, file }: Pick<FileView, "post" | "file">,
+): Promise<Download> {
+  if (post.deletedAt) throw new DomainError("post_deleted");
   // A copy of a file shared in a community elsewhere is fetched from its home server.
-  if (view.post.uri) return { file: view.file, homeUrl: view.file.storageKey };
-  const bytes = await deps.storage.get(view.file.storageKey);
+  if (post.uri) return { file, homeUrl: file.storageKey };
+  const bytes = await deps.storage.get(file.storageKey);
+  // Uploaded before JSON was refused, or while a media origin served it: still not from here.
+  if (!deps.config.mediaUrl && isJsonDocument(bytes)) {
+    throw new DomainError("json_upload_needs_media_origin");
+  }
   await deps.db
     .update(fileDetails)
     .set({ downloads: sql`${fileDetails.downloads} + 1` })
-    .where(eq(fileDetails.postId, id));
-  return { file: view.file, bytes };
+    .where(eq(fileDetails.postId, post.id));
+  return { file, bytes };
 }

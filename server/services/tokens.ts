@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 
-export type TokenPurpose = "session" | "invitation" | "calendar" | "unsubscribe";
+export type TokenPurpose = "session" | "invitation" | "calendar" | "unsubscribe" | "download";
 
 const keys = new Map<string, Promise<CryptoKey>>();
 
