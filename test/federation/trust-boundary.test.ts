@@ -4,11 +4,13 @@ import { eventually, type Peer, startPeer } from "../support/peer.ts";
 import { killLaunched } from "../support/process.ts";
 import {
   contexts,
+  ed25519KeyPair,
   type RawActor,
   type RawPeer,
   type SignatureStyle,
   signedRequest,
   startRawPeer,
+  withIntegrityProof,
 } from "../support/raw-peer.ts";
 
 const publicAddress = "https://www.w3.org/ns/activitystreams#Public";
@@ -165,6 +167,30 @@ describe("the federation trust boundary", () => {
       expect(await afterGenuineThread(`Genuine after ${style}`)).not.toContain(forged);
     });
   }
+
+  it("refuses an Object Integrity Proof by a Multikey served elsewhere that names a member", async () => {
+    const { publicKeyMultibase, privateKey } = ed25519KeyPair();
+    const keyId = `${attacker.origin}/keys/multikey`;
+    attacker.serve("/keys/multikey", {
+      "@context": ["https://w3id.org/security/multikey/v1"],
+      id: keyId,
+      type: "Multikey",
+      controller: victor.id,
+      publicKeyMultibase,
+    });
+    const forged = "Forged with a proof";
+    const activity = {
+      ...newThread(victor.id, forged),
+      "@context": [...contexts, "https://w3id.org/security/data-integrity/v1"],
+    };
+    const sent = await fetch(`${group("commons")}/inbox`, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json" },
+      body: JSON.stringify(withIntegrityProof(activity, { keyId, privateKey })),
+    });
+    expect(sent.status).toBe(401);
+    expect(await afterGenuineThread("Genuine after the proof")).not.toContain(forged);
+  });
 
   it("refuses an actor document whose key names someone else as its owner", async () => {
     const { publicKeyPem, privateKey } = attacker.keyPair();

@@ -92,6 +92,62 @@ export function signedRequest(
   return new Request(url, { method, headers, body: text });
 }
 
+/** JSON canonicalised as RFC 8785 (JCS) has it, for the plain data these tests sign. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+function base58btc(bytes: Uint8Array): string {
+  let number = BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`);
+  let text = "";
+  while (number > 0n) {
+    text = base58[Number(number % 58n)] + text;
+    number /= 58n;
+  }
+  for (const byte of bytes) {
+    if (byte !== 0) break;
+    text = `1${text}`;
+  }
+  return `z${text}`;
+}
+
+/** An Ed25519 key pair, its public key as a Multikey's `publicKeyMultibase`. */
+export function ed25519KeyPair(): { publicKeyMultibase: string; privateKey: KeyObject } {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const raw = Buffer.from(publicKey.export({ format: "jwk" }).x as string, "base64url");
+  return {
+    publicKeyMultibase: base58btc(Buffer.concat([Buffer.from([0xed, 0x01]), raw])),
+    privateKey,
+  };
+}
+
+/** The activity with an Object Integrity Proof (FEP-8b32, eddsa-jcs-2022), made by hand. */
+export function withIntegrityProof(
+  activity: Record<string, unknown>,
+  signer: { keyId: string; privateKey: KeyObject },
+): Record<string, unknown> {
+  const options = {
+    "@context": activity["@context"],
+    type: "DataIntegrityProof",
+    cryptosuite: "eddsa-jcs-2022",
+    verificationMethod: signer.keyId,
+    proofPurpose: "assertionMethod",
+    created: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+  };
+  const hash = (value: unknown) => createHash("sha256").update(canonical(value)).digest();
+  const signature = sign(null, Buffer.concat([hash(options), hash(activity)]), signer.privateKey);
+  const { "@context": _, ...proof } = options;
+  return { ...activity, proof: { ...proof, proofValue: base58btc(signature) } };
+}
+
 export async function startRawPeer(address: string): Promise<RawPeer> {
   const port = await freePort(address);
   const origin = `http://${address}:${port}`;
