@@ -1,4 +1,4 @@
-import type { RequestContext } from "@fedify/fedify";
+import type { Context, RequestContext } from "@fedify/fedify";
 import type { Community } from "../db/schema/communities.ts";
 import { relationOf } from "../server/services/communities.ts";
 import { isActive } from "../server/services/privacy.ts";
@@ -19,8 +19,40 @@ export async function maySeeMembersOnly(ctx: Ctx, community: Community): Promise
   return account !== null && isActive(await relationOf(ctx.data.deps.db, community.id, account.id));
 }
 
-/** Members-only collections answer only members' signed requests; unknown names are 404. */
+/**
+ * A hidden community exists only for the members who may read it: for anyone else its
+ * actor, collections and objects answer as a name or id nobody holds does (404), never with
+ * a refusal (401) that would tell them it is there.
+ */
+export async function isHiddenFrom(ctx: Ctx, community: Community): Promise<boolean> {
+  return community.hidden && !(await maySeeMembersOnly(ctx, community));
+}
+
+/** Fedify reads a community's followers to answer a request, and also to deliver to them. */
+function answersRequest(ctx: Context<FederationContext>): ctx is Ctx {
+  return "request" in ctx && ctx.request instanceof Request;
+}
+
+/**
+ * The local community whose collection is asked for, or null when there is none as far as
+ * the requester may know. A delivery to the followers is asked for by no one: it reaches
+ * the members of a hidden community too.
+ */
+export async function communityAskedFor(
+  ctx: Context<FederationContext>,
+  identifier: string,
+): Promise<Community | null> {
+  const community = await localCommunityCalled(ctx.data.deps, identifier);
+  if (!community || !answersRequest(ctx)) return community;
+  return (await isHiddenFrom(ctx, community)) ? null : community;
+}
+
+/**
+ * Members-only collections answer only members' signed requests. Names that are no
+ * community, or a community hidden from the requester, never get here: their dispatchers
+ * answer 404 first.
+ */
 export async function mayReadCollections(ctx: Ctx, identifier: string): Promise<boolean> {
   const community = await localCommunityCalled(ctx.data.deps, identifier);
-  return community === null || maySeeMembersOnly(ctx, community);
+  return community !== null && maySeeMembersOnly(ctx, community);
 }

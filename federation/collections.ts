@@ -4,9 +4,8 @@ import type { Executor } from "../db/index.ts";
 import { accounts } from "../db/schema/accounts.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import { hostsToFederateWith } from "../server/services/domains.ts";
-import { mayReadCollections } from "./authorize.ts";
+import { communityAskedFor, mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
-import { localCommunityCalled } from "./names.ts";
 
 /** Members on other servers, which is who a community's activities are delivered to. */
 async function remoteMembers(db: Executor, communityId: string) {
@@ -26,8 +25,8 @@ async function remoteMembers(db: Executor, communityId: string) {
 export function registerCollections(federation: Federation<FederationContext>): void {
   federation
     .setFollowersDispatcher("/actors/{identifier}/followers", async (ctx, identifier) => {
-      const community = await localCommunityCalled(ctx.data.deps, identifier);
-      if (!community) return { items: [] };
+      const community = await communityAskedFor(ctx, identifier);
+      if (!community) return null;
       const members = await remoteMembers(ctx.data.deps.db, community.id);
       // Asked once for all servers, not once per member: a community may have thousands.
       const hostOf = (uri: string | null) => (uri ? new URL(uri).host : "");

@@ -5,9 +5,8 @@ import { accounts } from "../db/schema/accounts.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import { postColumns, posts } from "../db/schema/posts.ts";
 import { announceOf, createOf } from "./activities.ts";
-import { mayReadCollections } from "./authorize.ts";
+import { communityAskedFor, mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
-import { localCommunityCalled } from "./names.ts";
 import { pageOf, personUri } from "./objects.ts";
 
 type Ctx = RequestContext<FederationContext>;
@@ -17,7 +16,7 @@ const federatedKinds = ["discussion", "announcement", "page"] as const;
 
 /** A community's latest threads (or only its pinned ones), with their authors. */
 async function threads(ctx: Ctx, identifier: string, pinnedOnly: boolean) {
-  const community = await localCommunityCalled(ctx.data.deps, identifier);
+  const community = await communityAskedFor(ctx, identifier);
   if (!community) return null;
   const rows = await ctx.data.deps.db
     .select({ post: postColumns, author: accounts })
@@ -51,7 +50,7 @@ export function registerGroupCollections(federation: Federation<FederationContex
   federation
     .setOutboxDispatcher("/actors/{identifier}/outbox", async (ctx, identifier) => {
       const found = await threads(ctx, identifier, false);
-      if (!found) return { items: [] };
+      if (!found) return null;
       return {
         items: found.rows.map(({ post, author }) => {
           const page = pageOf(ctx, post, author, found.community);
@@ -69,7 +68,7 @@ export function registerGroupCollections(federation: Federation<FederationContex
       Person,
       "/actors/{identifier}/moderators",
       async (ctx, { identifier }) => {
-        const community = await localCommunityCalled(ctx.data.deps, identifier);
+        const community = await communityAskedFor(ctx, identifier);
         if (!community) return null;
         const moderators = await ctx.data.deps.db
           .select({ account: accounts })

@@ -26,9 +26,10 @@ import {
   postColumns,
   posts,
 } from "../db/schema/posts.ts";
+import { downloadUrlOf } from "../server/services/media-links.ts";
 import { postUrl } from "../server/services/notifications.ts";
 import { actorUriOf } from "../server/urls.ts";
-import { maySeeMembersOnly } from "./authorize.ts";
+import { isHiddenFrom, maySeeMembersOnly } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 
 type Ctx = Context<FederationContext>;
@@ -127,8 +128,14 @@ function eventOf(
   });
 }
 
-export function fileDownloadUrl(ctx: Ctx, post: Post): URL {
-  return new URL(`/api/v1/files/${post.id}/download`, ctx.data.deps.config.publicUrl);
+export function fileDownloadUrl(
+  ctx: Ctx,
+  post: Post,
+  file: FileDetails,
+  community: Community,
+): URL {
+  const config = ctx.data.deps.config;
+  return new URL(downloadUrlOf(config, { id: post.id, private: file.private }, community));
 }
 
 /** A shared file: its description, and where its bytes are. */
@@ -142,7 +149,9 @@ function documentOf(
   return new Document({
     ...common(ctx, post, author, community),
     mediaType: file.mediaType,
-    urls: [new Link({ href: fileDownloadUrl(ctx, post), mediaType: file.mediaType })],
+    urls: [
+      new Link({ href: fileDownloadUrl(ctx, post, file, community), mediaType: file.mediaType }),
+    ],
   });
 }
 
@@ -227,6 +236,7 @@ export function registerObjects(federation: Federation<FederationContext>): void
     .setObjectDispatcher(APObject, "/posts/{id}", async (ctx, { id }) => {
       const row = isUuid(id) ? await loadPost(ctx.data.deps.db, id) : undefined;
       if (!row || row.post.uri || row.post.deletedAt) return null;
+      if (await isHiddenFrom(ctx, row.community)) return null;
       return postObjectOf(ctx, row);
     })
     .authorize(async (ctx, { id }) => {
@@ -237,6 +247,7 @@ export function registerObjects(federation: Federation<FederationContext>): void
     .setObjectDispatcher(Note, "/comments/{id}", async (ctx, { id }) => {
       const row = isUuid(id) ? await loadComment(ctx, ctx.data.deps.db, id) : undefined;
       if (!row || row.comment.uri || row.comment.deletedAt) return null;
+      if (await isHiddenFrom(ctx, row.post.community)) return null;
       return noteOf(ctx, row.comment, row.inReplyTo, row.author, row.post.community);
     })
     .authorize(async (ctx, { id }) => {

@@ -6,7 +6,7 @@ import { openDatabase } from "../db/open.ts";
 import { restoreEngineBuiltins } from "../federation/engine-builtins.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
-import { limitRemoteWaits } from "../federation/remote-timeouts.ts";
+import { guardOutgoingRequests } from "../federation/outgoing-requests.ts";
 import { praxisQueues, startFederationWorkers } from "../federation/workers.ts";
 import { createApp, createHealthApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   restoreEngineBuiltins();
   const config = loadConfig();
   await configureLogging(config.logLevel);
-  limitRemoteWaits(config.remoteTimeoutMs);
+  guardOutgoingRequests({
+    timeoutMs: config.remoteTimeoutMs,
+    allowPrivateAddresses: config.allowPrivateAddresses,
+  });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../db/embedded.ts";
-import { limitRemoteWaits } from "../../federation/remote-timeouts.ts";
+import { guardOutgoingRequests } from "../../federation/outgoing-requests.ts";
 
 /** A server that takes the connection and the request, and never answers. */
 describe("a server that never answers", () => {
@@ -23,7 +23,7 @@ describe("a server that never answers", () => {
   });
 
   it("makes a delivery fail after the configured wait instead of holding it for minutes", async () => {
-    limitRemoteWaits(500);
+    guardOutgoingRequests({ timeoutMs: 500, allowPrivateAddresses: true });
     const started = performance.now();
     const delivery = fetch(`${origin}/inbox`, { method: "POST", body: "{}" });
     await expect(delivery).rejects.toThrow(/fetch failed/);
