@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Person } from "../support/client.ts";
+import { joinFromMastodon, openCommonsWithThread } from "../support/commons.ts";
 import {
   type FakeAccount,
   type FakePeer,
@@ -46,29 +47,13 @@ describe("hostile deliveries", () => {
   beforeAll(async () => {
     [hub, mastodon] = await Promise.all([startPeer("127.0.0.43"), startFakeMastodon("127.0.0.44")]);
     felix = await mastodon.account("felix");
-    admin = await hub.signUp("hubadmin");
-    await hub.request("POST", "/api/v1/communities", {
-      token: admin.token,
-      body: { slug: "commons", name: "Commons", summary: "", privacy: "open" },
+    const commons = await openCommonsWithThread(hub, {
+      title: "Targeting",
+      content: "Proxy means tests or categorical?",
     });
-    const thread = await hub.request("POST", "/api/v1/communities/commons/discussions", {
-      token: admin.token,
-      body: { title: "Targeting", content: "Proxy means tests or categorical?" },
-    });
-    threadUri = thread.body.uri;
-    const follow = {
-      ...fixture("mastodon/activities/follow.json"),
-      id: `${felix.id}#follows/1`,
-      actor: felix.id,
-      object: group(),
-    };
-    await mastodon.post(`${group()}/inbox`, follow, felix);
-    await eventually(
-      async () => mastodon.received.some((activity) => activity.type === "Accept"),
-      (accepted) => accepted,
-      "felix admitted to the commons",
-      [hub],
-    );
+    admin = commons.admin;
+    threadUri = commons.thread.uri;
+    await joinFromMastodon(mastodon, felix, group(), hub);
   }, 120_000);
 
   afterAll(async () => {

@@ -5,13 +5,12 @@ import { eventually, type Peer, startPeer } from "../support/peer.ts";
 import { killLaunched } from "../support/process.ts";
 import {
   contexts,
+  publicAddress,
   type RawActor,
   type RawPeer,
   signedRequest,
   startRawPeer,
 } from "../support/raw-peer.ts";
-
-const publicAddress = "https://www.w3.org/ns/activitystreams#Public";
 
 /**
  * A community on another server relays what its members did; it is believed for its own

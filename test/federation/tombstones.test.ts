@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Person } from "../support/client.ts";
+import { joinFromMastodon, openCommonsWithThread } from "../support/commons.ts";
 import {
   type FakeAccount,
   type FakePeer,
@@ -17,7 +17,6 @@ describe("deleted objects", () => {
   let hub: Peer;
   let mastodon: FakePeer;
   let elsewhere: FakePeer;
-  let admin: Person;
   let felix: FakeAccount;
   let eve: FakeAccount;
   let threadUri: string;
@@ -86,30 +85,13 @@ describe("deleted objects", () => {
     ]);
     felix = await mastodon.account("felix");
     eve = await elsewhere.account("eve");
-    admin = await hub.signUp("hubadmin");
-    await hub.request("POST", "/api/v1/communities", {
-      token: admin.token,
-      body: { slug: "commons", name: "Commons", summary: "", privacy: "open" },
+    const commons = await openCommonsWithThread(hub, {
+      title: "Cash plus",
+      content: "What did you pair with the transfers?",
     });
-    const thread = await hub.request("POST", "/api/v1/communities/commons/discussions", {
-      token: admin.token,
-      body: { title: "Cash plus", content: "What did you pair with the transfers?" },
-    });
-    threadUri = thread.body.uri;
-    threadId = thread.body.id;
-    const follow = {
-      ...fixture("mastodon/activities/follow.json"),
-      id: `${felix.id}#follows/1`,
-      actor: felix.id,
-      object: group(),
-    };
-    await mastodon.post(`${group()}/inbox`, follow, felix);
-    await eventually(
-      async () => mastodon.received.some((activity) => activity.type === "Accept"),
-      (accepted) => accepted,
-      "felix admitted to the commons",
-      [hub],
-    );
+    threadUri = commons.thread.uri;
+    threadId = commons.thread.id;
+    await joinFromMastodon(mastodon, felix, group(), hub);
   }, 120_000);
 
   afterAll(async () => {

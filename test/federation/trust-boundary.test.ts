@@ -5,6 +5,7 @@ import { killLaunched } from "../support/process.ts";
 import {
   contexts,
   ed25519KeyPair,
+  publicAddress,
   type RawActor,
   type RawPeer,
   type SignatureStyle,
@@ -12,8 +13,6 @@ import {
   startRawPeer,
   withIntegrityProof,
 } from "../support/raw-peer.ts";
-
-const publicAddress = "https://www.w3.org/ns/activitystreams#Public";
 
 /**
  * A hostile server tries to speak and read as someone it is not. Its requests are signed by

@@ -32,6 +32,7 @@ export type SignatureStyle = "draft-cavage" | "rfc9421";
 
 const activityJson = "application/activity+json";
 export const contexts = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"];
+export const publicAddress = "https://www.w3.org/ns/activitystreams#Public";
 
 /** An HTTP request signed by hand, draft-cavage (as Mastodon signs) or RFC 9421. */
 export function signedRequest(
