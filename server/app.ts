@@ -7,8 +7,15 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Account } from "../db/schema/accounts.ts";
 import { refuseBlockedSenders } from "../federation/gate.ts";
 import { federationMiddleware } from "../federation/hono.ts";
+import { hostMeta } from "../federation/host-meta.ts";
 import { refuseDeepNesting } from "../federation/inbox-body-shape.ts";
 import type { PraxisFederation } from "../federation/index.ts";
+import { refuseSignaturesWithoutDigest } from "../federation/signature-coverage.ts";
+import {
+  answerMalformedWebFingerInJson,
+  answerUnknownWebFingerInJson,
+  webFingerPath,
+} from "../federation/webfinger-errors.ts";
 import packageJson from "../package.json" with { type: "json" };
 import { accountsApi } from "./api/accounts.ts";
 import { adminApi } from "./api/admin.ts";
@@ -103,7 +110,9 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   const inboxLimit = limitBody(inboxBodyLimit);
   app.use((c, next) => (c.req.method === "POST" ? inboxLimit(c, next) : next()));
   app.use(refuseDeepNesting());
+  app.use(refuseSignaturesWithoutDigest());
   app.use(refuseBlockedSenders(deps));
+  app.use(webFingerPath, answerMalformedWebFingerInJson);
   app.use(
     federationMiddleware(federation, (c) => {
       let viewer: Promise<Account | null> | undefined;
@@ -119,6 +128,8 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
       };
     }),
   );
+  app.get(webFingerPath, answerUnknownWebFingerInJson);
+  app.route("/", hostMeta(deps.config.publicUrl));
   mountClient(app);
   return app;
 }
