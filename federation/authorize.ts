@@ -1,7 +1,13 @@
 import type { Context, RequestContext } from "@fedify/fedify";
 import type { Community } from "../db/schema/communities.ts";
+import type { FileDetails } from "../db/schema/files.ts";
 import { relationOf } from "../server/services/communities.ts";
-import { isActive } from "../server/services/privacy.ts";
+import {
+  canReadContent,
+  canReadFile,
+  canSeeCommunity,
+  type Relation,
+} from "../server/services/privacy.ts";
 import type { FederationContext } from "./context.ts";
 import { localCommunityCalled } from "./names.ts";
 import { findRemoteAccount } from "./remote-actors.ts";
@@ -9,23 +15,41 @@ import { findRemoteAccount } from "./remote-actors.ts";
 type Ctx = RequestContext<FederationContext>;
 
 /**
- * Only an open community shows its members to anyone; for the others the request must be
- * signed by someone who is an active member, per person rather than per server.
+ * Whether the signer of the request passes `rule` in `community`, per person rather than per
+ * server. What anyone passes is answered without looking at the signature.
  */
-export async function maySeeMembersOnly(ctx: Ctx, community: Community): Promise<boolean> {
-  if (community.privacy === "open" && !community.hidden) return true;
+async function signerPasses(
+  ctx: Ctx,
+  community: Community,
+  rule: (relation: Relation) => boolean,
+): Promise<boolean> {
+  if (rule(null)) return true;
   const signer = await ctx.getSignedKeyOwner();
   const account = signer?.id ? await findRemoteAccount(ctx.data.deps, signer.id.href) : null;
-  return account !== null && isActive(await relationOf(ctx.data.deps.db, community.id, account.id));
+  return account !== null && rule(await relationOf(ctx.data.deps.db, community.id, account.id));
+}
+
+/** Members-only content and member lists answer only requests signed by those who may read them. */
+export function maySeeMembersOnly(ctx: Ctx, community: Community): Promise<boolean> {
+  return signerPasses(ctx, community, (relation) => canReadContent(community, relation));
+}
+
+/** A post, and a file marked private even in an open community, for those who may read it. */
+export function mayReadFile(
+  ctx: Ctx,
+  community: Community,
+  file: FileDetails | null,
+): Promise<boolean> {
+  return signerPasses(ctx, community, (relation) => canReadFile(community, file, relation));
 }
 
 /**
- * A hidden community exists only for the members who may read it: for anyone else its
- * actor, collections and objects answer as a name or id nobody holds does (404), never with
- * a refusal (401) that would tell them it is there.
+ * A hidden community exists only for the people it knows of: for anyone else its actor,
+ * collections and objects answer as a name or id nobody holds does (404), never with a
+ * refusal (401) that would tell them it is there.
  */
 export async function isHiddenFrom(ctx: Ctx, community: Community): Promise<boolean> {
-  return community.hidden && !(await maySeeMembersOnly(ctx, community));
+  return !(await signerPasses(ctx, community, (relation) => canSeeCommunity(community, relation)));
 }
 
 /** Fedify reads a community's followers to answer a request, and also to deliver to them. */

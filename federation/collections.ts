@@ -4,6 +4,7 @@ import type { Executor } from "../db/index.ts";
 import { accounts } from "../db/schema/accounts.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import { hostsToFederateWith } from "../server/services/domains.ts";
+import { isActiveMembership } from "../server/services/privacy.ts";
 import { communityAskedFor, mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 
@@ -14,11 +15,7 @@ async function remoteMembers(db: Executor, communityId: string) {
     .from(memberships)
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
     .where(
-      and(
-        eq(memberships.communityId, communityId),
-        eq(memberships.state, "active"),
-        isNotNull(accounts.inbox),
-      ),
+      and(eq(memberships.communityId, communityId), isActiveMembership, isNotNull(accounts.inbox)),
     );
 }
 

@@ -4,6 +4,7 @@ import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import { postColumns, posts } from "../db/schema/posts.ts";
+import { isActiveWithRoleAtLeast } from "../server/services/privacy.ts";
 import { announceOf, createOf } from "./activities.ts";
 import { communityAskedFor, mayReadCollections } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
@@ -75,11 +76,7 @@ export function registerGroupCollections(federation: Federation<FederationContex
           .from(memberships)
           .innerJoin(accounts, eq(accounts.id, memberships.accountId))
           .where(
-            and(
-              eq(memberships.communityId, community.id),
-              eq(memberships.state, "active"),
-              inArray(memberships.role, ["owner", "admin", "moderator"]),
-            ),
+            and(eq(memberships.communityId, community.id), isActiveWithRoleAtLeast("moderator")),
           );
         return {
           items: moderators.map(({ account }) => new Person({ id: personUri(ctx, account) })),

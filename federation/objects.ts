@@ -28,8 +28,9 @@ import {
 } from "../db/schema/posts.ts";
 import { downloadUrlOf } from "../server/services/media-links.ts";
 import { postUrl } from "../server/services/notifications.ts";
+import { isPublicToEveryone } from "../server/services/privacy.ts";
 import { actorUriOf } from "../server/urls.ts";
-import { isHiddenFrom, maySeeMembersOnly } from "./authorize.ts";
+import { isHiddenFrom, mayReadFile, maySeeMembersOnly } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 
 type Ctx = Context<FederationContext>;
@@ -55,19 +56,18 @@ export function commentUri(ctx: Ctx, comment: Comment): URL {
 }
 
 /**
- * Who an activity of `community` is for: an open community's posts are public, every other
- * level's only for its followers (its members), never `as:Public`.
+ * Who an activity of `community` is for: what is public to everyone is addressed to
+ * `as:Public`, anything else (a file marked private included) only to the followers, its members.
  */
-export function audienceOf(ctx: Ctx, community: Community) {
+export function audienceOf(ctx: Ctx, community: Community, file: FileDetails | null = null) {
   const followers = community.domain
     ? community.followers
       ? new URL(community.followers)
       : null
     : ctx.getFollowersUri(community.slug.toLowerCase());
   const group = groupUri(ctx, community);
-  const open = community.privacy === "open" && !community.hidden;
   return {
-    tos: open ? [PUBLIC_COLLECTION, group] : [group],
+    tos: isPublicToEveryone(community, file) ? [PUBLIC_COLLECTION, group] : [group],
     ccs: followers ? [followers] : [],
     audience: group,
   };
@@ -85,7 +85,13 @@ export function kindContext(group: URL, kind: PostKind): URL {
   return new URL(`#${kind}`, group);
 }
 
-function common(ctx: Ctx, post: Post, author: Account, community: Community) {
+function common(
+  ctx: Ctx,
+  post: Post,
+  author: Account,
+  community: Community,
+  file: FileDetails | null = null,
+) {
   return {
     id: postUri(ctx, post),
     attribution: personUri(ctx, author),
@@ -94,7 +100,7 @@ function common(ctx: Ctx, post: Post, author: Account, community: Community) {
     source: markdownSource(post.source),
     published: Temporal.Instant.from(post.createdAt.toISOString()),
     updated: post.editedAt ? Temporal.Instant.from(post.editedAt.toISOString()) : null,
-    ...audienceOf(ctx, community),
+    ...audienceOf(ctx, community, file),
   };
 }
 
@@ -147,7 +153,7 @@ function documentOf(
   community: Community,
 ): Document {
   return new Document({
-    ...common(ctx, post, author, community),
+    ...common(ctx, post, author, community, file),
     mediaType: file.mediaType,
     urls: [
       new Link({ href: fileDownloadUrl(ctx, post, file, community), mediaType: file.mediaType }),
@@ -220,16 +226,6 @@ export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
 
 const isUuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
 
-/** Members-only content needs a signed request from a member; private files too, even when open. */
-async function mayFetch(
-  ctx: Parameters<Parameters<Federation<FederationContext>["setObjectDispatcher"]>[2]>[0],
-  community: Community,
-  privateFile: boolean,
-) {
-  if (privateFile) return maySeeMembersOnly(ctx, { ...community, privacy: "public" });
-  return maySeeMembersOnly(ctx, community);
-}
-
 export function registerObjects(federation: Federation<FederationContext>): void {
   federation
     // Posts of every kind share one path; each answers with its own type.
@@ -241,7 +237,7 @@ export function registerObjects(federation: Federation<FederationContext>): void
     })
     .authorize(async (ctx, { id }) => {
       const row = isUuid(id) ? await loadPost(ctx.data.deps.db, id) : undefined;
-      return !row || mayFetch(ctx, row.community, row.file?.private ?? false);
+      return !row || mayReadFile(ctx, row.community, row.file);
     });
   federation
     .setObjectDispatcher(Note, "/comments/{id}", async (ctx, { id }) => {
@@ -252,6 +248,6 @@ export function registerObjects(federation: Federation<FederationContext>): void
     })
     .authorize(async (ctx, { id }) => {
       const row = isUuid(id) ? await loadComment(ctx, ctx.data.deps.db, id) : undefined;
-      return !row || mayFetch(ctx, row.post.community, false);
+      return !row || maySeeMembersOnly(ctx, row.post.community);
     });
 }

@@ -8,6 +8,7 @@ import type { Deps } from "../deps.ts";
 import { composeMail } from "../mail/compose.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { postUrl, unsubscribeUrl } from "./notifications.ts";
+import { isActiveMembership } from "./privacy.ts";
 
 const job = "daily_digest";
 const dayMs = 24 * 60 * 60 * 1000;
@@ -56,10 +57,7 @@ export async function sendDailyDigests(deps: Deps, now: Date): Promise<number> {
     })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
-    .innerJoin(
-      memberships,
-      and(eq(memberships.communityId, posts.communityId), eq(memberships.state, "active")),
-    )
+    .innerJoin(memberships, and(eq(memberships.communityId, posts.communityId), isActiveMembership))
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
     .where(
       and(

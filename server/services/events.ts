@@ -11,7 +11,7 @@ import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from ".
 import { viewCommunity } from "./communities.ts";
 import { renderCalendar } from "./icalendar.ts";
 import { assertMayRead, assertMayWrite, createPost, type PostView, viewPost } from "./posts.ts";
-import { hasRoleAtLeast } from "./privacy.ts";
+import { hasRoleAtLeast, isActiveMembership } from "./privacy.ts";
 import { checkTimeZone, day, parseEventTime } from "./time-zones.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
@@ -321,7 +321,7 @@ export async function accountCalendar(deps: Deps, token: string): Promise<string
       and(
         eq(memberships.communityId, posts.communityId),
         eq(memberships.accountId, account.id),
-        eq(memberships.state, "active"),
+        isActiveMembership,
       ),
     )
     .where(feedWindow(new Date()))

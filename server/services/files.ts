@@ -3,6 +3,7 @@ import { basename, extname } from "node:path";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { communities } from "../../db/schema/communities.ts";
 import { type FileDetails, fileDetails } from "../../db/schema/files.ts";
 import { postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
@@ -11,7 +12,7 @@ import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from ".
 import { viewCommunity } from "./communities.ts";
 import { isJsonDocument } from "./json-documents.ts";
 import { assertMayRead, assertMayWrite, createPost, type PostView, viewPost } from "./posts.ts";
-import { isActive } from "./privacy.ts";
+import { postsReadableBy } from "./privacy.ts";
 
 /** Documents, images, audio, video and archives, as their bytes (not their names) say. */
 const allowedMediaTypes = new Set([
@@ -183,12 +184,13 @@ export async function listFiles(
     .select({ post: postColumns, author: accounts, file: fileDetails })
     .from(posts)
     .innerJoin(fileDetails, eq(fileDetails.postId, posts.id))
+    .innerJoin(communities, eq(communities.id, posts.communityId))
     .leftJoin(accounts, eq(accounts.id, posts.authorId))
     .where(
       and(
         eq(posts.communityId, community.id),
         isNull(posts.deletedAt),
-        isActive(relation) ? undefined : eq(fileDetails.private, false),
+        postsReadableBy(viewer),
         query.category ? eq(fileDetails.category, query.category) : undefined,
         afterCursor(posts.createdAt, posts.id, query.cursor),
       ),

@@ -138,7 +138,7 @@ export async function inviteByHandle(
         .where(localAccountNamed(name));
       if (!invitee) throw new DomainError("account_not_found", { handle });
       const relation = await relationOf(tx, community.id, invitee.id);
-      if (relation?.state === "active") throw new DomainError("already_member");
+      if (isActive(relation)) throw new DomainError("already_member");
       if (relation?.state === "banned") throw new DomainError("banned");
       const membership = await admit(tx, community.id, invitee.id, { state: "invited" });
       await notify(tx, {

@@ -3,7 +3,7 @@ import type { Community } from "../../db/schema/communities.ts";
 import type { Config } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { type Download, downloadFile, downloadSignedFile, viewFile } from "./files.ts";
-import { canReadContent } from "./privacy.ts";
+import { isPublicToEveryone } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
 /** The only route of the media origin (MEDIA_URL): a file's bytes. */
@@ -18,14 +18,6 @@ function mediaFileUrl(mediaUrl: URL, fileId: string, token?: string): string {
   return url.href;
 }
 
-/** Whether anyone, signed in or not, may download the file: its link then needs no check. */
-function anyoneMayDownload(
-  community: Pick<Community, "hidden" | "privacy">,
-  file: { private: boolean },
-): boolean {
-  return !file.private && canReadContent(community, null);
-}
-
 /**
  * The link Praxis gives out for a file, in API answers and federated Documents. With a media
  * origin, a file anyone may download is linked there; a members-only one goes through the main
@@ -36,7 +28,7 @@ export function downloadUrlOf(
   file: { id: string; private: boolean },
   community: Pick<Community, "hidden" | "privacy">,
 ): string {
-  if (config.mediaUrl && anyoneMayDownload(community, file)) {
+  if (config.mediaUrl && isPublicToEveryone(community, file)) {
     return mediaFileUrl(config.mediaUrl, file.id);
   }
   return new URL(`/api/v1/files/${file.id}/download`, config.publicUrl).href;
@@ -53,7 +45,7 @@ export async function forwardToMedia(
   viewer: Account | null,
 ): Promise<string> {
   const view = await viewFile(deps, id, viewer);
-  if (anyoneMayDownload(view.community, view.file)) return mediaFileUrl(mediaUrl, id);
+  if (isPublicToEveryone(view.community, view.file)) return mediaFileUrl(mediaUrl, id);
   const expiresAt = new Date(Date.now() + signedLinkLifetimeMs);
   const token = await signToken(deps.config.secretKey, "download", { sub: id }, expiresAt);
   return mediaFileUrl(mediaUrl, id, token);

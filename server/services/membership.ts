@@ -18,7 +18,16 @@ import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf, viewCommunity } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { notify } from "./notifications.ts";
-import { canReadContent, isActive, isCommunityAdmin, outranks, type Relation } from "./privacy.ts";
+import {
+  canReadContent,
+  canSeeMembersIn,
+  hasRoleAtLeast,
+  isActive,
+  isActiveWithRoleAtLeast,
+  isKnownMembership,
+  outranks,
+  type Relation,
+} from "./privacy.ts";
 
 export interface MemberView {
   membership: Membership;
@@ -76,13 +85,7 @@ async function notifyAdmins(
   const admins = await db
     .select({ accountId: memberships.accountId })
     .from(memberships)
-    .where(
-      and(
-        eq(memberships.communityId, community.id),
-        eq(memberships.state, "active"),
-        inArray(memberships.role, ["owner", "admin"]),
-      ),
-    );
+    .where(and(eq(memberships.communityId, community.id), isActiveWithRoleAtLeast("admin")));
   for (const { accountId } of admins) {
     await notify(db, {
       accountId,
@@ -205,16 +208,12 @@ async function findMembership(db: Executor, communityId: string, accountId: stri
 async function activeOwnerCount(db: Executor, communityId: string): Promise<number> {
   return db.$count(
     memberships,
-    and(
-      eq(memberships.communityId, communityId),
-      eq(memberships.role, "owner"),
-      eq(memberships.state, "active"),
-    ),
+    and(eq(memberships.communityId, communityId), isActiveWithRoleAtLeast("owner")),
   );
 }
 
 async function assertNotLastOwner(db: Executor, membership: Membership): Promise<void> {
-  if (membership.role !== "owner" || membership.state !== "active") return;
+  if (!hasRoleAtLeast(membership, "owner")) return;
   // Locks the community's owner rows so two owners cannot both step down at once.
   await db.execute(
     sql`select 1 from ${memberships} where ${memberships.communityId} = ${membership.communityId}
@@ -240,15 +239,14 @@ async function dropWithWorkingGroups(
     .select({ id: communities.id })
     .from(communities)
     .where(eq(communities.parentId, community.id));
-  await db
-    .delete(memberships)
-    .where(
-      and(
-        inArray(memberships.communityId, workingGroups),
-        eq(memberships.accountId, accountId),
-        inArray(memberships.state, ["active", "pending", "invited"]),
-      ),
-    );
+  await db.delete(memberships).where(
+    and(
+      inArray(memberships.communityId, workingGroups),
+      eq(memberships.accountId, accountId),
+      // Refusals there are kept: they still stand if the person comes back.
+      isKnownMembership,
+    ),
+  );
 }
 
 export async function leaveCommunity(deps: Deps, ref: string, viewer: Account): Promise<void> {
@@ -314,7 +312,7 @@ export async function listMembers(
 ): Promise<{ page: Page<MemberView>; relation: Relation }> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   const state = query.state ?? "active";
-  if (state !== "active" && !isCommunityAdmin(relation)) throw new DomainError("admin_only");
+  if (!canSeeMembersIn(state, relation)) throw new DomainError("admin_only");
   if (!canReadContent(community, relation)) {
     throw new DomainError(viewer ? "forbidden" : "not_signed_in");
   }

@@ -9,6 +9,7 @@ import type { Deps } from "../deps.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { sendMailQuietly } from "./mail.ts";
+import { isActiveMembership } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
 export function postUrl(deps: Deps, postId: string): string {
@@ -60,7 +61,7 @@ export async function mailAnnouncement(
     .where(
       and(
         eq(memberships.communityId, community.id),
-        eq(memberships.state, "active"),
+        isActiveMembership,
         eq(accounts.emailNotifications, "each"),
         isNotNull(accounts.email),
         sql`${accounts.id} <> ${author.id}`,

@@ -24,8 +24,10 @@ import { renderMarkdown } from "./markdown.ts";
 import { mailAnnouncement } from "./notifications.ts";
 import {
   canReadContent,
+  canReadFile,
   hasRoleAtLeast,
   isActive,
+  isActiveMembership,
   type Relation,
   relationFrom,
 } from "./privacy.ts";
@@ -163,7 +165,7 @@ async function notifyMembers(
       .where(
         and(
           eq(memberships.communityId, community.id),
-          eq(memberships.state, "active"),
+          isActiveMembership,
           sql`${memberships.accountId} <> ${author.id}`,
         ),
       ),
@@ -227,7 +229,7 @@ export async function listPosts(
   const attached = await attachmentsOf(
     deps.db,
     result.items.filter((row) => row.attached).map((row) => row.post.id),
-    isActive(relation),
+    mayReadPrivateFiles(community, relation),
   );
   return {
     items: result.items.map(({ post, author }) => ({
@@ -241,8 +243,17 @@ export async function listPosts(
   };
 }
 
+/** Whether the viewer may read the files of a community that are marked private. */
+function mayReadPrivateFiles(community: Community, relation: Relation): boolean {
+  return canReadFile(community, { private: true }, relation);
+}
+
 async function withAttachments(db: Executor, view: PostView): Promise<PostView> {
-  const attached = await attachmentsOf(db, [view.post.id], isActive(view.relation));
+  const attached = await attachmentsOf(
+    db,
+    [view.post.id],
+    mayReadPrivateFiles(view.community, view.relation),
+  );
   return { ...view, attachments: attached.get(view.post.id) ?? [] };
 }
 
@@ -278,9 +289,9 @@ export async function viewPost(deps: Deps, id: string, viewer: Account | null): 
   const [row] = await postView(deps.db).execute({ post: id, viewer: viewer?.id ?? null });
   if (!row) throw new DomainError("post_not_found");
   const relation = relationFrom(row);
-  if (!canReadContent(row.community, relation)) throw new DomainError("post_not_found");
-  // A private file exists only for members, even in an open community.
-  if (row.privateFile && !isActive(relation)) throw new DomainError("post_not_found");
+  if (!canReadFile(row.community, { private: row.privateFile }, relation)) {
+    throw new DomainError("post_not_found");
+  }
   const view = { post: row.post, author: row.author, community: row.community, relation };
   return row.attached ? withAttachments(deps.db, view) : { ...view, attachments: [] };
 }

@@ -1,8 +1,29 @@
-import type { Community } from "../../db/schema/communities.ts";
-import type { MemberRole, Membership } from "../../db/schema/memberships.ts";
+import { type Column, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { Account } from "../../db/schema/accounts.ts";
+import { type Community, communities } from "../../db/schema/communities.ts";
+import { type FileDetails, fileDetails } from "../../db/schema/files.ts";
+import {
+  type MemberRole,
+  type Membership,
+  type MembershipState,
+  memberRoles,
+  memberships,
+} from "../../db/schema/memberships.ts";
+import { posts } from "../../db/schema/posts.ts";
+
+/*
+ * Who may see and do what, the only place it is written. Each rule comes in the two forms
+ * the code needs, side by side: a check on records already loaded, and the SQL condition
+ * for lists, search and counts. test/server/privacy-rule.test.ts holds them to the same answers.
+ */
 
 /** What a viewer's relation to a community is, as far as privacy rules care. */
 export type Relation = Pick<Membership, "state" | "role"> | null;
+
+/** Whoever asks, as far as SQL conditions care: null when nobody is signed in. */
+type Viewer = Pick<Account, "id"> | null;
+
+type FileFlag = Pick<FileDetails, "private">;
 
 /** The relation a row joined with the viewer's membership gives: null when there is none. */
 export function relationFrom(row: {
@@ -14,12 +35,32 @@ export function relationFrom(row: {
 
 const roleRank: Record<MemberRole, number> = { owner: 3, admin: 2, moderator: 1, member: 0 };
 
+/** Only an active membership makes a member: invited, pending, rejected and banned people are not. */
 export function isActive(relation: Relation): boolean {
   return relation?.state === "active";
 }
 
+export const isActiveMembership: SQL = eq(memberships.state, "active");
+
+/**
+ * The people a community knows of: its members, and those invited or waiting for a decision.
+ * Refusals (rejected, banned) are remembered, but do not let anyone see more.
+ */
+const knownStates: MembershipState[] = ["active", "invited", "pending"];
+
+function isKnown(relation: Relation): boolean {
+  return relation !== null && knownStates.includes(relation.state);
+}
+
+export const isKnownMembership: SQL = inArray(memberships.state, knownStates);
+
 export function hasRoleAtLeast(relation: Relation, role: MemberRole): boolean {
   return isActive(relation) && relation !== null && roleRank[relation.role] >= roleRank[role];
+}
+
+export function isActiveWithRoleAtLeast(role: MemberRole): SQL {
+  const roles = memberRoles.filter((each) => roleRank[each] >= roleRank[role]);
+  return sql`(${isActiveMembership} and ${inArray(memberships.role, roles)})`;
 }
 
 export function outranks(role: MemberRole, other: MemberRole): boolean {
@@ -30,17 +71,88 @@ export function isCommunityAdmin(relation: Relation): boolean {
   return hasRoleAtLeast(relation, "admin");
 }
 
-/** Whether the community itself (its About page, its existence) may be shown. */
-export function canSeeCommunity(community: Pick<Community, "hidden">, relation: Relation): boolean {
-  if (!community.hidden) return true;
-  return relation !== null && ["active", "invited", "pending"].includes(relation.state);
+/** Whether `accountId` is an active member of `communityId`, as a condition on other rows. */
+function activeMember(accountId: Column | string, communityId: Column | string): SQL {
+  return sql`exists (select 1 from ${memberships} where ${memberships.accountId} = ${accountId}
+    and ${memberships.communityId} = ${communityId} and ${isActiveMembership})`;
 }
 
-/** Whether the community's content and member list may be read. */
+function knownMember(accountId: string, communityId: Column): SQL {
+  return sql`exists (select 1 from ${memberships} where ${memberships.accountId} = ${accountId}
+    and ${memberships.communityId} = ${communityId} and ${isKnownMembership})`;
+}
+
+/**
+ * Whether anyone at all may read it, signed in or not, on this server or another: what an
+ * open, listed community shares, except files marked private. Only this is addressed to
+ * as:Public and linked without a check.
+ */
+export function isPublicToEveryone(
+  community: Pick<Community, "privacy" | "hidden">,
+  file: FileFlag | null = null,
+): boolean {
+  return community.privacy === "open" && !community.hidden && !file?.private;
+}
+
+const publicCommunity = sql`(${communities.privacy} = 'open' and not ${communities.hidden})`;
+
+/**
+ * Whether the community itself (its About page, its existence) may be shown. A hidden one
+ * exists for the people it knows of: who is invited or waiting may see what they would join.
+ */
+export function canSeeCommunity(community: Pick<Community, "hidden">, relation: Relation): boolean {
+  return !community.hidden || isKnown(relation);
+}
+
+/** canSeeCommunity as a condition on `communities`. */
+export function communitiesVisibleTo(viewer: Viewer): SQL {
+  const listed = sql`not ${communities.hidden}`;
+  return viewer ? sql`(${listed} or ${knownMember(viewer.id, communities.id)})` : listed;
+}
+
+/**
+ * Whether the community's content and member list may be read: by anyone when it is public
+ * to everyone, otherwise by active members only. So people invited to or waiting on a hidden
+ * open community see its About but not its content: a hidden community's content is never
+ * for non-members. Rejected and banned people read what anyone signed out could.
+ */
 export function canReadContent(
   community: Pick<Community, "hidden" | "privacy">,
   relation: Relation,
 ): boolean {
-  if (!canSeeCommunity(community, relation)) return false;
-  return community.privacy === "open" || isActive(relation);
+  return isPublicToEveryone(community) || isActive(relation);
+}
+
+/** canReadContent as a condition on `communities`. */
+export function communitiesReadableBy(viewer: Viewer): SQL {
+  return viewer
+    ? sql`(${publicCommunity} or ${activeMember(viewer.id, communities.id)})`
+    : publicCommunity;
+}
+
+/**
+ * Whether a post may be read: as its community's content, except that a file marked private
+ * is for active members only, even in an open community. A post that is no file passes `null`.
+ */
+export function canReadFile(
+  community: Pick<Community, "hidden" | "privacy">,
+  file: FileFlag | null,
+  relation: Relation,
+): boolean {
+  return isPublicToEveryone(community, file) || isActive(relation);
+}
+
+/** canReadFile as a condition on `posts` joined with their `communities`. */
+export function postsReadableBy(viewer: Viewer): SQL {
+  const privateFile = sql`exists (select 1 from ${fileDetails}
+    where ${fileDetails.postId} = ${posts.id} and ${fileDetails.private})`;
+  const publicPost = sql`(${publicCommunity} and not ${privateFile})`;
+  return viewer
+    ? sql`(${publicPost} or ${activeMember(viewer.id, posts.communityId)})`
+    : publicPost;
+}
+
+/** Memberships in other states than active (requests, invitations, bans) are for admins to see. */
+export function canSeeMembersIn(state: MembershipState, relation: Relation): boolean {
+  return state === "active" || isCommunityAdmin(relation);
 }

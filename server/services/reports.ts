@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import type { Deps } from "../deps.ts";
 import { handleOf } from "../urls.ts";
 import { notify } from "./notifications.ts";
+import { isActiveWithRoleAtLeast } from "./privacy.ts";
 import { claimActivity } from "./received-activities.ts";
 import { communityOfPost, findWriting } from "./replicas.ts";
 
@@ -35,10 +36,7 @@ export async function receiveReport(
         .where(
           and(
             isNull(accounts.domain),
-            or(
-              eq(accounts.isAdmin, true),
-              and(eq(memberships.state, "active"), inArray(memberships.role, ["owner", "admin"])),
-            ),
+            or(eq(accounts.isAdmin, true), isActiveWithRoleAtLeast("admin")),
           ),
         );
       for (const admin of admins) {

@@ -2,11 +2,11 @@ import { and, desc, eq, gte, inArray, isNull, type SQL, sql } from "drizzle-orm"
 import type { Account } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
 import { fileDetails } from "../../db/schema/files.ts";
-import { memberships } from "../../db/schema/memberships.ts";
 import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { parseRef } from "./communities.ts";
 import { communityNamed } from "./names.ts";
+import { communitiesVisibleTo, postsReadableBy } from "./privacy.ts";
 
 export type SearchKind = PostKind | "comment" | "community";
 
@@ -41,32 +41,6 @@ function queryFor(q: string): SQL {
     websearch_to_tsquery('praxis_simple', ${q}))`;
 }
 
-function isMemberOf(viewer: Account | null, community: SQL): SQL {
-  return viewer
-    ? sql`${community} in (select ${memberships.communityId} from ${memberships}
-        where ${memberships.accountId} = ${viewer.id} and ${memberships.state} = 'active')`
-    : sql`false`;
-}
-
-/** Private files stay out of non-members' results even in open communities. */
-function notAPrivateFile(viewer: Account | null): SQL {
-  return sql`(not exists (select 1 from ${fileDetails} where ${fileDetails.postId} = ${posts.id} and ${fileDetails.private})
-    or ${isMemberOf(viewer, sql`${posts.communityId}`)})`;
-}
-
-/** Communities whose content the viewer may read: open and listed ones, and their own. */
-function readableCommunities(viewer: Account | null): SQL {
-  return sql`((${communities.privacy} = 'open' and not ${communities.hidden}) or ${isMemberOf(viewer, sql`${communities.id}`)})`;
-}
-
-function visibleCommunities(viewer: Account | null): SQL {
-  const own = viewer
-    ? sql`${communities.id} in (select ${memberships.communityId} from ${memberships}
-        where ${memberships.accountId} = ${viewer.id} and ${memberships.state} in ('active', 'invited', 'pending'))`
-    : sql`false`;
-  return sql`(not ${communities.hidden} or ${own})`;
-}
-
 /** Full-text search over everything the viewer may see, best match first. */
 export async function search(
   deps: Deps,
@@ -94,8 +68,7 @@ export async function search(
   };
   const postConditions = [
     isNull(posts.deletedAt),
-    readableCommunities(viewer),
-    notAPrivateFile(viewer),
+    postsReadableBy(viewer),
     inCommunity,
     query.language ? eq(posts.language, query.language) : undefined,
     query.since ? gte(posts.createdAt, query.since) : undefined,
@@ -156,7 +129,8 @@ export async function search(
             sql`${comments.search} @@ ${tsquery}`,
             isNull(comments.deletedAt),
             isNull(posts.deletedAt),
-            readableCommunities(viewer),
+            // A reply is read with its post: one on a private file only by members.
+            postsReadableBy(viewer),
             inCommunity,
             query.language ? eq(comments.language, query.language) : undefined,
             query.since ? gte(comments.createdAt, query.since) : undefined,
@@ -186,7 +160,7 @@ export async function search(
         .where(
           and(
             sql`${document} @@ ${tsquery}`,
-            visibleCommunities(viewer),
+            communitiesVisibleTo(viewer),
             inCommunity,
             query.since ? gte(communities.createdAt, query.since) : undefined,
           ),

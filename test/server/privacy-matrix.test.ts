@@ -478,6 +478,7 @@ describe("privacy matrix", () => {
  *   list   — whether the community's list of that kind shows it
  *   search — whether full-text search finds it
  *   create — publishing a new item of that kind
+ *   download — a shared file's bytes
  */
 
 const contentLevels = {
@@ -511,24 +512,32 @@ const contentKinds = [
 ] as const;
 type ContentKind = (typeof contentKinds)[number];
 
-const contentActions = ["read", "list", "search", "create"] as const;
+const contentActions = ["read", "list", "search", "create", "download"] as const;
 type ContentAction = (typeof contentActions)[number];
 type ContentRow = Record<ContentAction, string>;
 
 const HIDDEN_POST = "404 post_not_found";
 const MEMBERS_ONLY = "403 members_only";
-const member: ContentRow = { read: "200", list: "listed", search: "found", create: "201" };
+const member: ContentRow = {
+  read: "200",
+  list: "listed",
+  search: "found",
+  create: "201",
+  download: "200",
+};
 const openRow = (create: string): ContentRow => ({
   read: "200",
   list: "listed",
   search: "found",
   create,
+  download: "200",
 });
 const closedRow = (list: string, create: string): ContentRow => ({
   read: HIDDEN_POST,
   list,
   search: "not found",
   create,
+  download: HIDDEN_POST,
 });
 
 // biome-ignore format: the matrix reads best as an aligned table
@@ -537,11 +546,10 @@ const contentExpected: Record<ContentLevel, Record<ContentViewer, ContentRow>> =
   public:           { anonymous: closedRow(SIGN_IN, SIGN_IN), "non-member": closedRow(MEMBERS_ONLY, MEMBERS_ONLY), pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
   semi_private:     { anonymous: closedRow(SIGN_IN, SIGN_IN), "non-member": closedRow(MEMBERS_ONLY, MEMBERS_ONLY), pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
   private:          { anonymous: closedRow(SIGN_IN, SIGN_IN), "non-member": closedRow(MEMBERS_ONLY, MEMBERS_ONLY), pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
-  // Hidden: the community itself does not exist for outsiders. People waiting see it: its content
-  // too when it is open (anyone who can see an open community reads it), yet search, which
-  // leaves hidden communities to their members, still does not show it to them.
+  // Hidden: the community itself does not exist for outsiders. People waiting see it (its About),
+  // but a hidden community's content is for its members only, even when it is open.
   "private+hidden": { anonymous: closedRow(UNSEEN, SIGN_IN),  "non-member": closedRow(UNSEEN, UNSEEN),             pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
-  "open+hidden":    { anonymous: closedRow(UNSEEN, SIGN_IN),  "non-member": closedRow(UNSEEN, UNSEEN),             pending: { ...openRow(MEMBERS_ONLY), search: "not found" }, member, moderator: member, admin: member },
+  "open+hidden":    { anonymous: closedRow(UNSEEN, SIGN_IN),  "non-member": closedRow(UNSEEN, UNSEEN),             pending: closedRow(MEMBERS_ONLY, MEMBERS_ONLY), member, moderator: member, admin: member },
 };
 
 const isContentMember = (viewer: ContentViewer) =>
@@ -558,8 +566,10 @@ function expectedFor(level: ContentLevel, viewer: ContentViewer, kind: ContentKi
       read: HIDDEN_POST,
       list: row.list === "listed" ? "not listed" : row.list,
       search: "not found",
+      download: HIDDEN_POST,
     });
   }
+  if (kind !== "file" && kind !== "private file") row.download = NA;
   if (kind === "comment") {
     // Comments are listed by their thread (read); replying first needs the thread in sight.
     row.list = NA;
@@ -810,6 +820,28 @@ describe("privacy matrix for content", () => {
           expect(label(answer)).toBe(outcome);
           break;
         }
+        case "download": {
+          const answer = await praxis.request("GET", `/api/v1/files/${fixture.id[kind]}/download`, {
+            token,
+          });
+          expect(label(answer)).toBe(outcome);
+          if (answer.status === 200) expect(answer.body).toBe(new TextDecoder().decode(pdf));
+          break;
+        }
       }
+    });
+
+  // The other side of "hidden": the people a hidden community knows of find it, even before
+  // they may read it.
+  for (const level of ["open+hidden", "private+hidden"] as const)
+    it(`${level} · pending · about → 200, anonymous and non-member → 404`, async () => {
+      const path = `/api/v1/communities/${fixtures.get(level)?.ref}`;
+      const about = await praxis.request("GET", path, { token: people.pending.token });
+      expect(label(about)).toBe("200");
+      expect(about.body.viewer).toEqual({ state: "pending", role: "member" });
+      expect(label(await praxis.request("GET", path))).toBe(UNSEEN);
+      expect(label(await praxis.request("GET", path, { token: people.outsider.token }))).toBe(
+        UNSEEN,
+      );
     });
 });
