@@ -2,15 +2,20 @@ import type { Federation } from "@fedify/fedify";
 import { and, eq, isNull } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import { communities } from "../db/schema/communities.ts";
+import { comments, posts } from "../db/schema/posts.ts";
 import packageJson from "../package.json" with { type: "json" };
 import type { FederationContext } from "./context.ts";
 
 export function registerNodeInfo(federation: Federation<FederationContext>): void {
   federation.setNodeInfoDispatcher("/nodeinfo/2.1", async (ctx) => {
     const { db, config } = ctx.data.deps;
-    const [users, listedCommunities] = await Promise.all([
+    // NodeInfo counts what this server's own people wrote (no ActivityPub id from elsewhere),
+    // members-only and hidden communities included: a total tells how much, never what or where.
+    const [users, listedCommunities, localPosts, localComments] = await Promise.all([
       db.$count(accounts, and(eq(accounts.state, "active"), isNull(accounts.domain))),
       db.$count(communities, and(eq(communities.hidden, false), isNull(communities.domain))),
+      db.$count(posts, and(isNull(posts.uri), isNull(posts.deletedAt))),
+      db.$count(comments, and(isNull(comments.uri), isNull(comments.deletedAt))),
     ]);
     return {
       software: {
@@ -20,7 +25,7 @@ export function registerNodeInfo(federation: Federation<FederationContext>): voi
       },
       protocols: ["activitypub"],
       openRegistrations: config.registrationMode === "open",
-      usage: { users: { total: users }, localPosts: 0, localComments: 0 },
+      usage: { users: { total: users }, localPosts, localComments },
       metadata: { communities: listedCommunities, registrationMode: config.registrationMode },
     };
   });

@@ -1,13 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { rsvpStatuses } from "../../db/schema/events.ts";
-import type { Deps } from "../deps.ts";
 import {
   accountCalendar,
   calendarFeedUrl,
   communityCalendar,
   createEvent,
-  type EventView,
   eventCalendar,
   listEvents,
   setRsvp,
@@ -17,22 +14,21 @@ import {
 import { eventTimePattern } from "../services/time-zones.ts";
 import { type AppEnv, createRouter } from "./router.ts";
 import {
+  Event,
   errorResponses,
   IdParam,
   jsonBody,
   jsonResponse,
   MarkdownText,
   PageQuery,
-  Post,
   pageOf,
   RefParam,
+  RsvpStatus,
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
-import { postJson } from "./shapes.ts";
+import { eventJson } from "./shapes.ts";
 
 const tags = ["Events"];
-
-const RsvpStatus = z.enum(rsvpStatuses);
 
 const EventTime = z.string().max(40).regex(eventTimePattern).openapi({
   example: "2026-12-03T14:00",
@@ -55,36 +51,6 @@ const WebinarLinks = z
 const Webinar = z.union([z.boolean(), WebinarLinks]).openapi({
   description: "A webinar: `true`, or its recording and slides links (`null` removes one)",
 });
-
-const Event = Post.extend({
-  startsAt: z.string().openapi({ description: "UTC instant" }),
-  endsAt: z.string().openapi({ description: "UTC instant" }),
-  timezone: z.string(),
-  location: z.string(),
-  onlineUrl: z.string().nullable(),
-  webinar: z.boolean(),
-  recordingUrl: z.string().nullable(),
-  slidesUrl: z.string().nullable(),
-  going: z.number().int(),
-  viewerRsvp: RsvpStatus.nullable(),
-}).openapi("Event");
-
-function eventJson(deps: Deps, view: EventView): z.infer<typeof Event> {
-  const { details } = view;
-  return {
-    ...postJson(deps, view),
-    startsAt: details.startsAt.toISOString(),
-    endsAt: details.endsAt.toISOString(),
-    timezone: details.timezone,
-    location: details.location,
-    onlineUrl: details.onlineUrl,
-    webinar: details.webinar,
-    recordingUrl: details.recordingUrl,
-    slidesUrl: details.slidesUrl,
-    going: view.going,
-    viewerRsvp: view.viewerRsvp,
-  };
-}
 
 const DateOrTime = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])

@@ -1,50 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Deps } from "../deps.ts";
 import { downloadResponse } from "../downloads.ts";
-import { downloadFile, type FileView, listFiles, uploadFile, viewFile } from "../services/files.ts";
-import { downloadUrlOf, forwardToMedia } from "../services/media-links.ts";
+import { downloadFile, listFiles, uploadFile, viewFile } from "../services/files.ts";
+import { forwardToMedia } from "../services/media-links.ts";
 import { createRouter } from "./router.ts";
 import {
   errorResponses,
   IdParam,
   jsonResponse,
   PageQuery,
-  Post,
   pageOf,
   RefParam,
+  SharedFile,
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
-import { postJson } from "./shapes.ts";
+import { fileJson } from "./shapes.ts";
 
 const tags = ["Files"];
-
-const SharedFile = Post.extend({
-  file: z.object({
-    filename: z.string(),
-    mediaType: z.string(),
-    size: z.number().int(),
-    category: z.string(),
-    private: z.boolean(),
-    downloads: z.number().int(),
-    url: z.string(),
-  }),
-}).openapi("SharedFile");
-
-function fileJson(deps: Deps, view: FileView): z.infer<typeof SharedFile> {
-  const { file } = view;
-  return {
-    ...postJson(deps, view),
-    file: {
-      filename: file.filename,
-      mediaType: file.mediaType,
-      size: file.size,
-      category: file.category,
-      private: file.private,
-      downloads: file.downloads,
-      url: downloadUrlOf(deps.config, { id: view.post.id, private: file.private }, view.community),
-    },
-  };
-}
 
 const upload = createRoute({
   method: "post",

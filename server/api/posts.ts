@@ -1,11 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createComment, deleteComment, editComment, listComments } from "../services/comments.ts";
+import { viewEvent } from "../services/events.ts";
+import { viewFile } from "../services/files.ts";
 import { setLike } from "../services/likes.ts";
 import { createPost, deletePost, listPosts, updatePost, viewPost } from "../services/posts.ts";
 import { createRouter } from "./router.ts";
 import {
   AttachmentIds,
   Comment,
+  Event,
   errorResponses,
   IdParam,
   jsonBody,
@@ -15,9 +18,10 @@ import {
   Post,
   pageOf,
   RefParam,
+  SharedFile,
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
-import { commentJson, postJson } from "./shapes.ts";
+import { commentJson, eventJson, fileJson, postJson } from "./shapes.ts";
 
 const tags = ["Content"];
 
@@ -54,9 +58,12 @@ const one = createRoute({
   method: "get",
   path: "/posts/{id}",
   tags,
-  summary: "One discussion, announcement or page",
+  summary: "One post of any kind; events and files with their own fields",
   request: { params: IdParam },
-  responses: { 200: jsonResponse(Post, "The post"), ...errorResponses },
+  responses: {
+    200: jsonResponse(z.union([Event, SharedFile, Post]), "The post"),
+    ...errorResponses,
+  },
 });
 
 const update = createRoute({
@@ -156,12 +163,21 @@ const likeRoute = (target: "posts" | "comments", method: "post" | "delete") =>
   });
 
 export const postsApi = createRouter()
-  .openapi(one, async (c) =>
-    c.json(
-      postJson(c.get("deps"), await viewPost(c.get("deps"), c.req.valid("param").id, viewerOf(c))),
-      200,
-    ),
-  )
+  .openapi(one, async (c) => {
+    const deps = c.get("deps");
+    const { id } = c.req.valid("param");
+    const viewer = viewerOf(c);
+    const view = await viewPost(deps, id, viewer);
+    // An event or a file reads as it does under /events or /files, whichever address is asked.
+    switch (view.post.kind) {
+      case "event":
+        return c.json(eventJson(deps, await viewEvent(deps, id, viewer)), 200);
+      case "file":
+        return c.json(fileJson(deps, await viewFile(deps, id, viewer)), 200);
+      default:
+        return c.json(postJson(deps, view), 200);
+    }
+  })
   .openapi(update, async (c) => {
     const deps = c.get("deps");
     const view = await updatePost(

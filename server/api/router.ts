@@ -19,7 +19,7 @@ export interface FieldProblem {
   limit?: number;
 }
 
-const namedFormats = new Set(["username", "slug", "email"]);
+const namedFormats = new Set(["username", "slug", "email", "handle"]);
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return path.reduce<unknown>(

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { accountStates, mailFrequencies } from "../../db/schema/accounts.ts";
 import { privacyLevels } from "../../db/schema/communities.ts";
+import { rsvpStatuses } from "../../db/schema/events.ts";
 import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
 import { postKinds } from "../../db/schema/posts.ts";
 import { supportedLocales } from "../i18n.ts";
@@ -239,6 +240,33 @@ export const Post = z
     updatedAt: z.string(),
   })
   .openapi("Post");
+
+export const RsvpStatus = z.enum(rsvpStatuses);
+
+export const Event = Post.extend({
+  startsAt: z.string().openapi({ description: "UTC instant" }),
+  endsAt: z.string().openapi({ description: "UTC instant" }),
+  timezone: z.string(),
+  location: z.string(),
+  onlineUrl: z.string().nullable(),
+  webinar: z.boolean(),
+  recordingUrl: z.string().nullable(),
+  slidesUrl: z.string().nullable(),
+  going: z.number().int(),
+  viewerRsvp: RsvpStatus.nullable(),
+}).openapi("Event");
+
+export const SharedFile = Post.extend({
+  file: z.object({
+    filename: z.string(),
+    mediaType: z.string(),
+    size: z.number().int(),
+    category: z.string(),
+    private: z.boolean(),
+    downloads: z.number().int(),
+    url: z.string(),
+  }),
+}).openapi("SharedFile");
 
 export const Comment = z
   .object({

@@ -4,6 +4,8 @@ import type { Deps } from "../deps.ts";
 import type { Locale } from "../i18n.ts";
 import type { CommentView } from "../services/comments.ts";
 import type { CommunityView } from "../services/communities.ts";
+import type { EventView } from "../services/events.ts";
+import type { FileView } from "../services/files.ts";
 import type { InvitationView } from "../services/invitations.ts";
 import { downloadUrlOf } from "../services/media-links.ts";
 import type { MemberView } from "../services/membership.ts";
@@ -123,6 +125,39 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
     editedAt: post.editedAt?.toISOString() ?? null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
+  };
+}
+
+export function eventJson(deps: Deps, view: EventView): z.infer<typeof schemas.Event> {
+  const { details } = view;
+  return {
+    ...postJson(deps, view),
+    startsAt: details.startsAt.toISOString(),
+    endsAt: details.endsAt.toISOString(),
+    timezone: details.timezone,
+    location: details.location,
+    onlineUrl: details.onlineUrl,
+    webinar: details.webinar,
+    recordingUrl: details.recordingUrl,
+    slidesUrl: details.slidesUrl,
+    going: view.going,
+    viewerRsvp: view.viewerRsvp,
+  };
+}
+
+export function fileJson(deps: Deps, view: FileView): z.infer<typeof schemas.SharedFile> {
+  const { file } = view;
+  return {
+    ...postJson(deps, view),
+    file: {
+      filename: file.filename,
+      mediaType: file.mediaType,
+      size: file.size,
+      category: file.category,
+      private: file.private,
+      downloads: file.downloads,
+      url: downloadUrlOf(deps.config, { id: view.post.id, private: file.private }, view.community),
+    },
   };
 }
 
