@@ -1,10 +1,12 @@
 import type { Context, Federation } from "@fedify/fedify";
-import { Application, Endpoints, Group, Person } from "@fedify/vocab";
+import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
+import { LanguageString } from "@fedify/vocab-runtime";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
-import { accounts } from "../db/schema/accounts.ts";
-import { communities } from "../db/schema/communities.ts";
+import { type Account, accounts } from "../db/schema/accounts.ts";
+import { type Community, communities } from "../db/schema/communities.ts";
 import { escapeHtml } from "../server/html.ts";
+import { i18n, supportedLocales } from "../server/i18n.ts";
 import { relationOf } from "../server/services/communities.ts";
 import { findNameOwner } from "../server/services/names.ts";
 import { canSeeCommunity } from "../server/services/privacy.ts";
@@ -56,21 +58,84 @@ const instanceKeyOwner = "00000000-0000-0000-0000-000000000000";
 
 export const instanceKeyPairs = (db: Executor) => actorKeyPairs(db, instanceKeyOwner);
 
+const paragraphs = (text: string) =>
+  text
+    .split(/\n\s*\n/)
+    .filter((part) => part.trim())
+    .map((part) => `<p>${escapeHtml(part.trim())}</p>`)
+    .join("");
+
+/**
+ * A community's About page as HTML, once per language Praxis speaks (`contentMap`): Lemmy and
+ * Mastodon show `summary`, and anyone reading the Group sees the conditions before joining.
+ */
+function aboutOf(community: Community): LanguageString[] {
+  const { overview, purpose, engagement } = community.conceptNote;
+  const sections = { overview, purpose, engagement, eligibility: community.eligibility } as const;
+  const all = { ...sections, principles: community.principles };
+  if (!Object.values(all).some((text) => text.trim())) return [];
+  return supportedLocales.map((locale) => {
+    const t = i18n.getFixedT(locale, "pages");
+    const html = Object.entries(all)
+      .filter(([, text]) => text.trim())
+      .map(([name, text]) => `<h2>${escapeHtml(t(`actor.${name}`))}</h2>${paragraphs(text)}`)
+      .join("");
+    return new LanguageString(html, locale);
+  });
+}
+
+/** A member's profile as profile fields, the way Mastodon shows them beside a person. */
+function profileFieldsOf(account: Account): PropertyValue[] {
+  const t = i18n.getFixedT(account.locale, "pages");
+  return (["profession", "country", "organisation"] as const)
+    .filter((field) => account[field].trim())
+    .map((field) => new PropertyValue({ name: t(`actor.${field}`), value: account[field] }));
+}
+
+type ActorContext = Context<FederationContext>;
+
+async function commonOf(ctx: ActorContext, identifier: string) {
+  const keys = await ctx.getActorKeyPairs(identifier);
+  return {
+    id: ctx.getActorUri(identifier),
+    url: ctx.getActorUri(identifier),
+    inbox: ctx.getInboxUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((key) => key.multikey),
+  };
+}
+
+/** A local community as other servers see it; its Praxis terms are added when served. */
+export async function groupOf(ctx: ActorContext, community: Community): Promise<Group> {
+  const identifier = community.slug.toLowerCase();
+  const parent = community.parentId
+    ? await localCommunityById(ctx.data.deps.db, community.parentId)
+    : null;
+  return new Group({
+    ...(await commonOf(ctx, identifier)),
+    preferredUsername: community.slug,
+    name: community.name,
+    summary: community.summary ? `<p>${escapeHtml(community.summary)}</p>` : null,
+    contents: aboutOf(community),
+    // Lemmy reads this flag as "members only", so every level but open sets it.
+    manuallyApprovesFollowers: community.privacy !== "open",
+    followers: ctx.getFollowersUri(identifier),
+    outbox: ctx.getOutboxUri(identifier),
+    featured: ctx.getFeaturedUri(identifier),
+    attribution: ctx.getCollectionUri("moderators", { identifier }),
+    discoverable: !community.hidden,
+    // A working group names the community it belongs to, as the context it exists in.
+    contexts: parent ? [ctx.getActorUri(parent.slug.toLowerCase())] : [],
+  });
+}
+
 export function registerActors(federation: Federation<FederationContext>): void {
   federation
     .setActorDispatcher(actorPathTemplate, async (ctx, identifier) => {
-      const keys = await ctx.getActorKeyPairs(identifier);
-      const common = {
-        id: ctx.getActorUri(identifier),
-        url: ctx.getActorUri(identifier),
-        inbox: ctx.getInboxUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        publicKey: keys[0]?.cryptographicKey ?? null,
-        assertionMethods: keys.map((key) => key.multikey),
-      };
       if (identifier === instanceIdentifier) {
         return new Application({
-          ...common,
+          ...(await commonOf(ctx, identifier)),
           preferredUsername: ctx.hostname,
           name: `Praxis (${ctx.host})`,
           manuallyApprovesFollowers: true,
@@ -79,34 +144,15 @@ export function registerActors(federation: Federation<FederationContext>): void 
       }
       const actor = await findVisibleActor(ctx, identifier);
       if (!actor) return null;
-      if (actor.kind === "account") {
-        const { account } = actor;
-        return new Person({
-          ...common,
-          preferredUsername: account.username,
-          name: account.displayName || account.username,
-          manuallyApprovesFollowers: false,
-          discoverable: true,
-        });
-      }
-      const { community } = actor;
-      const parent = community.parentId
-        ? await localCommunityById(ctx.data.deps.db, community.parentId)
-        : null;
-      return new Group({
-        ...common,
-        preferredUsername: community.slug,
-        name: community.name,
-        summary: community.summary ? `<p>${escapeHtml(community.summary)}</p>` : null,
-        // Lemmy reads this flag as "members only", so every level but open sets it.
-        manuallyApprovesFollowers: community.privacy !== "open",
-        followers: ctx.getFollowersUri(identifier),
-        outbox: ctx.getOutboxUri(identifier),
-        featured: ctx.getFeaturedUri(identifier),
-        attribution: ctx.getCollectionUri("moderators", { identifier }),
-        discoverable: !community.hidden,
-        // A working group names the community it belongs to, as the context it exists in.
-        contexts: parent ? [ctx.getActorUri(parent.slug.toLowerCase())] : [],
+      if (actor.kind === "community") return groupOf(ctx, actor.community);
+      const { account } = actor;
+      return new Person({
+        ...(await commonOf(ctx, identifier)),
+        preferredUsername: account.username,
+        name: account.displayName || account.username,
+        attachments: profileFieldsOf(account),
+        manuallyApprovesFollowers: false,
+        discoverable: true,
       });
     })
     .mapHandle(async (ctx, username) =>

@@ -1,4 +1,5 @@
 import type { Context, RequestContext } from "@fedify/fedify";
+import type { Account } from "../db/schema/accounts.ts";
 import type { Community } from "../db/schema/communities.ts";
 import type { FileDetails } from "../db/schema/files.ts";
 import { relationOf } from "../server/services/communities.ts";
@@ -24,9 +25,14 @@ async function signerPasses(
   rule: (relation: Relation) => boolean,
 ): Promise<boolean> {
   if (rule(null)) return true;
-  const signer = await ctx.getSignedKeyOwner();
-  const account = signer?.id ? await findRemoteAccount(ctx.data.deps, signer.id.href) : null;
+  const account = await signingAccount(ctx);
   return account !== null && rule(await relationOf(ctx.data.deps.db, community.id, account.id));
+}
+
+/** The person on another server who signed the request, as kept here; null for anyone else. */
+export async function signingAccount(ctx: Ctx): Promise<Account | null> {
+  const signer = await ctx.getSignedKeyOwner();
+  return signer?.id ? findRemoteAccount(ctx.data.deps, signer.id.href) : null;
 }
 
 /** Members-only content and member lists answer only requests signed by those who may read them. */

@@ -1,66 +1,116 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Person } from "@fedify/vocab";
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { Announce, Person } from "@fedify/vocab";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
+import type { Community } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
-import { postColumns, posts } from "../db/schema/posts.ts";
-import { isActiveWithRoleAtLeast } from "../server/services/privacy.ts";
+import { posts } from "../db/schema/posts.ts";
+import { isActiveWithRoleAtLeast, postsReadableBy } from "../server/services/privacy.ts";
 import { announceOf, createOf } from "./activities.ts";
-import { communityAskedFor, mayReadCollections } from "./authorize.ts";
+import { communityAskedFor, mayReadCollections, signingAccount } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
-import { pageOf, personUri } from "./objects.ts";
+import { type LoadedPost, loadedPosts, personUri, postObjectOf } from "./objects.ts";
 
 type Ctx = RequestContext<FederationContext>;
 
-const outboxLength = 20;
-const federatedKinds = ["discussion", "announcement", "page"] as const;
+export const historyPath = "/actors/{identifier}/history";
 
-/** A community's latest threads (or only its pinned ones), with their authors. */
-async function threads(ctx: Ctx, identifier: string, pinnedOnly: boolean) {
-  const community = await communityAskedFor(ctx, identifier);
-  if (!community) return null;
-  const rows = await ctx.data.deps.db
-    .select({ post: postColumns, author: accounts })
-    .from(posts)
-    .innerJoin(accounts, eq(accounts.id, posts.authorId))
+const outboxLength = 20;
+const historyPageLength = 50;
+
+/**
+ * A community's posts of every kind, newest first, as its requester may read them: a file
+ * marked private is listed only for a member's signed request.
+ */
+async function postsFor(
+  ctx: Ctx,
+  community: Community,
+  options: { pinnedOnly?: boolean; before?: Position | null; limit: number },
+) {
+  const requester = await signingAccount(ctx);
+  const { before } = options;
+  return loadedPosts(ctx.data.deps.db)
     .where(
       and(
         eq(posts.communityId, community.id),
-        inArray(posts.kind, federatedKinds),
         isNull(posts.deletedAt),
-        pinnedOnly ? eq(posts.pinned, true) : undefined,
+        postsReadableBy(requester),
+        options.pinnedOnly ? eq(posts.pinned, true) : undefined,
+        before
+          ? sql`(${posts.createdAt}, ${posts.id}) < (${before.createdAt}, ${before.id})`
+          : undefined,
       ),
     )
-    .orderBy(desc(posts.createdAt))
-    .limit(outboxLength);
-  return { community, rows };
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(options.limit);
+}
+
+/** Where a page of the history starts: after the post it names (`createdAt|id`). */
+interface Position {
+  createdAt: Date;
+  id: string;
+}
+
+function positionOf(cursor: string): Position | null {
+  const [at, id] = cursor.split("|");
+  const createdAt = new Date(at ?? "");
+  return id && /^[0-9a-f-]{36}$/i.test(id) && !Number.isNaN(createdAt.getTime())
+    ? { createdAt, id }
+    : null;
+}
+
+/** What the community relayed when each post was written: the Announce of its Create. */
+function relayedAs(ctx: Ctx, row: LoadedPost) {
+  const object = postObjectOf(ctx, row);
+  const create = createOf(ctx, object, row.author, row.community);
+  return announceOf(ctx, row.community, create, new URL(`${object.id?.href}#announce`));
 }
 
 export function registerGroupCollections(federation: Federation<FederationContext>): void {
   federation
     .setFeaturedDispatcher("/actors/{identifier}/featured", async (ctx, identifier) => {
-      const found = await threads(ctx, identifier, true);
-      if (!found) return null;
-      return {
-        items: found.rows.map(({ post, author }) => pageOf(ctx, post, author, found.community)),
-      };
+      const community = await communityAskedFor(ctx, identifier);
+      if (!community) return null;
+      const rows = await postsFor(ctx, community, { pinnedOnly: true, limit: outboxLength });
+      return { items: rows.map((row) => postObjectOf(ctx, row)) };
     })
     .authorize(mayReadCollections);
 
-  // Lemmy reads a group's outbox to show its latest threads: the Announces it would relay.
+  // Lemmy reads a group's outbox, inline and unpaged, to show its latest threads: the
+  // Announces it would have relayed (crates/apub/src/collections/community_outbox.rs).
   federation
     .setOutboxDispatcher("/actors/{identifier}/outbox", async (ctx, identifier) => {
-      const found = await threads(ctx, identifier, false);
-      if (!found) return null;
-      return {
-        items: found.rows.map(({ post, author }) => {
-          const page = pageOf(ctx, post, author, found.community);
-          const create = createOf(ctx, page, author, found.community);
-          return announceOf(ctx, found.community, create, new URL(`${page.id?.href}#announce`));
-        }),
-      };
+      const community = await communityAskedFor(ctx, identifier);
+      if (!community) return null;
+      const rows = await postsFor(ctx, community, { limit: outboxLength });
+      return { items: rows.map((row) => relayedAs(ctx, row)) };
     })
     .authorize(mayReadCollections);
+
+  // Everything the community holds, page by page: a partner's server reads it for a member
+  // who just joined (history.ts). Its Group names it (praxis:history).
+  federation
+    .setCollectionDispatcher(
+      "history",
+      Announce,
+      historyPath,
+      async (ctx, { identifier }, cursor) => {
+        const community = await communityAskedFor(ctx, identifier);
+        if (!community) return null;
+        const before = cursor ? positionOf(cursor) : null;
+        const rows = await postsFor(ctx, community, { before, limit: historyPageLength });
+        const last = rows.at(-1);
+        return {
+          items: rows.map((row) => relayedAs(ctx, row)),
+          nextCursor:
+            rows.length === historyPageLength && last
+              ? `${last.post.createdAt.toISOString()}|${last.post.id}`
+              : null,
+        };
+      },
+    )
+    .setFirstCursor(() => "")
+    .authorize((ctx, { identifier }) => mayReadCollections(ctx, identifier ?? ""));
 
   // Lemmy refuses a Group without `attributedTo` naming its moderators.
   federation

@@ -4,7 +4,11 @@ import { expandPublicAddress } from "./public-address.ts";
 
 const activityTypes = /application\/(activity|ld)\+json/;
 
-async function withFullPublicAddress(response: Response): Promise<Response> {
+/** A served document's last touches: terms Fedify cannot write, and Lemmy's address form. */
+async function finished(
+  response: Response,
+  addTerms: (document: unknown) => Promise<unknown>,
+): Promise<Response> {
   if (
     !response.ok ||
     response.body === null ||
@@ -12,7 +16,7 @@ async function withFullPublicAddress(response: Response): Promise<Response> {
   ) {
     return response;
   }
-  const document = expandPublicAddress(await response.json());
+  const document = expandPublicAddress(await addTerms(await response.json()));
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(JSON.stringify(document), { status: response.status, headers });
@@ -25,6 +29,7 @@ async function withFullPublicAddress(response: Response): Promise<Response> {
 export function federationMiddleware<TContextData>(
   federation: Federation<TContextData>,
   contextData: (c: Context) => TContextData,
+  addTerms: (document: unknown) => Promise<unknown>,
 ): MiddlewareHandler {
   return async (c, next) => {
     let passOn = false;
@@ -40,6 +45,6 @@ export function federationMiddleware<TContextData>(
       },
     });
     if (passOn) return next();
-    return withFullPublicAddress(response);
+    return finished(response, addTerms);
   };
 }

@@ -20,6 +20,7 @@ import { registerCollections } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
 import { deliveryRetryPolicy } from "./delivery.ts";
 import { registerGroupCollections } from "./group-collections.ts";
+import { isSelfUpdate, onActorUpdate } from "./inbox/actor-update.ts";
 import { onAnnounce } from "./inbox/announce.ts";
 import { onDelete } from "./inbox/delete.ts";
 import { onFlag } from "./inbox/flag.ts";
@@ -70,7 +71,9 @@ export function createPraxisFederation(
     .on(Accept, onAccept)
     .on(Reject, onReject)
     .on(Create, onCreate)
-    .on(Update, onUpdate)
+    .on(Update, (ctx, update) =>
+      isSelfUpdate(update) ? onActorUpdate(ctx, update) : onUpdate(ctx, update),
+    )
     .on(Delete, onDelete)
     .on(Like, onLike)
     .on(Flag, onFlag)

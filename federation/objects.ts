@@ -187,9 +187,9 @@ export function noteOf(
   });
 }
 
-/** A post with everything needed to show it as an object, if it exists. */
-export async function loadPost(db: Executor, postId: string) {
-  const [row] = await db
+/** Posts with everything needed to show each as an object; callers add the conditions. */
+export function loadedPosts(db: Executor) {
+  return db
     .select({
       post: postColumns,
       author: accounts,
@@ -201,8 +201,12 @@ export async function loadPost(db: Executor, postId: string) {
     .innerJoin(communities, eq(communities.id, posts.communityId))
     .innerJoin(accounts, eq(accounts.id, posts.authorId))
     .leftJoin(fileDetails, eq(fileDetails.postId, posts.id))
-    .leftJoin(eventDetails, eq(eventDetails.postId, posts.id))
-    .where(eq(posts.id, postId));
+    .leftJoin(eventDetails, eq(eventDetails.postId, posts.id));
+}
+
+/** A post with everything needed to show it as an object, if it exists. */
+export async function loadPost(db: Executor, postId: string) {
+  const [row] = await loadedPosts(db).where(eq(posts.id, postId));
   return row;
 }
 

@@ -16,8 +16,11 @@ import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
+import { recordFollowUri } from "../server/services/membership.ts";
 import { announceOf, createOf } from "./activities.ts";
+import { groupOf } from "./actors.ts";
 import type { FederationContext } from "./context.ts";
+import { fetchHistory, type HistoryPage } from "./history.ts";
 import {
   audienceOf,
   groupUri,
@@ -51,13 +54,24 @@ function newFollowId(ctx: Ctx, account: Account, community: Community): URL {
   return new URL(`#follows/${community.id}/${crypto.randomUUID()}`, actor);
 }
 
-function followOf(ctx: Ctx, account: Account, community: Community, id: URL): Follow {
+/** A request to join; Praxis homes show its `content`, the requester's message, to admins. */
+function followOf(ctx: Ctx, account: Account, community: Community, id: URL, message = ""): Follow {
   return new Follow({
     id,
     actor: ctx.getActorUri(identifierOf(account.username)),
     object: new URL(community.uri ?? ""),
+    content: message || null,
   });
 }
+
+/**
+ * Activities about one thing reach each server in the order they were sent: a post's
+ * Create, Update and Delete by its id, one person's joining and leaving by the pair.
+ */
+const membershipOrder = (account: Pick<Account, "id">, community: Pick<Community, "id">) => ({
+  orderingKey: `membership:${community.id}:${account.id}`,
+});
+const objectOrder = (object: { id: URL | null }) => ({ orderingKey: object.id?.href });
 
 /** A local community's answer to a Follow from a person on another server. */
 export async function answerFollow(
@@ -80,7 +94,12 @@ export async function answerFollow(
     object: follow,
     to: new URL(account.uri ?? ""),
   });
-  await ctx.sendActivity({ identifier: identifierOf(community.slug) }, inboxOf(account), answer);
+  await ctx.sendActivity(
+    { identifier: identifierOf(community.slug) },
+    inboxOf(account),
+    answer,
+    membershipOrder(account, community),
+  );
 }
 
 async function load(db: Executor, communityId: string, accountId: string) {
@@ -100,19 +119,47 @@ async function loadMembership(db: Executor, membershipId: string) {
  * FEP-1b12: a member's activity goes to its community's inbox; a community here wraps it
  * in an Announce for the servers of its members, the author's own server included.
  */
-async function relay(ctx: Ctx, community: Community, actor: Account, activity: Activity) {
+async function relay(
+  ctx: Ctx,
+  community: Community,
+  actor: Account,
+  activity: Activity,
+  about: { id: URL | null },
+) {
+  const order = objectOrder(about);
   if (community.domain) {
     if (actor.domain) return;
     await ctx.sendActivity(
       { identifier: identifierOf(actor.username) },
       inboxOf(community),
       activity,
+      order,
     );
     return;
   }
   const announce = announceOf(ctx, community, activity);
   await ctx.sendActivity({ identifier: identifierOf(community.slug) }, "followers", announce, {
     preferSharedInbox: true,
+    ...order,
+  });
+}
+
+/** A local community's new settings, sent to its members' servers, which re-read its actor. */
+async function announceCommunityChange(ctx: Ctx, db: Executor, communityId: string) {
+  const [community] = await db.select().from(communities).where(eq(communities.id, communityId));
+  if (!community || community.domain) return;
+  const group = await groupOf(ctx, community);
+  const { tos, ccs } = audienceOf(ctx, community);
+  const update = new Update({
+    id: new URL(`#update/${crypto.randomUUID()}`, group.id ?? undefined),
+    actor: group.id,
+    object: group,
+    tos,
+    ccs,
+  });
+  await ctx.sendActivity({ identifier: identifierOf(community.slug) }, "followers", update, {
+    preferSharedInbox: true,
+    ...objectOrder(group),
   });
 }
 
@@ -156,7 +203,7 @@ async function relayWriting(
           ccs: object.ccIds,
           audience: groupUri(ctx, community),
         });
-  await relay(ctx, community, author, activity);
+  await relay(ctx, community, author, activity, object);
 }
 
 async function relayDeletion(
@@ -179,7 +226,7 @@ async function relayDeletion(
     ccs,
     audience,
   });
-  await relay(ctx, community, deleter, activity);
+  await relay(ctx, community, deleter, activity, object);
 }
 
 async function relayLike(
@@ -210,22 +257,27 @@ async function relayLike(
         ccs,
         audience,
       });
-  await relay(ctx, writing.community, liker, activity);
+  await relay(ctx, writing.community, liker, activity, writing.object);
 }
 
 /** What a domain change means on the wire, sent through Fedify's queue. */
-export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEvent) {
+export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEvent | HistoryPage) {
   switch (event.type) {
+    case "admitted_elsewhere":
+      return fetchHistory(ctx, db, event.membershipId, null);
+    case "history_page":
+      return fetchHistory(ctx, db, event.membershipId, event.page);
     case "join_requested": {
-      const { community, account } = await loadMembership(db, event.membershipId);
+      const { membership, community, account } = await loadMembership(db, event.membershipId);
       const id = newFollowId(ctx, account, community);
-      // Kept so that leaving can name the Follow it undoes.
-      await db
-        .update(memberships)
-        .set({ followUri: id.href })
-        .where(eq(memberships.id, event.membershipId));
+      await recordFollowUri(db, event.membershipId, id.href);
       const sender = { identifier: identifierOf(account.username) };
-      await ctx.sendActivity(sender, inboxOf(community), followOf(ctx, account, community, id));
+      await ctx.sendActivity(
+        sender,
+        inboxOf(community),
+        followOf(ctx, account, community, id, membership.message),
+        membershipOrder(account, community),
+      );
       return;
     }
     case "left": {
@@ -245,6 +297,7 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
         { identifier: identifierOf(account.username) },
         inboxOf(community),
         undo,
+        membershipOrder(account, community),
       );
       return;
     }
@@ -274,6 +327,8 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
       return relayDeletion(ctx, db, "comment", event.commentId, event.deletedById);
     case "liked":
       return relayLike(ctx, db, event);
+    case "community_updated":
+      return announceCommunityChange(ctx, db, event.communityId);
     case "member_dropped": {
       const { community, account } = await load(db, event.communityId, event.accountId);
       await answerFollow(ctx, community, account, event.followUri, false);

@@ -47,6 +47,9 @@ interface Taken {
   attempts: number;
 }
 
+/** Praxis's own queue: committed domain changes, waiting to be turned into activities. */
+export const eventsQueue = "events";
+
 /**
  * Adds messages to `queue` through `db`, which may be an open transaction: then they
  * exist, and wake listeners, only if that transaction commits.

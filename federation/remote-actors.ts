@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import type { Deps } from "../server/deps.ts";
+import type { GroupTerms, PersonTerms } from "./praxis-terms.ts";
 
 const logger = getLogger(["praxis", "federation", "actors"]);
 
@@ -21,7 +22,7 @@ function whereabouts(actor: Actor) {
 }
 
 /** Text from another server as plain text: names and summaries are shown as text here. */
-function plain(value: unknown, fallback: string, maxLength = 200): string {
+export function plain(value: unknown, fallback: string, maxLength = 200): string {
   const text = typeof value === "string" ? value : value?.toString();
   return (
     text
@@ -36,12 +37,21 @@ function plain(value: unknown, fallback: string, maxLength = 200): string {
  * Keeps a copy of a person on another server, so that memberships, posts and likes can
  * name them like anyone else. Returns null for documents that cannot be a member.
  */
-export async function rememberAccount(deps: Deps, actor: Actor): Promise<Account | null> {
+export async function rememberAccount(
+  deps: Deps,
+  actor: Actor,
+  terms: PersonTerms | null = null,
+): Promise<Account | null> {
   const place = whereabouts(actor);
   if (!place || actor instanceof Group || !isActor(actor)) return null;
   const username = plain(actor.preferredUsername, "").replace(/[^\p{L}\p{N}_.-]/gu, "");
   if (!username) return null;
-  const profile = { username, displayName: plain(actor.name, username), ...place };
+  const profile = {
+    username,
+    displayName: plain(actor.name, username),
+    ...(terms ?? {}),
+    ...place,
+  };
   const [account] = await deps.db
     .insert(accounts)
     .values({ ...profile, state: "active", emailNotifications: "none" })
@@ -58,11 +68,22 @@ async function knownParentId(deps: Deps, group: Group): Promise<string | null> {
   return parent?.id ?? null;
 }
 
+/** What a Praxis home says of its community, in the columns a local one keeps it in. */
+function aboutFrom(terms: GroupTerms) {
+  const { overview, purpose, engagement, ...rest } = terms;
+  return { ...rest, conceptNote: { overview, purpose, engagement } };
+}
+
 /**
  * Keeps a copy of a community on another server. Its own server decides who reads what;
- * here, anything but an open community is shown only to local people it admitted.
+ * here the same rules hold for local people at the privacy level its home states (from a
+ * Praxis home, exactly; from others, "approval needed" is taken as semi-private).
  */
-export async function rememberCommunity(deps: Deps, group: Group): Promise<Community | null> {
+export async function rememberCommunity(
+  deps: Deps,
+  group: Group,
+  terms: GroupTerms | null,
+): Promise<Community | null> {
   const place = whereabouts(group);
   const slug = plain(group.preferredUsername, "");
   if (!place || !slug) return null;
@@ -73,6 +94,7 @@ export async function rememberCommunity(deps: Deps, group: Group): Promise<Commu
     privacy: group.manuallyApprovesFollowers ? ("semi_private" as const) : ("open" as const),
     hidden: group.discoverable === false,
     parentId: await knownParentId(deps, group),
+    ...(terms ? aboutFrom(terms) : {}),
     ...place,
   };
   const [community] = await deps.db

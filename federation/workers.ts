@@ -2,9 +2,10 @@ import type { Connection } from "../db/index.ts";
 import type { Deps } from "../server/deps.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
 import type { FederationContext } from "./context.ts";
+import type { HistoryPage } from "./history.ts";
 import type { PraxisFederation } from "./index.ts";
 import { publishEvent } from "./outbox.ts";
-import { PostgresMessageQueue } from "./queue.ts";
+import { eventsQueue, PostgresMessageQueue } from "./queue.ts";
 
 /** Fedify's three queues, and Praxis's own: domain changes waiting to be put on the wire. */
 export interface PraxisQueues {
@@ -13,8 +14,6 @@ export interface PraxisQueues {
   fanout: PostgresMessageQueue;
   events: PostgresMessageQueue;
 }
-
-export const eventsQueue = "events";
 
 // Deliveries wait on other servers, so many run at once; the rest is local work.
 const concurrency = { inbox: 4, outbox: 64, fanout: 2, events: 4 } as const;
@@ -64,8 +63,8 @@ export function startFederationWorkers(
       publishEvent(
         federation.createContext(deps.config.publicUrl, contextData),
         deps.db,
-        // Only federation-port.ts enqueues here, and only FederationEvents.
-        event as FederationEvent,
+        // Only federation-port.ts (FederationEvents) and history.ts (its next pages) enqueue here.
+        event as FederationEvent | HistoryPage,
       ),
     { signal: stop.signal },
   );

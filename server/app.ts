@@ -10,6 +10,7 @@ import { federationMiddleware } from "../federation/hono.ts";
 import { hostMeta } from "../federation/host-meta.ts";
 import { refuseDeepNesting } from "../federation/inbox-body-shape.ts";
 import type { PraxisFederation } from "../federation/index.ts";
+import { servingTerms } from "../federation/praxis-terms.ts";
 import { refuseSignaturesWithoutDigest } from "../federation/signature-coverage.ts";
 import {
   answerMalformedWebFingerInJson,
@@ -24,6 +25,7 @@ import { renderError } from "./api/errors.ts";
 import { eventsApi } from "./api/events.ts";
 import { filesApi } from "./api/files.ts";
 import { invitationsApi } from "./api/invitations.ts";
+import { lookupApi } from "./api/lookup.ts";
 import { membersApi } from "./api/members.ts";
 import { notificationsApi } from "./api/notifications.ts";
 import { postsApi } from "./api/posts.ts";
@@ -67,6 +69,7 @@ function api(deps: Deps) {
     .route("/", communitiesApi)
     .route("/", membersApi)
     .route("/", invitationsApi)
+    .route("/", lookupApi)
     .route("/", adminApi)
     .route("/", postsApi)
     .route("/", notificationsApi)
@@ -114,19 +117,23 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.use(refuseBlockedSenders(deps));
   app.use(webFingerPath, answerMalformedWebFingerInJson);
   app.use(
-    federationMiddleware(federation, (c) => {
-      let viewer: Promise<Account | null> | undefined;
-      return {
-        deps,
-        viewer: () => {
-          const token = getCookie(c, sessionCookie);
-          viewer ??= token
-            ? resolveSession(deps, token).then((s) => s?.account ?? null)
-            : Promise.resolve(null);
-          return viewer;
-        },
-      };
-    }),
+    federationMiddleware(
+      federation,
+      (c) => {
+        let viewer: Promise<Account | null> | undefined;
+        return {
+          deps,
+          viewer: () => {
+            const token = getCookie(c, sessionCookie);
+            viewer ??= token
+              ? resolveSession(deps, token).then((s) => s?.account ?? null)
+              : Promise.resolve(null);
+            return viewer;
+          },
+        };
+      },
+      servingTerms(federation, deps),
+    ),
   );
   app.get(webFingerPath, answerUnknownWebFingerInJson);
   app.route("/", hostMeta(deps.config.publicUrl));

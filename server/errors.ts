@@ -56,6 +56,7 @@ export const errorStatus = {
   handle_not_local: 422,
   domain_blocked: 403,
   rate_limited: 429,
+  home_server_unavailable: 502,
   internal: 500,
 } as const;
 

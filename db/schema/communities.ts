@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   boolean,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -41,6 +42,8 @@ export const communities = pgTable(
       .default({ overview: "", purpose: "", engagement: "" }),
     eligibility: text().notNull().default(""),
     principles: text().notNull().default(""),
+    /** For a copy of a community on another server: how many members its home counts. */
+    memberCount: integer(),
     createdById: uuid().references(() => accounts.id, { onDelete: "set null" }),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),

@@ -1,10 +1,19 @@
-import type { InboxContext } from "@fedify/fedify";
-import { type Announce, Create, Delete, Like, Undo, Update } from "@fedify/vocab";
+import type { Context, InboxContext } from "@fedify/fedify";
+import {
+  type Announce,
+  type Object as APObject,
+  Create,
+  Delete,
+  Like,
+  Undo,
+  Update,
+} from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { and, eq, isNull } from "drizzle-orm";
 import { accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
+import { isActiveMembership } from "../../server/services/privacy.ts";
 import { instanceIdentifier } from "../actors.ts";
 import type { FederationContext } from "../context.ts";
 import { findRemoteCommunity } from "../remote-actors.ts";
@@ -13,21 +22,18 @@ import { likeRelayed } from "./like.ts";
 import { isWriting, revise, store, type Writing } from "./writing.ts";
 
 type Ctx = InboxContext<FederationContext>;
+type AnyCtx = Context<FederationContext>;
 
 const logger = getLogger(["praxis", "federation", "inbox"]);
 
 /** Someone here who is an active member of `community`, to fetch its members-only objects as. */
-async function localMemberOf(ctx: Ctx, community: Community): Promise<string | null> {
+async function localMemberOf(ctx: AnyCtx, community: Community): Promise<string | null> {
   const [member] = await ctx.data.deps.db
     .select({ username: accounts.username })
     .from(memberships)
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
     .where(
-      and(
-        eq(memberships.communityId, community.id),
-        eq(memberships.state, "active"),
-        isNull(accounts.domain),
-      ),
+      and(eq(memberships.communityId, community.id), isActiveMembership, isNull(accounts.domain)),
     )
     .limit(1);
   return member?.username.toLowerCase() ?? null;
@@ -37,8 +43,8 @@ async function localMemberOf(ctx: Ctx, community: Community): Promise<string | n
  * An object relayed by a community elsewhere is trusted only when it comes from that
  * community's own server; otherwise it is fetched again from where it lives.
  */
-async function trustedObject(ctx: Ctx, community: Community, announce: Announce, object: Writing) {
-  if (object.id?.origin === announce.actorId?.origin) return object;
+async function trustedObject(ctx: AnyCtx, community: Community, object: Writing) {
+  if (object.id?.origin === new URL(community.uri ?? "").origin) return object;
   if (!object.id) return null;
   const member = await localMemberOf(ctx, community);
   const documentLoader = await ctx.getDocumentLoader({ identifier: member ?? instanceIdentifier });
@@ -62,10 +68,22 @@ export async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
   });
   if (inner instanceof Delete) return removeRelayed(ctx, inner, community);
   if (inner instanceof Like || inner instanceof Undo) return likeRelayed(ctx, inner, community);
+  await keepRelayedWriting(ctx, community, inner);
+}
+
+/**
+ * A post or reply a community elsewhere relays (or lists in its outbox, for a member who just
+ * joined), kept here once it is proven to be its author's own.
+ */
+export async function keepRelayedWriting(
+  ctx: AnyCtx,
+  community: Community,
+  inner: APObject | null,
+): Promise<void> {
   const relayed =
     inner instanceof Create || inner instanceof Update ? await inner.getObject(ctx) : inner;
   if (!isWriting(relayed) || relayed.id?.origin === ctx.origin) return;
-  const object = await trustedObject(ctx, community, announce, relayed);
+  const object = await trustedObject(ctx, community, relayed);
   if (!object) return;
   // A server speaks only for its own people: a Group cannot relay its own Page as written
   // by someone elsewhere (Mastodon's trustworthy_attribution?, app/lib/activitypub/activity.rb).

@@ -7,10 +7,11 @@ import {
   requestMembership,
   settleRemoteRequest,
 } from "../../server/services/membership.ts";
+import { refreshAccount } from "../actor-copies.ts";
 import type { FederationContext } from "../context.ts";
 import { localAccountCalled, localCommunityCalled } from "../names.ts";
 import { answerFollow } from "../outbox.ts";
-import { findRemoteAccount, findRemoteCommunity, rememberAccount } from "../remote-actors.ts";
+import { findRemoteAccount, findRemoteCommunity, plain } from "../remote-actors.ts";
 
 type Ctx = InboxContext<FederationContext>;
 
@@ -29,11 +30,15 @@ async function targetCommunity(ctx: Ctx, object: URL | null) {
 export async function onFollow(ctx: Ctx, follow: Follow | Join): Promise<void> {
   const community = await targetCommunity(ctx, follow.objectId);
   if (!community || !follow.id) return;
-  const sender = await follow.getActor(ctx);
-  const account = sender ? await rememberAccount(ctx.data.deps, sender) : null;
+  // Read afresh: the admins deciding see the requester's profile as it is now.
+  const account = follow.actorId ? await refreshAccount(ctx, follow.actorId) : null;
   if (!account) return;
   try {
-    await requestMembership(ctx.data.deps, community, account, { followUri: follow.id.href });
+    await requestMembership(ctx.data.deps, community, account, {
+      followUri: follow.id.href,
+      // A Praxis server sends the requester's message as the Follow's content.
+      message: plain(follow.content, "", 2000),
+    });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     logger.info("Refused {actor} in {community}: {code}", {

@@ -1,4 +1,4 @@
-import type { InboxContext } from "@fedify/fedify";
+import type { Context, InboxContext } from "@fedify/fedify";
 import {
   type Activity,
   type Actor,
@@ -10,6 +10,7 @@ import {
   Link,
   Note,
   Page,
+  PUBLIC_COLLECTION,
   type Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
@@ -28,6 +29,8 @@ import { localCommunityCalled } from "../names.ts";
 import { rememberAccount } from "../remote-actors.ts";
 
 type Ctx = InboxContext<FederationContext>;
+/** Storing and revising need no inbox: a community's history is fetched, not delivered. */
+type AnyCtx = Context<FederationContext>;
 
 const logger = getLogger(["praxis", "federation", "inbox", "create"]);
 
@@ -89,7 +92,7 @@ const instantOf = (value: { epochMilliseconds: number } | null) =>
   value ? new Date(value.epochMilliseconds) : null;
 
 /** What makes an Event or a Document more than text: its times and place, or its bytes. */
-async function detailsOf(ctx: Ctx, object: Writing): Promise<PostDetails> {
+async function detailsOf(ctx: AnyCtx, object: Writing): Promise<PostDetails> {
   if (object instanceof Event) {
     const startsAt = instantOf(object.startTime);
     if (!startsAt) return null;
@@ -116,6 +119,10 @@ async function detailsOf(ctx: Ctx, object: Writing): Promise<PostDetails> {
       kind: "file",
       url: href.href,
       mediaType: object.mediaType ?? "application/octet-stream",
+      // A file not addressed to everyone is for members only here as at its home.
+      private: ![...object.toIds, ...object.ccIds].some(
+        (id) => id.href === PUBLIC_COLLECTION.href,
+      ),
     };
   }
   return { kind: textKindOf(object) };
@@ -140,7 +147,7 @@ async function loggingRefusals(text: IncomingText, author: Account, work: () => 
 
 /** Stores what `author` wrote in `community` (or in reply to something there). */
 export async function store(
-  ctx: Ctx,
+  ctx: AnyCtx,
   community: Community | null,
   object: Writing,
   authorActor: Actor | null,
@@ -213,7 +220,7 @@ export async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
   if (object) await revise(ctx, object, await update.getActor(ctx));
 }
 
-export async function revise(ctx: Ctx, object: Writing, authorActor: Actor | null) {
+export async function revise(ctx: AnyCtx, object: Writing, authorActor: Actor | null) {
   const text = textOf(object);
   const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
   if (!text || !author) return;

@@ -114,6 +114,8 @@ export const filesApi = createRouter()
     const deps = c.get("deps");
     const { id } = c.req.valid("param");
     const { mediaUrl } = deps.config;
-    if (mediaUrl) return c.redirect(await forwardToMedia(deps, mediaUrl, id, viewerOf(c)), 302);
-    return downloadResponse(c, await downloadFile(deps, id, viewerOf(c)));
+    // A member on another server downloads through their own server, which signs as them.
+    const viewer = viewerOf(c) ?? (await deps.federation.signerOf(c.req.raw));
+    if (mediaUrl) return c.redirect(await forwardToMedia(deps, mediaUrl, id, viewer), 302);
+    return downloadResponse(c, await downloadFile(deps, id, viewer));
   });

@@ -1,4 +1,4 @@
-import { and, eq, ilike, inArray, isNull, or, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { and, eq, ilike, isNull, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/index.ts";
 import { preparedFor } from "../../db/prepared.ts";
@@ -16,7 +16,14 @@ import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from ".
 import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { claimName, communityNamed } from "./names.ts";
-import { canSeeCommunity, isCommunityAdmin, type Relation, relationFrom } from "./privacy.ts";
+import {
+  canSeeCommunity,
+  communitiesVisibleTo,
+  isActiveMembership,
+  isCommunityAdmin,
+  type Relation,
+  relationFrom,
+} from "./privacy.ts";
 
 export interface CommunityView {
   community: Community;
@@ -73,10 +80,16 @@ export async function relationOf(
   return row ?? null;
 }
 
-const activeMemberCount = sql<number>`(
+/** A copy of a community elsewhere shows the count its home gives; a local one counts here. */
+const memberCount = sql<number>`coalesce(${communities.memberCount}, (
   select count(*)::int from ${memberships}
-  where ${memberships.communityId} = ${communities.id} and ${memberships.state} = 'active'
-)`;
+  where ${memberships.communityId} = ${communities.id} and ${isActiveMembership}
+))`;
+
+/** How many active members a local community has, as its Group tells other servers. */
+export function countMembers(db: Executor, communityId: string): Promise<number> {
+  return db.$count(memberships, and(eq(memberships.communityId, communityId), isActiveMembership));
+}
 
 const parent = alias(communities, "parent");
 
@@ -86,7 +99,7 @@ function viewsQuery(db: Executor, viewerId: string | Placeholder | undefined) {
       community: communities,
       parentSlug: parent.slug,
       parentDomain: parent.domain,
-      memberCount: activeMemberCount,
+      memberCount,
       state: memberships.state,
       role: memberships.role,
     })
@@ -226,6 +239,10 @@ export async function updateCommunity(
       action: "community_updated",
       details: { fields: changed },
     });
+    await deps.federation.publish(tx, {
+      type: "community_updated",
+      communityId: view.community.id,
+    });
   });
   return viewCommunity(deps, refOf(view.community), viewer);
 }
@@ -249,12 +266,8 @@ export async function listDirectory(
   viewer: Account | null,
   query: DirectoryQuery,
 ): Promise<Page<CommunityView>> {
-  const visible = or(
-    eq(communities.hidden, false),
-    inArray(memberships.state, ["active", "invited", "pending"]),
-  );
   const conditions: (SQL | undefined)[] = [
-    visible,
+    communitiesVisibleTo(viewer),
     afterCursor(communities.createdAt, communities.id, query.cursor),
   ];
   if (query.parent) {

@@ -1,5 +1,11 @@
 import type { Executor } from "../../db/index.ts";
+import type { Account } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
+
+/** An account or a community, as this server keeps it. */
+export type StoredActor =
+  | { kind: "account"; account: Account }
+  | { kind: "community"; community: Community };
 
 /**
  * Changes other servers must hear of. Services name what happened; federation/ decides
@@ -10,6 +16,8 @@ export type FederationEvent =
   | { type: "join_requested"; membershipId: string }
   /** A local person leaves a community on another server. */
   | { type: "left"; communityId: string; accountId: string; followUri: string | null }
+  /** A local person was admitted to a community on another server. */
+  | { type: "admitted_elsewhere"; membershipId: string }
   /** A person on another server was admitted to, or refused by, a local community. */
   | { type: "join_decided"; membershipId: string }
   /** A post was written: its community's other servers (or its home server) must get it. */
@@ -27,6 +35,8 @@ export type FederationEvent =
       accountId: string;
       liked: boolean;
     }
+  /** A local community's settings, About page or member count changed. */
+  | { type: "community_updated"; communityId: string }
   /** A person on another server is no longer a member of a local community. */
   | {
       type: "member_dropped";
@@ -40,6 +50,12 @@ export type FederationEvent =
 export interface FederationPort {
   /** Looks `slug@domain` up on its server and keeps a copy here; null when there is none. */
   resolveCommunity(slug: string, domain: string): Promise<Community | null>;
+  /** Looks `name@domain` up on its server, whatever it names, and keeps a copy here. */
+  resolveActor(name: string, domain: string): Promise<StoredActor | null>;
+  /** The person on another server who signed `request`, if a verified signature says so. */
+  signerOf(request: Request): Promise<Account | null>;
+  /** A members-only file of a community elsewhere, fetched from its home as `member`. */
+  fetchFileAs(member: Account, url: string): Promise<Uint8Array<ArrayBuffer>>;
   /**
    * Queues what `event` means for other servers in `tx`, so that the change and its
    * deliveries commit together or not at all.
@@ -50,5 +66,10 @@ export interface FederationPort {
 /** Until federation is attached (and in services' own unit tests) nothing leaves. */
 export const offlineFederation: FederationPort = {
   resolveCommunity: async () => null,
+  resolveActor: async () => null,
+  signerOf: async () => null,
+  fetchFileAs: async () => {
+    throw new Error("federation is not attached");
+  },
   publish: async () => {},
 };

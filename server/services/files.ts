@@ -12,7 +12,7 @@ import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from ".
 import { viewCommunity } from "./communities.ts";
 import { isJsonDocument } from "./json-documents.ts";
 import { assertMayRead, assertMayWrite, createPost, type PostView, viewPost } from "./posts.ts";
-import { postsReadableBy } from "./privacy.ts";
+import { isPublicToEveryone, postsReadableBy } from "./privacy.ts";
 
 /** Documents, images, audio, video and archives, as their bytes (not their names) say. */
 const allowedMediaTypes = new Set([
@@ -211,7 +211,14 @@ export async function downloadFile(
   id: string,
   viewer: Account | null,
 ): Promise<Download> {
-  return deliver(deps, await viewFile(deps, id, viewer));
+  const view = await viewFile(deps, id, viewer);
+  // A members-only copy of a file shared elsewhere: fetched from its home as this member.
+  if (view.post.uri && viewer && !isPublicToEveryone(view.community, view.file)) {
+    if (view.post.deletedAt) throw new DomainError("post_deleted");
+    const bytes = await deps.federation.fetchFileAs(viewer, view.file.storageKey);
+    return { file: view.file, bytes };
+  }
+  return deliver(deps, view);
 }
 
 /** The bytes of a file whoever asks: for links signed after the viewer was checked. */

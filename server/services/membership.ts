@@ -13,7 +13,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
-import { actorUrl } from "../urls.ts";
+import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf, viewCommunity } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
@@ -249,6 +249,15 @@ async function dropWithWorkingGroups(
   );
 }
 
+/** The Follow a local person asked another server with, so that leaving can name it. */
+export async function recordFollowUri(
+  db: Executor,
+  membershipId: string,
+  followUri: string,
+): Promise<void> {
+  await db.update(memberships).set({ followUri }).where(eq(memberships.id, membershipId));
+}
+
 export async function leaveCommunity(deps: Deps, ref: string, viewer: Account): Promise<void> {
   const { community } = await viewCommunity(deps, ref, viewer);
   await endMembership(deps, community, viewer);
@@ -278,24 +287,45 @@ export async function endMembership(
   });
 }
 
-/** The answer from another server to a local person's request to join its community. */
+/**
+ * The answer from another server to a local person's request to join its community: they
+ * are told here as they would be of a local decision, and an admitted member's server then
+ * fetches what the community already holds.
+ */
 export async function settleRemoteRequest(
   deps: Deps,
   community: Community,
   account: Account,
   accepted: boolean,
 ): Promise<void> {
-  await deps.db
-    .update(memberships)
-    .set({ state: accepted ? "active" : "rejected", decidedAt: new Date(), updatedAt: new Date() })
-    .where(
-      and(
-        eq(memberships.communityId, community.id),
-        eq(memberships.accountId, account.id),
-        // A late Accept does not bring back someone the community has since refused.
-        accepted ? inArray(memberships.state, ["pending", "active"]) : undefined,
-      ),
-    );
+  const settled = await deps.db.transaction(async (tx) => {
+    const [membership] = await tx
+      .update(memberships)
+      .set({
+        state: accepted ? "active" : "rejected",
+        decidedAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(memberships.communityId, community.id),
+          eq(memberships.accountId, account.id),
+          // Told once: an Accept repeated, or a late one after a refusal, changes nothing.
+          inArray(memberships.state, accepted ? ["pending"] : ["pending", "active"]),
+        ),
+      )
+      .returning({ id: memberships.id });
+    if (!membership) return false;
+    await noticeOfDecision(tx, community, account, membership.id, accepted, null, "");
+    if (accepted) {
+      await deps.federation.publish(tx, {
+        type: "admitted_elsewhere",
+        membershipId: membership.id,
+      });
+    }
+    return true;
+  });
+  if (settled) await mailOfDecision(deps, community, account, accepted, "");
 }
 
 export interface MemberQuery extends PageRequest {
@@ -397,22 +427,56 @@ export async function decideJoinRequest(
     if (member.account.domain) {
       await deps.federation.publish(tx, { type: "join_decided", membershipId });
     }
-    await notify(tx, {
-      accountId: member.account.id,
-      kind: decision === "approve" ? "join_approved" : "join_rejected",
-      communityId: community.id,
-      subjectId: membershipId,
-      actorId: viewer.id,
-      data: { community: community.slug, reason: reason?.trim() ?? "" },
-    });
+    const approved = decision === "approve";
+    await noticeOfDecision(
+      tx,
+      community,
+      member.account,
+      membershipId,
+      approved,
+      viewer.id,
+      reason,
+    );
     return { membership: membership ?? member.membership, account: member.account };
   });
-  const link = actorUrl(deps.config.publicUrl, community.slug);
+  await mailOfDecision(deps, community, decided.account, decision === "approve", reason);
+  return decided;
+}
+
+/** The in-app notice of a decision on a request to join, here or on the community's server. */
+async function noticeOfDecision(
+  tx: Executor,
+  community: Community,
+  account: Account,
+  membershipId: string,
+  approved: boolean,
+  decidedById: string | null,
+  reason: string | undefined,
+) {
+  await notify(tx, {
+    accountId: account.id,
+    kind: approved ? "join_approved" : "join_rejected",
+    communityId: community.id,
+    subjectId: membershipId,
+    actorId: decidedById,
+    data: { community: refOf(community), reason: reason?.trim() ?? "" },
+  });
+}
+
+/** The e-mail of that decision, to people of this server (others have no address here). */
+async function mailOfDecision(
+  deps: Deps,
+  community: Community,
+  account: Account,
+  approved: boolean,
+  reason: string | undefined,
+) {
+  const link = new URL(`/c/${refOf(community)}`, deps.config.publicUrl).href;
   await sendMailQuietly(
     deps,
     composeMail(
-      decision === "approve" ? "request_approved" : "request_rejected",
-      decided.account,
+      approved ? "request_approved" : "request_rejected",
+      account,
       {
         community: community.name,
         reason: reason?.trim() || "—",
@@ -421,7 +485,6 @@ export async function decideJoinRequest(
       link,
     ),
   );
-  return decided;
 }
 
 /** Checks that `actor` may act on `target` (and, for role changes, grant `newRole`). */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
@@ -8,6 +8,7 @@ import type { Post } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
+import { refOf } from "../urls.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { isActiveMembership } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
@@ -47,6 +48,49 @@ export async function stopNewsMail(deps: Deps, accountId: string): Promise<void>
     .where(eq(accounts.id, accountId));
 }
 
+/**
+ * Who hears of an announcement: the community's other active members of this server (people
+ * elsewhere hear of it on theirs) who were already members when it was made, so that the
+ * history fetched for someone who just joined tells no one of old news.
+ */
+function hearersOf(community: Community, post: Post, author: Account): SQL | undefined {
+  return and(
+    eq(memberships.communityId, community.id),
+    isActiveMembership,
+    isNull(accounts.domain),
+    lte(memberships.createdAt, post.createdAt),
+    sql`${accounts.id} <> ${author.id}`,
+  );
+}
+
+/** Every other member hears of an announcement in the app. */
+export async function noticeOfAnnouncement(
+  db: Executor,
+  community: Community,
+  post: Post,
+  author: Account,
+): Promise<void> {
+  await db.insert(notifications).select(
+    db
+      .select({
+        id: sql`gen_random_uuid()`.as("id"),
+        accountId: memberships.accountId,
+        kind: sql`'announcement'::notification_kind`.as("kind"),
+        communityId: sql`${community.id}::uuid`.as("community_id"),
+        subjectId: sql`${post.id}::uuid`.as("subject_id"),
+        actorId: sql`${author.id}::uuid`.as("actor_id"),
+        data: sql`jsonb_build_object('title', ${post.title}::text, 'community', ${refOf(community)}::text)`.as(
+          "data",
+        ),
+        readAt: sql`null::timestamptz`.as("read_at"),
+        createdAt: sql`now()`.as("created_at"),
+      })
+      .from(memberships)
+      .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+      .where(hearersOf(community, post, author)),
+  );
+}
+
 /** E-mails an announcement to the members who asked for each message, in their language. */
 export async function mailAnnouncement(
   deps: Deps,
@@ -60,11 +104,9 @@ export async function mailAnnouncement(
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
     .where(
       and(
-        eq(memberships.communityId, community.id),
-        isActiveMembership,
+        hearersOf(community, post, author),
         eq(accounts.emailNotifications, "each"),
         isNotNull(accounts.email),
-        sql`${accounts.id} <> ${author.id}`,
       ),
     );
   const params = {
@@ -90,7 +132,8 @@ export async function notify(
     kind: NotificationKind;
     communityId: string;
     subjectId: string;
-    actorId: string;
+    /** Null when no one here decided: a community on another server did. */
+    actorId: string | null;
     data: Record<string, string>;
   },
 ): Promise<void> {

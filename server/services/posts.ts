@@ -5,7 +5,6 @@ import { type Account, type Author, accounts, authorColumns } from "../../db/sch
 import { type Community, communities } from "../../db/schema/communities.ts";
 import { attachments, fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
-import { notifications } from "../../db/schema/notifications.ts";
 import { type Post, type PostKind, postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
@@ -21,13 +20,12 @@ import { type Attachment, attachFiles, attachmentsOf } from "./attachments.ts";
 import { viewCommunity } from "./communities.ts";
 import { languageOf } from "./language.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { mailAnnouncement } from "./notifications.ts";
+import { mailAnnouncement, noticeOfAnnouncement } from "./notifications.ts";
 import {
   canReadContent,
   canReadFile,
   hasRoleAtLeast,
   isActive,
-  isActiveMembership,
   type Relation,
   relationFrom,
 } from "./privacy.ts";
@@ -130,46 +128,11 @@ export async function createPost(
     await addDetails?.(tx, created);
     if (input.attachments) await attachFiles(tx, created, input.attachments);
     await deps.federation.publish(tx, { type: "post_created", postId: created.id });
-    if (kind === "announcement") await notifyMembers(tx, community, created, viewer);
+    if (kind === "announcement") await noticeOfAnnouncement(tx, community, created, viewer);
     return created;
   });
   if (kind === "announcement") await mailAnnouncement(deps, community, post, viewer);
   return withAttachments(deps.db, { post, author: viewer, community, relation });
-}
-
-/** Every other active member hears of an announcement in the app. */
-async function notifyMembers(
-  db: Executor,
-  community: Community,
-  post: Post,
-  author: Account,
-): Promise<void> {
-  await db.insert(notifications).select(
-    db
-      .select({
-        id: sql`gen_random_uuid()`.as("id"),
-        accountId: memberships.accountId,
-        kind: sql`'announcement'::notification_kind`.as("kind"),
-        communityId: sql`${community.id}::uuid`.as("community_id"),
-        subjectId: sql`${post.id}::uuid`.as("subject_id"),
-        actorId: sql`${author.id}::uuid`.as("actor_id"),
-        data: sql`jsonb_build_object('title', ${post.title}::text, 'community', ${community.slug}::text)`.as(
-          "data",
-        ),
-        readAt: sql`null::timestamptz`.as("read_at"),
-        createdAt: sql`now()`.as("created_at"),
-      })
-      .from(memberships)
-      // People on other servers cannot read notifications here; their server shows the post.
-      .innerJoin(accounts, and(eq(accounts.id, memberships.accountId), isNull(accounts.domain)))
-      .where(
-        and(
-          eq(memberships.communityId, community.id),
-          isActiveMembership,
-          sql`${memberships.accountId} <> ${author.id}`,
-        ),
-      ),
-  );
 }
 
 /** Whether a post has files attached: only then are they looked up. */

@@ -19,6 +19,7 @@ import { relationOf } from "./communities.ts";
 import { languageOf } from "./language.ts";
 import { recordLike } from "./likes.ts";
 import { renderMarkdown } from "./markdown.ts";
+import { mailAnnouncement, noticeOfAnnouncement } from "./notifications.ts";
 import { assertMayWrite } from "./posts.ts";
 import { isActive } from "./privacy.ts";
 import { sanitize } from "./sanitize.ts";
@@ -37,7 +38,7 @@ export interface IncomingText {
 export type PostDetails =
   | { kind: Exclude<PostKind, "event" | "file"> }
   | { kind: "event"; startsAt: Date; endsAt: Date; location: string; onlineUrl: string | null }
-  | { kind: "file"; url: string; mediaType: string }
+  | { kind: "file"; url: string; mediaType: string; private: boolean }
   | null;
 
 export interface IncomingPost extends IncomingText {
@@ -99,7 +100,12 @@ async function findCommentByUri(deps: Deps, db: Executor, uri: string) {
 }
 
 /** The calendar or file record that goes with a post received from elsewhere. */
-async function storeDetails(tx: Executor, post: Post, details: IncomingPost["details"]) {
+async function storeDetails(
+  tx: Executor,
+  community: Community,
+  post: Post,
+  details: IncomingPost["details"],
+) {
   if (details.kind === "event") {
     const { kind: _, ...times } = details;
     if (times.endsAt < times.startsAt) throw new DomainError("event_ends_before_start");
@@ -113,6 +119,9 @@ async function storeDetails(tx: Executor, post: Post, details: IncomingPost["det
       mediaType: details.mediaType,
       size: 0,
       storageKey: details.url,
+      // Whether a copy is members-only is its home's decision, read from its addressing; a
+      // file a member elsewhere shares here follows this community's own rules.
+      private: community.domain !== null && details.private,
     });
   }
 }
@@ -132,7 +141,7 @@ export async function receivePost(
   if (!community.domain) {
     assertMayWrite(community, await relationOf(deps.db, community.id, author.id), kind);
   }
-  return deps.db.transaction(async (tx) => {
+  const post = await deps.db.transaction(async (tx) => {
     await assertNotBuried(tx, incoming.uri, community);
     const [created] = await tx
       .insert(posts)
@@ -146,12 +155,16 @@ export async function receivePost(
       .onConflictDoNothing()
       .returning(postColumns);
     if (!created) return null;
-    await storeDetails(tx, created, incoming.details);
+    await storeDetails(tx, community, created, incoming.details);
     if (!community.domain) {
       await deps.federation.publish(tx, { type: "post_created", postId: created.id });
     }
+    // Each server tells its own members of an announcement, wherever it was written.
+    if (kind === "announcement") await noticeOfAnnouncement(tx, community, created, author);
     return created;
   });
+  if (post && kind === "announcement") await mailAnnouncement(deps, community, post, author);
+  return post;
 }
 
 /** A reply from another server, to a thread here or to a copy of one from elsewhere. */

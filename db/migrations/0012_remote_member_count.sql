@@ -1,0 +1,1 @@
+ALTER TABLE "communities" ADD COLUMN "member_count" integer;

@@ -1,0 +1,140 @@
+import type { Federation } from "@fedify/fedify";
+import type { Account } from "../db/schema/accounts.ts";
+import { type Community, type PrivacyLevel, privacyLevels } from "../db/schema/communities.ts";
+import type { Deps } from "../server/deps.ts";
+import { countMembers } from "../server/services/communities.ts";
+import type { FederationContext } from "./context.ts";
+import { localAccountCalled, localCommunityCalled } from "./names.ts";
+
+/**
+ * What Praxis says of its communities and people beyond ActivityStreams: the exact privacy
+ * level (Lemmy's `manuallyApprovesFollowers` tells only open from the rest), the About page,
+ * the home's member count, and a member's profile. The namespace is written inline in each
+ * document's `@context`, never fetched; other software ignores terms it does not know.
+ */
+export const praxisNamespace = "https://w3id.org/praxis#";
+const prefix = "praxis";
+
+export interface GroupTerms {
+  privacy: PrivacyLevel;
+  archived: boolean;
+  overview: string;
+  purpose: string;
+  engagement: string;
+  eligibility: string;
+  principles: string;
+  memberCount: number;
+}
+
+export interface PersonTerms {
+  profession: string;
+  country: string;
+  organisation: string;
+}
+
+export function groupTermsOf(community: Community, memberCount: number): GroupTerms {
+  return {
+    privacy: community.privacy,
+    archived: community.archived,
+    ...community.conceptNote,
+    eligibility: community.eligibility,
+    principles: community.principles,
+    memberCount,
+  };
+}
+
+export function personTermsOf(account: Account): PersonTerms {
+  const { profession, country, organisation } = account;
+  return { profession, country, organisation };
+}
+
+type JsonObject = Record<string, unknown>;
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A served document with Praxis's terms added under its own prefix. */
+export function withTerms(
+  document: JsonObject,
+  terms: GroupTerms | PersonTerms | { history: string },
+): JsonObject {
+  const context = document["@context"];
+  const contexts = Array.isArray(context) ? context : context === undefined ? [] : [context];
+  const prefixed = Object.fromEntries(
+    Object.entries(terms).map(([name, value]) => [`${prefix}:${name}`, value]),
+  );
+  return { ...document, "@context": [...contexts, { [prefix]: praxisNamespace }], ...prefixed };
+}
+
+/** Whether the document's own context binds `praxis:` to this namespace (not to another's). */
+function speaksPraxis(document: JsonObject): boolean {
+  const context = document["@context"];
+  const contexts = Array.isArray(context) ? context : [context];
+  return contexts.some((entry) => isObject(entry) && entry[prefix] === praxisNamespace);
+}
+
+const text = (value: unknown, maxLength: number) =>
+  typeof value === "string" ? value.slice(0, maxLength) : "";
+
+/** A remote community's Praxis terms, if its document has them; malformed ones are dropped. */
+export function readGroupTerms(document: unknown): GroupTerms | null {
+  if (!isObject(document) || !speaksPraxis(document)) return null;
+  const term = (name: string) => document[`${prefix}:${name}`];
+  const privacy = term("privacy");
+  if (!privacyLevels.includes(privacy as PrivacyLevel)) return null;
+  const count = term("memberCount");
+  return {
+    privacy: privacy as PrivacyLevel,
+    archived: term("archived") === true,
+    overview: text(term("overview"), 20_000),
+    purpose: text(term("purpose"), 20_000),
+    engagement: text(term("engagement"), 20_000),
+    eligibility: text(term("eligibility"), 5_000),
+    principles: text(term("principles"), 20_000),
+    memberCount: Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : 0,
+  };
+}
+
+/** Where a Praxis community lists all it holds, page by page: on its own server only. */
+export function readHistoryLink(document: unknown, groupId: URL): URL | null {
+  if (!isObject(document) || !speaksPraxis(document)) return null;
+  const link = document[`${prefix}:history`];
+  if (typeof link !== "string" || !URL.canParse(link)) return null;
+  const url = new URL(link);
+  return url.origin === groupId.origin ? url : null;
+}
+
+/** A remote person's profile, if their document has Praxis's terms. */
+export function readPersonTerms(document: unknown): PersonTerms | null {
+  if (!isObject(document) || !speaksPraxis(document)) return null;
+  const term = (name: string) => text(document[`${prefix}:${name}`], 200);
+  return {
+    profession: term("profession"),
+    country: term("country"),
+    organisation: term("organisation"),
+  };
+}
+
+/**
+ * Adds Praxis's terms to the local Group and Person documents this server serves; their
+ * dispatchers (actors.ts) have already decided the requester may see them.
+ */
+export function servingTerms(federation: Federation<FederationContext>, deps: Deps) {
+  const ctx = federation.createContext(deps.config.publicUrl, { deps, viewer: async () => null });
+  return async (document: unknown): Promise<unknown> => {
+    if (!isObject(document) || typeof document.id !== "string") return document;
+    const route = ctx.parseUri(new URL(document.id));
+    if (route?.type !== "actor") return document;
+    if (document.type === "Group") {
+      const community = await localCommunityCalled(deps, route.identifier);
+      if (!community) return document;
+      const history = ctx.getCollectionUri("history", { identifier: route.identifier }).href;
+      const count = await countMembers(deps.db, community.id);
+      return withTerms(document, { ...groupTermsOf(community, count), history });
+    }
+    if (document.type === "Person") {
+      const account = await localAccountCalled(deps, route.identifier);
+      return account ? withTerms(document, personTermsOf(account)) : document;
+    }
+    return document;
+  };
+}
