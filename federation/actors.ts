@@ -11,6 +11,7 @@ import { relationOf } from "../server/services/communities.ts";
 import { findNameOwner } from "../server/services/names.ts";
 import { canSeeCommunity } from "../server/services/privacy.ts";
 import { actorPathTemplate } from "../server/urls.ts";
+import { answersRequest, isHiddenFrom } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 import { actorKeyPairs } from "./keys.ts";
 import { localCommunityById } from "./names.ts";
@@ -39,13 +40,22 @@ export async function findVisibleActor(
       .from(communities)
       .where(eq(communities.id, owner.communityId));
     if (!community) return null;
-    if (community.hidden) {
-      const viewer = await ctx.data.viewer();
-      if (!canSeeCommunity(community, await relationOf(db, community.id, viewer?.id))) return null;
-    }
+    if (community.hidden && !(await knowsOf(ctx, community))) return null;
     return { kind: "community", community };
   }
   return null;
+}
+
+/**
+ * Whether the requester is someone a hidden community knows of: signed in here, or signing
+ * the request from their own server (a member's, or an invited person's, reading it there).
+ */
+async function knowsOf(ctx: Context<FederationContext>, community: Community): Promise<boolean> {
+  const viewer = await ctx.data.viewer();
+  if (canSeeCommunity(community, await relationOf(ctx.data.deps.db, community.id, viewer?.id))) {
+    return true;
+  }
+  return answersRequest(ctx) && !(await isHiddenFrom(ctx, community));
 }
 
 /**

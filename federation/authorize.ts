@@ -59,7 +59,7 @@ export async function isHiddenFrom(ctx: Ctx, community: Community): Promise<bool
 }
 
 /** Fedify reads a community's followers to answer a request, and also to deliver to them. */
-function answersRequest(ctx: Context<FederationContext>): ctx is Ctx {
+export function answersRequest(ctx: Context<FederationContext>): ctx is Ctx {
   return "request" in ctx && ctx.request instanceof Request;
 }
 

@@ -31,6 +31,7 @@ export async function orderingKeyOf(tx: Executor, event: FederationEvent): Promi
       return membershipKey(event.communityId, event.accountId);
     case "join_requested":
     case "join_decided":
+    case "invited_elsewhere":
     case "admitted_elsewhere": {
       const [row] = await tx
         .select({ communityId: memberships.communityId, accountId: memberships.accountId })

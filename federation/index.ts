@@ -6,6 +6,7 @@ import {
   Delete,
   Flag,
   Follow,
+  Invite,
   Join,
   Leave,
   Like,
@@ -25,6 +26,7 @@ import { onAnnounce } from "./inbox/announce.ts";
 import { onDelete } from "./inbox/delete.ts";
 import { onFlag } from "./inbox/flag.ts";
 import { onAccept, onFollow, onLeave, onReject, onUndoFollow } from "./inbox/follow.ts";
+import { onInvite } from "./inbox/invite.ts";
 import { onLike, onUndoLike } from "./inbox/like.ts";
 import { onCreate, onUpdate } from "./inbox/writing.ts";
 import { loaders } from "./loaders.ts";
@@ -77,7 +79,8 @@ export function createPraxisFederation(
     .on(Delete, onDelete)
     .on(Like, onLike)
     .on(Flag, onFlag)
-    .on(Announce, onAnnounce);
+    .on(Announce, onAnnounce)
+    .on(Invite, onInvite);
   deps.federation = federationPort(federation, deps, queues);
   return federation;
 }

@@ -4,6 +4,7 @@ import {
   type Activity,
   Delete,
   Follow,
+  Invite,
   Like,
   Reject,
   Tombstone,
@@ -297,6 +298,24 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
         { identifier: identifierOf(account.username) },
         inboxOf(community),
         undo,
+        membershipOrder(account, community),
+      );
+      return;
+    }
+    case "invited_elsewhere": {
+      const { community, account } = await loadMembership(db, event.membershipId);
+      const group = groupUri(ctx, community);
+      const invite = new Invite({
+        id: new URL(`#invite/${crypto.randomUUID()}`, group),
+        actor: group,
+        object: group,
+        target: new URL(account.uri ?? ""),
+        to: new URL(account.uri ?? ""),
+      });
+      await ctx.sendActivity(
+        { identifier: identifierOf(community.slug) },
+        inboxOf(account),
+        invite,
         membershipOrder(account, community),
       );
       return;

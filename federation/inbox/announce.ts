@@ -9,12 +9,8 @@ import {
   Update,
 } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
-import { and, eq, isNull } from "drizzle-orm";
-import { accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
-import { memberships } from "../../db/schema/memberships.ts";
-import { isActiveMembership } from "../../server/services/privacy.ts";
-import { instanceIdentifier } from "../actors.ts";
+import { readerFor } from "../actor-copies.ts";
 import type { FederationContext } from "../context.ts";
 import { findRemoteCommunity } from "../remote-actors.ts";
 import { removeRelayed } from "./delete.ts";
@@ -26,19 +22,6 @@ type AnyCtx = Context<FederationContext>;
 
 const logger = getLogger(["praxis", "federation", "inbox"]);
 
-/** Someone here who is an active member of `community`, to fetch its members-only objects as. */
-async function localMemberOf(ctx: AnyCtx, community: Community): Promise<string | null> {
-  const [member] = await ctx.data.deps.db
-    .select({ username: accounts.username })
-    .from(memberships)
-    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
-    .where(
-      and(eq(memberships.communityId, community.id), isActiveMembership, isNull(accounts.domain)),
-    )
-    .limit(1);
-  return member?.username.toLowerCase() ?? null;
-}
-
 /**
  * An object relayed by a community elsewhere is trusted only when it comes from that
  * community's own server; otherwise it is fetched again from where it lives.
@@ -46,8 +29,7 @@ async function localMemberOf(ctx: AnyCtx, community: Community): Promise<string 
 async function trustedObject(ctx: AnyCtx, community: Community, object: Writing) {
   if (object.id?.origin === new URL(community.uri ?? "").origin) return object;
   if (!object.id) return null;
-  const member = await localMemberOf(ctx, community);
-  const documentLoader = await ctx.getDocumentLoader({ identifier: member ?? instanceIdentifier });
+  const documentLoader = await readerFor(ctx, community);
   const fetched = await ctx.lookupObject(object.id, { documentLoader }).catch(() => null);
   return isWriting(fetched) ? fetched : null;
 }

@@ -120,9 +120,7 @@ async function detailsOf(ctx: AnyCtx, object: Writing): Promise<PostDetails> {
       url: href.href,
       mediaType: object.mediaType ?? "application/octet-stream",
       // A file not addressed to everyone is for members only here as at its home.
-      private: ![...object.toIds, ...object.ccIds].some(
-        (id) => id.href === PUBLIC_COLLECTION.href,
-      ),
+      private: ![...object.toIds, ...object.ccIds].some((id) => id.href === PUBLIC_COLLECTION.href),
     };
   }
   return { kind: textKindOf(object) };

@@ -16,6 +16,8 @@ export type FederationEvent =
   | { type: "join_requested"; membershipId: string }
   /** A local person leaves a community on another server. */
   | { type: "left"; communityId: string; accountId: string; followUri: string | null }
+  /** A person on another server was invited by handle to a local community. */
+  | { type: "invited_elsewhere"; membershipId: string }
   /** A local person was admitted to a community on another server. */
   | { type: "admitted_elsewhere"; membershipId: string }
   /** A person on another server was admitted to, or refused by, a local community. */

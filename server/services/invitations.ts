@@ -7,6 +7,7 @@ import type { Membership } from "../../db/schema/memberships.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
+import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
@@ -117,8 +118,10 @@ export function parseHandle(
 }
 
 /**
- * Pre-approves a fediverse account: a local person is marked invited (their join is
- * accepted at once); a remote handle is remembered for when its Follow arrives.
+ * Pre-approves a fediverse account: it is marked invited (its join is accepted at once) and
+ * told, here in the app or, for a person elsewhere, by an Invite to their own server, which
+ * also lets them see a hidden community. A handle no server answers for yet is remembered
+ * for when its Follow arrives.
  */
 export async function inviteByHandle(
   deps: Deps,
@@ -129,37 +132,66 @@ export async function inviteByHandle(
   const { community } = await administerCommunity(deps, ref, viewer);
   if (community.archived) throw new DomainError("community_archived");
   const { name, host, local } = parseHandle(deps, handle);
+  const remote = local ? null : await deps.federation.resolveActor(name, host);
   const invitation = await deps.db.transaction(async (tx) => {
-    let inviteeId: string | undefined;
-    if (local) {
-      const [invitee] = await tx
-        .select({ id: accounts.id })
-        .from(accounts)
-        .where(localAccountNamed(name));
-      if (!invitee) throw new DomainError("account_not_found", { handle });
-      const relation = await relationOf(tx, community.id, invitee.id);
-      if (isActive(relation)) throw new DomainError("already_member");
-      if (relation?.state === "banned") throw new DomainError("banned");
-      const membership = await admit(tx, community.id, invitee.id, { state: "invited" });
-      await notify(tx, {
-        accountId: invitee.id,
-        kind: "invitation",
-        communityId: community.id,
-        subjectId: membership.id,
-        actorId: viewer.id,
-        data: { community: community.slug },
-      });
-      inviteeId = invitee.id;
-    }
+    const invitee = local
+      ? (await tx.select().from(accounts).where(localAccountNamed(name)))[0]
+      : remote?.kind === "account"
+        ? remote.account
+        : undefined;
+    if (local && !invitee) throw new DomainError("account_not_found", { handle });
+    if (invitee) await markInvited(deps, tx, community, invitee, viewer);
     return recordInvitation(
       tx,
       community,
       viewer,
       { handle: `${name.toLowerCase()}@${host}` },
-      inviteeId,
+      invitee?.id,
     );
   });
   return { invitation, community };
+}
+
+/** An account is invited: a local one hears of it in the app, a remote one's server by an Invite. */
+async function markInvited(
+  deps: Deps,
+  tx: Executor,
+  community: Community,
+  invitee: Account,
+  inviter: Account | null,
+): Promise<void> {
+  const relation = await relationOf(tx, community.id, invitee.id);
+  if (isActive(relation)) throw new DomainError("already_member");
+  if (relation?.state === "banned") throw new DomainError("banned");
+  const membership = await admit(tx, community.id, invitee.id, { state: "invited" });
+  if (invitee.domain) {
+    await deps.federation.publish(tx, { type: "invited_elsewhere", membershipId: membership.id });
+    return;
+  }
+  await notify(tx, {
+    accountId: invitee.id,
+    kind: "invitation",
+    communityId: community.id,
+    subjectId: membership.id,
+    actorId: inviter?.id ?? null,
+    data: { community: refOf(community) },
+  });
+}
+
+/**
+ * A community on another server invites a local person (its Invite): they are told here and
+ * may now see it, hidden or not, and join it from here.
+ */
+export async function receiveInvitation(
+  deps: Deps,
+  community: Community,
+  invitee: Account,
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const relation = await relationOf(tx, community.id, invitee.id);
+    if (relation?.state === "invited" || isActive(relation) || relation?.state === "banned") return;
+    await markInvited(deps, tx, community, invitee, null);
+  });
 }
 
 /** An invitation to register on an invite-only instance, sent by its administrator. */

@@ -23,6 +23,7 @@ import {
   canSeeMembersIn,
   hasRoleAtLeast,
   isActive,
+  isActiveMembership,
   isActiveWithRoleAtLeast,
   isKnownMembership,
   outranks,
@@ -247,6 +248,22 @@ async function dropWithWorkingGroups(
       isKnownMembership,
     ),
   );
+}
+
+/**
+ * Someone of this server who is an active member of `community` (a copy of one elsewhere):
+ * this server reads its members-only documents as them.
+ */
+export async function aLocalMemberOf(db: Executor, communityId: string): Promise<Account | null> {
+  const [member] = await db
+    .select({ account: accounts })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(
+      and(eq(memberships.communityId, communityId), isActiveMembership, isNull(accounts.domain)),
+    )
+    .limit(1);
+  return member?.account ?? null;
 }
 
 /** The Follow a local person asked another server with, so that leaving can name it. */

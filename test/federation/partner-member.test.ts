@@ -56,8 +56,10 @@ describe("a member on a partner instance", () => {
   };
 
   const notificationsOf = async (person: Person) =>
-    (await partner.request("GET", "/api/v1/notifications", { token: person.token })).body
-      .items as { kind: string; data: Record<string, string> }[];
+    (await partner.request("GET", "/api/v1/notifications", { token: person.token })).body.items as {
+      kind: string;
+      data: Record<string, string>;
+    }[];
 
   beforeAll(async () => {
     [hub, partner] = await Promise.all([startPeer("127.0.0.100"), startPeer("127.0.0.101")]);
@@ -75,6 +77,8 @@ describe("a member on a partner instance", () => {
       conceptNote: { overview: "A circle of practitioners", purpose: "Share what works" },
     });
     await createOnHub("commons", "open");
+    await createOnHub("inner", "private", { hidden: true });
+    expect((await postOnHub("inner", "discussions", "Inner circle agenda")).status).toBe(201);
     for (const [kind, title] of [
       ["discussions", "Case management tools"],
       ["announcements", "Welcome to the circle"],
@@ -213,6 +217,39 @@ describe("a member on a partner instance", () => {
     );
   });
 
+  it("tells the partner's member of a reply to what they wrote at the hub", async () => {
+    const written = await partner.request(
+      "POST",
+      `/api/v1/communities/${onPartner("protection")}/discussions`,
+      { token: rosa.token, body: { title: "Referral pathways", content: "How do you refer?" } },
+    );
+    expect(written.status).toBe(201);
+    const thread = await eventually(
+      async () =>
+        (
+          (
+            await hub.request("GET", "/api/v1/communities/protection/discussions", {
+              token: admin.token,
+            })
+          ).body.items as { id: string; title: string }[]
+        ).find((item) => item.title === "Referral pathways"),
+      (found) => found !== undefined,
+      "rosa's thread at the hub",
+      [hub, partner],
+    );
+    const replied = await hub.request("POST", `/api/v1/posts/${thread?.id}/comments`, {
+      token: admin.token,
+      body: { content: "Through the district office." },
+    });
+    expect(replied.status).toBe(201);
+    await eventually(
+      () => notificationsOf(rosa),
+      (list) => list.some((notice) => notice.kind === "reply"),
+      "rosa's notice of the reply",
+      [hub, partner],
+    );
+  });
+
   it("shows nothing of a members-only community to a non-member on either server", async () => {
     for (const kind of ["discussions", "announcements", "pages", "events"]) {
       expect(await titlesOn(partner, onPartner("protection"), kind)).not.toSatisfy(Array.isArray);
@@ -223,10 +260,14 @@ describe("a member on a partner instance", () => {
   });
 
   it("keeps a members-only file of an open community for members on the partner too", async () => {
-    const joined = await partner.request("POST", `/api/v1/communities/${onPartner("commons")}/join`, {
-      token: rosa.token,
-      body: {},
-    });
+    const joined = await partner.request(
+      "POST",
+      `/api/v1/communities/${onPartner("commons")}/join`,
+      {
+        token: rosa.token,
+        body: {},
+      },
+    );
     expect(joined.status).toBe(200);
     const files = await eventually(
       () => titlesOn(partner, onPartner("commons"), "files", rosa.token),
@@ -239,9 +280,13 @@ describe("a member on a partner instance", () => {
     const search = await partner.request("GET", "/api/v1/search?q=budget");
     expect(search.body.items).toEqual([]);
 
-    const listed = await partner.request("GET", `/api/v1/communities/${onPartner("commons")}/files`, {
-      token: rosa.token,
-    });
+    const listed = await partner.request(
+      "GET",
+      `/api/v1/communities/${onPartner("commons")}/files`,
+      {
+        token: rosa.token,
+      },
+    );
     const copy = (listed.body.items as { id: string; title: string }[]).find(
       (item) => item.title === "budget.txt",
     );
@@ -279,5 +324,41 @@ describe("a member on a partner instance", () => {
     ]);
     const about = await partner.request("GET", `/api/v1/communities/${onPartner("commons")}`);
     expect(about.body.privacy).toBe("private");
+  });
+
+  it("lets a person elsewhere, invited by handle, find and join a hidden community from home", async () => {
+    expect(await titlesOn(partner, onPartner("inner"), "discussions", rosa.token)).toBe(404);
+    const invited = await hub.request("POST", "/api/v1/communities/inner/invitations", {
+      token: admin.token,
+      body: { handle: rosaHandle() },
+    });
+    expect(invited.status).toBe(201);
+    await eventually(
+      () => notificationsOf(rosa),
+      (list) =>
+        list.some(
+          (notice) => notice.kind === "invitation" && notice.data.community === onPartner("inner"),
+        ),
+      "rosa's invitation on the partner",
+      [hub, partner],
+    );
+    const about = await partner.request("GET", `/api/v1/communities/${onPartner("inner")}`, {
+      token: rosa.token,
+    });
+    expect(about.body).toMatchObject({ privacy: "private", hidden: true });
+    expect((await partner.request("GET", `/api/v1/communities/${onPartner("inner")}`)).status).toBe(
+      404,
+    );
+    const joined = await partner.request("POST", `/api/v1/communities/${onPartner("inner")}/join`, {
+      token: rosa.token,
+      body: {},
+    });
+    expect(joined.status).toBe(200);
+    await eventually(
+      () => titlesOn(partner, onPartner("inner"), "discussions", rosa.token),
+      (titles) => Array.isArray(titles) && titles.includes("Inner circle agenda"),
+      "the hidden community's history on the partner",
+      [hub, partner],
+    );
   });
 });
