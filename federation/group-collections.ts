@@ -1,6 +1,6 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Announce, Person } from "@fedify/vocab";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import type { Community } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
@@ -19,16 +19,18 @@ const outboxLength = 20;
 const historyPageLength = 50;
 
 /**
- * A community's posts of every kind, newest first, as its requester may read them: a file
+ * A community's posts of every kind, newest first (oldest first from a position), as its requester may read them: a file
  * marked private is listed only for a member's signed request.
  */
 async function postsFor(
   ctx: Ctx,
   community: Community,
-  options: { pinnedOnly?: boolean; before?: Position | null; limit: number },
+  options: { pinnedOnly?: boolean; after?: Position | null; limit: number },
 ) {
   const requester = await signingAccount(ctx);
-  const { before } = options;
+  const { after } = options;
+  // The history is read oldest first, so that a page arrives after the page it sits under.
+  const order = after === undefined ? desc : asc;
   return loadedPosts(ctx.data.deps.db)
     .where(
       and(
@@ -36,12 +38,12 @@ async function postsFor(
         isNull(posts.deletedAt),
         postsReadableBy(requester),
         options.pinnedOnly ? eq(posts.pinned, true) : undefined,
-        before
-          ? sql`(${posts.createdAt}, ${posts.id}) < (${before.createdAt}, ${before.id})`
+        after
+          ? sql`(${posts.createdAt}, ${posts.id}) > (${after.createdAt}, ${after.id})`
           : undefined,
       ),
     )
-    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .orderBy(order(posts.createdAt), order(posts.id))
     .limit(options.limit);
 }
 
@@ -97,8 +99,8 @@ export function registerGroupCollections(federation: Federation<FederationContex
       async (ctx, { identifier }, cursor) => {
         const community = await communityAskedFor(ctx, identifier);
         if (!community) return null;
-        const before = cursor ? positionOf(cursor) : null;
-        const rows = await postsFor(ctx, community, { before, limit: historyPageLength });
+        const after = cursor ? positionOf(cursor) : null;
+        const rows = await postsFor(ctx, community, { after, limit: historyPageLength });
         const last = rows.at(-1);
         return {
           items: rows.map((row) => relayedAs(ctx, row)),

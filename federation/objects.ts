@@ -110,7 +110,11 @@ export function pageOf(ctx: Ctx, post: Post, author: Account, community: Communi
   return new Page({
     ...shared,
     url: shared.id,
-    contexts: [kindContext(shared.audience, post.kind)],
+    // A resource page names the page it sits under as a second context: its place in the tree.
+    contexts: [
+      kindContext(shared.audience, post.kind),
+      ...(post.parentPageId ? [new URL(postUrl(ctx.data.deps, post.parentPageId))] : []),
+    ],
   });
 }
 

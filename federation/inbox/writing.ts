@@ -75,13 +75,22 @@ function titleOf(object: Writing, text: IncomingText): string {
   return words.length > 80 ? `${words.slice(0, 79)}…` : words;
 }
 
-/** A text kind read back from the context a Praxis server gives it; otherwise a thread. */
-function textKindOf(object: Writing): "discussion" | "announcement" | "page" {
+/**
+ * A text kind read back from the context a Praxis server gives it, and for a page the page it
+ * sits under (its other context on the same server); otherwise a thread.
+ */
+function textKindOf(object: Writing): PostDetails {
   for (const context of object.contextIds) {
     const kind = context.hash.slice(1);
-    if (kind === "announcement" || kind === "page") return kind;
+    if (kind === "announcement") return { kind };
+    if (kind === "page") {
+      const parent = object.contextIds.find(
+        (other) => other.origin === object.id?.origin && other.pathname.startsWith("/posts/"),
+      );
+      return { kind, parent: parent?.href };
+    }
   }
-  return "discussion";
+  return { kind: "discussion" };
 }
 
 /** A link from another server, kept only if it leads to a web page (not javascript: or data:). */
@@ -123,7 +132,7 @@ async function detailsOf(ctx: AnyCtx, object: Writing): Promise<PostDetails> {
       private: ![...object.toIds, ...object.ccIds].some((id) => id.href === PUBLIC_COLLECTION.href),
     };
   }
-  return { kind: textKindOf(object) };
+  return textKindOf(object);
 }
 
 /**

@@ -36,7 +36,9 @@ export interface IncomingText {
 
 /** What a post is beyond its text: a kind, and for events and files their particulars. */
 export type PostDetails =
-  | { kind: Exclude<PostKind, "event" | "file"> }
+  | { kind: Exclude<PostKind, "event" | "file" | "page"> }
+  /** `parent`: the id of the page it sits under, on its home server. */
+  | { kind: "page"; parent?: string | undefined }
   | { kind: "event"; startsAt: Date; endsAt: Date; location: string; onlineUrl: string | null }
   | { kind: "file"; url: string; mediaType: string; private: boolean }
   | null;
@@ -126,6 +128,18 @@ async function storeDetails(
   }
 }
 
+/** The page a page received from elsewhere sits under, when that page is here in the same community. */
+async function parentPageOf(
+  deps: Deps,
+  tx: Executor,
+  community: Community,
+  details: IncomingPost["details"],
+): Promise<string | null> {
+  if (details.kind !== "page" || !details.parent) return null;
+  const parent = await findPostByUri(deps, tx, details.parent);
+  return parent?.communityId === community.id && parent.kind === "page" ? parent.id : null;
+}
+
 /**
  * A community here receives a post from a member on another server: the same rules as for
  * its own people, and the community relays it to its other members' servers.
@@ -151,6 +165,7 @@ export async function receivePost(
         kind,
         title: incoming.title.slice(0, 300) || "—",
         ...textOf(incoming, incoming.title),
+        parentPageId: await parentPageOf(deps, tx, community, incoming.details),
       })
       .onConflictDoNothing()
       .returning(postColumns);

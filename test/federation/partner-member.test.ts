@@ -82,10 +82,15 @@ describe("a member on a partner instance", () => {
     for (const [kind, title] of [
       ["discussions", "Case management tools"],
       ["announcements", "Welcome to the circle"],
-      ["pages", "Reading list"],
     ] as const) {
       expect((await postOnHub("protection", kind, title)).status).toBe(201);
     }
+    const readingList = await postOnHub("protection", "pages", "Reading list");
+    const child = await hub.request("POST", "/api/v1/communities/protection/pages", {
+      token: admin.token,
+      body: { title: "Guidance notes", content: "Under the list.", parent: readingList.body.id },
+    });
+    expect(child.status).toBe(201);
     const event = await hub.request("POST", "/api/v1/communities/protection/events", {
       token: admin.token,
       body: {
@@ -171,18 +176,26 @@ describe("a member on a partner instance", () => {
   });
 
   it("fills the partner's copy with the history the community already had", async () => {
+    // The history comes oldest first: the event, written last, arrives last.
     await eventually(
-      () => titlesOn(partner, onPartner("protection"), "discussions", rosa.token),
-      (titles) => Array.isArray(titles) && titles.includes("Case management tools"),
-      "the hub's existing thread on the partner",
+      () => titlesOn(partner, onPartner("protection"), "events", rosa.token),
+      (titles) => Array.isArray(titles) && titles.includes("Quarterly clinic"),
+      "the hub's existing history on the partner",
       [hub, partner],
     );
+    expect(await titlesOn(partner, onPartner("protection"), "discussions", rosa.token)).toEqual([
+      "Case management tools",
+    ]);
     expect(await titlesOn(partner, onPartner("protection"), "announcements", rosa.token)).toEqual([
       "Welcome to the circle",
     ]);
-    expect(await titlesOn(partner, onPartner("protection"), "pages", rosa.token)).toEqual([
-      "Reading list",
-    ]);
+    const pages = (
+      await partner.request("GET", `/api/v1/communities/${onPartner("protection")}/pages`, {
+        token: rosa.token,
+      })
+    ).body.items as { id: string; title: string; parent: string | null }[];
+    const top = pages.find((page) => page.title === "Reading list");
+    expect(pages.find((page) => page.title === "Guidance notes")?.parent).toBe(top?.id);
     expect(await titlesOn(partner, onPartner("protection"), "events", rosa.token)).toEqual([
       "Quarterly clinic",
     ]);
