@@ -189,7 +189,8 @@ export async function receiveInvitation(
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const relation = await relationOf(tx, community.id, invitee.id);
-    if (relation?.state === "invited" || isActive(relation) || relation?.state === "banned") return;
+    // Someone who already asked is admitted by the hub's answer: the Invite changes nothing.
+    if (relation && relation.state !== "rejected") return;
     await markInvited(deps, tx, community, invitee, null);
   });
 }

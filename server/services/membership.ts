@@ -328,7 +328,7 @@ export async function settleRemoteRequest(
           eq(memberships.communityId, community.id),
           eq(memberships.accountId, account.id),
           // Told once: an Accept repeated, or a late one after a refusal, changes nothing.
-          inArray(memberships.state, accepted ? ["pending"] : ["pending", "active"]),
+          inArray(memberships.state, accepted ? ["pending", "invited"] : ["pending", "active"]),
         ),
       )
       .returning({ id: memberships.id });
