@@ -116,6 +116,7 @@ export const filesApi = createRouter()
     const { mediaUrl } = deps.config;
     // A member on another server downloads through their own server, which signs as them.
     const viewer = viewerOf(c) ?? (await deps.federation.signerOf(c.req.raw));
-    if (mediaUrl) return c.redirect(await forwardToMedia(deps, mediaUrl, id, viewer), 302);
+    const onMedia = mediaUrl ? await forwardToMedia(deps, mediaUrl, id, viewer) : null;
+    if (onMedia) return c.redirect(onMedia, 302);
     return downloadResponse(c, await downloadFile(deps, id, viewer));
   });

@@ -43,8 +43,10 @@ export async function forwardToMedia(
   mediaUrl: URL,
   id: string,
   viewer: Account | null,
-): Promise<string> {
+): Promise<string | null> {
   const view = await viewFile(deps, id, viewer);
+  // A copy of a file shared elsewhere has no bytes here: the main origin sends it on.
+  if (view.post.uri) return null;
   if (isPublicToEveryone(view.community, view.file)) return mediaFileUrl(mediaUrl, id);
   const expiresAt = new Date(Date.now() + signedLinkLifetimeMs);
   const token = await signToken(deps.config.secretKey, "download", { sub: id }, expiresAt);

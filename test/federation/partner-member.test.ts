@@ -62,7 +62,11 @@ describe("a member on a partner instance", () => {
     }[];
 
   beforeAll(async () => {
-    [hub, partner] = await Promise.all([startPeer("127.0.0.100"), startPeer("127.0.0.101")]);
+    // The partner serves its own uploads from a media origin: copies still come through it.
+    [hub, partner] = await Promise.all([
+      startPeer("127.0.0.100"),
+      startPeer("127.0.0.101", { MEDIA_URL: "http://media.partner.test" }),
+    ]);
     admin = await hub.signUp("hubadmin");
     await partner.signUp("partneradmin");
     rosa = await partner.signUp("rosa");
