@@ -1,10 +1,17 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Announce, Person } from "@fedify/vocab";
-import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { accounts } from "../db/schema/accounts.ts";
 import type { Community } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import { posts } from "../db/schema/posts.ts";
+import {
+  beyondPosition,
+  type CursorPosition,
+  cursorOrder,
+  decodeCursor,
+  encodeCursor,
+} from "../server/pagination.ts";
 import { isActiveWithRoleAtLeast, postsReadableBy } from "../server/services/privacy.ts";
 import { announceOf, createOf } from "./activities.ts";
 import { communityAskedFor, mayReadCollections, signingAccount } from "./authorize.ts";
@@ -19,18 +26,18 @@ const outboxLength = 20;
 const historyPageLength = 50;
 
 /**
- * A community's posts of every kind, newest first (oldest first from a position), as its requester may read them: a file
- * marked private is listed only for a member's signed request.
+ * A community's posts of every kind as its requester may read them (a file marked private
+ * only for a member's signed request): newest first, or from a position oldest first.
  */
 async function postsFor(
   ctx: Ctx,
   community: Community,
-  options: { pinnedOnly?: boolean; after?: Position | null; limit: number },
+  options: { pinnedOnly?: boolean; from?: { after: CursorPosition | null }; limit: number },
 ) {
   const requester = await signingAccount(ctx);
-  const { after } = options;
   // The history is read oldest first, so that a page arrives after the page it sits under.
-  const order = after === undefined ? desc : asc;
+  const direction = options.from ? "oldest" : "newest";
+  const after = options.from?.after;
   return loadedPosts(ctx.data.deps.db)
     .where(
       and(
@@ -38,27 +45,21 @@ async function postsFor(
         isNull(posts.deletedAt),
         postsReadableBy(requester),
         options.pinnedOnly ? eq(posts.pinned, true) : undefined,
-        after
-          ? sql`(${posts.createdAt}, ${posts.id}) > (${after.createdAt}, ${after.id})`
-          : undefined,
+        after ? beyondPosition(posts.createdAt, posts.id, after, direction) : undefined,
       ),
     )
-    .orderBy(order(posts.createdAt), order(posts.id))
+    .orderBy(...cursorOrder(posts.createdAt, posts.id, direction))
     .limit(options.limit);
 }
 
-/** Where a page of the history starts: after the post it names (`createdAt|id`). */
-interface Position {
-  createdAt: Date;
-  id: string;
-}
-
-function positionOf(cursor: string): Position | null {
-  const [at, id] = cursor.split("|");
-  const createdAt = new Date(at ?? "");
-  return id && /^[0-9a-f-]{36}$/i.test(id) && !Number.isNaN(createdAt.getTime())
-    ? { createdAt, id }
-    : null;
+/** Where a page of the history starts; a cursor no page of ours gave names no page. */
+function positionOf(cursor: string): { after: CursorPosition | null } | null {
+  if (!cursor) return { after: null };
+  try {
+    return { after: decodeCursor(cursor) };
+  } catch {
+    return null;
+  }
 }
 
 /** What the community relayed when each post was written: the Announce of its Create. */
@@ -99,14 +100,15 @@ export function registerGroupCollections(federation: Federation<FederationContex
       async (ctx, { identifier }, cursor) => {
         const community = await communityAskedFor(ctx, identifier);
         if (!community) return null;
-        const after = cursor ? positionOf(cursor) : null;
-        const rows = await postsFor(ctx, community, { after, limit: historyPageLength });
+        const from = positionOf(cursor ?? "");
+        if (!from) return null;
+        const rows = await postsFor(ctx, community, { from, limit: historyPageLength });
         const last = rows.at(-1);
         return {
           items: rows.map((row) => relayedAs(ctx, row)),
           nextCursor:
             rows.length === historyPageLength && last
-              ? `${last.post.createdAt.toISOString()}|${last.post.id}`
+              ? encodeCursor({ createdAt: last.post.createdAt, id: last.post.id })
               : null,
         };
       },

@@ -76,7 +76,14 @@ export async function fetchHistory(
   const page = pageUrl
     ? await ctx.lookupObject(pageUrl, options)
     : await firstPage(ctx, new URL(groupUri), documentLoader);
-  if (!(page instanceof Collection || page instanceof CollectionPage)) return;
+  if (!(page instanceof Collection || page instanceof CollectionPage)) {
+    logger.warn("Could not read {page} of {community}'s history for {member}", {
+      page: pageUrl ?? "the first page",
+      community: groupUri,
+      member: account.username,
+    });
+    return;
+  }
   let kept = 0;
   for await (const item of page.getItems(options)) {
     // The outbox lists what the community relayed; anything else there is not its to give.

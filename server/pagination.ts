@@ -22,7 +22,7 @@ export interface PageRequest {
   cursor?: string | undefined;
 }
 
-interface CursorPosition {
+export interface CursorPosition {
   createdAt: Date;
   id: string;
 }
