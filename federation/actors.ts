@@ -165,9 +165,12 @@ export function registerActors(federation: Federation<FederationContext>): void 
         discoverable: true,
       });
     })
-    .mapHandle(async (ctx, username) =>
-      (await findVisibleActor(ctx, username)) ? username.toLowerCase() : null,
-    )
+    .mapHandle(async (ctx, username) => {
+      // The server's own actor is named for its host: GoToSocial looks the signer of a fetch up
+      // by that handle (internal/federation/dereferencing/account.go, enrichAccount).
+      if (username.toLowerCase() === ctx.hostname.toLowerCase()) return instanceIdentifier;
+      return (await findVisibleActor(ctx, username)) ? username.toLowerCase() : null;
+    })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       if (identifier === instanceIdentifier) return instanceKeyPairs(ctx.data.deps.db);
       const owner = await findNameOwner(ctx.data.deps.db, identifier);

@@ -78,9 +78,12 @@ export function loaders(deps: Deps, kv: KvStore): LoaderOptions {
     };
   };
 
+  // Even for no one in particular, fetches are signed as the server: GoToSocial and other
+  // secure-mode servers answer an unsigned fetch of an actor or key with 401.
+  const asInstance = async (request: Request) => signingAs(await instanceIdentity())(request);
   const documents = allowedHere(
     kvCache({
-      loader: believed({ userAgent, mayFetchFrom }),
+      loader: believed({ userAgent, mayFetchFrom, sign: asInstance }),
       kv,
       prefix: ["_praxis", "believed_document"],
     }),

@@ -2,6 +2,7 @@ import type { Context } from "@fedify/fedify";
 import {
   Accept,
   type Activity,
+  Create,
   Delete,
   Follow,
   Invite,
@@ -18,7 +19,7 @@ import { type Community, communities } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
 import { recordFollowUri } from "../server/services/membership.ts";
-import { announceOf, createOf } from "./activities.ts";
+import { announceOf, boostOf, createOf } from "./activities.ts";
 import { groupOf } from "./actors.ts";
 import type { FederationContext } from "./context.ts";
 import { fetchHistory, type HistoryPage } from "./history.ts";
@@ -138,11 +139,14 @@ async function relay(
     );
     return;
   }
-  const announce = announceOf(ctx, community, activity);
-  await ctx.sendActivity({ identifier: identifierOf(community.slug) }, "followers", announce, {
-    preferSharedInbox: true,
-    ...order,
-  });
+  const sender = { identifier: identifierOf(community.slug) };
+  const options = { preferSharedInbox: true, ...order };
+  await ctx.sendActivity(sender, "followers", announceOf(ctx, community, activity), options);
+  // A new post is also boosted as itself, as Lemmy does: Mastodon and GoToSocial fetch an
+  // Announce's object by its id and drop a Create, whose id is not the post's.
+  const created = activity instanceof Create ? await activity.getObject(ctx) : null;
+  if (created)
+    await ctx.sendActivity(sender, "followers", boostOf(ctx, community, created), options);
 }
 
 /** A local community's new settings, sent to its members' servers, which re-read its actor. */

@@ -86,7 +86,11 @@ export function strictDocumentLoader(policy: FetchPolicy): DocumentLoader {
     const { response, finalUrl: documentUrl } = await fetchFollowingRedirects(url, policy);
     if (!response.ok) {
       await response.body?.cancel();
-      throw new FetchError(documentUrl, `HTTP ${response.status}: ${documentUrl}`, response);
+      // Fedify clones the response it is handed (to tell a gone key from a failed fetch): the
+      // one whose body was just let go would throw, and a delivery answer 500.
+      const { status, statusText, headers } = response;
+      const answer = new Response(null, { status, statusText, headers });
+      throw new FetchError(documentUrl, `HTTP ${status}: ${documentUrl}`, answer);
     }
     const type = response.headers.get("content-type") ?? "";
     if (!activityPubType.test(type)) {
