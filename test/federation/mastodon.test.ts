@@ -4,10 +4,12 @@ import {
   type FakeAccount,
   type FakePeer,
   fixture,
+  mastodonReply,
   startFakeMastodon,
 } from "../support/fake-peer.ts";
 import { eventually, type Peer, startPeer } from "../support/peer.ts";
 import { killLaunched } from "../support/process.ts";
+import { publicAddress } from "../support/raw-peer.ts";
 
 /**
  * People on Mastodon take part from where they are: they follow a community (joining it),
@@ -34,35 +36,8 @@ describe("people on Mastodon", () => {
     };
   }
 
-  /** Mastodon's own reply (fixture), rewritten to answer `inReplyTo` and come from `account`. */
-  function reply(account: FakeAccount, n: number, inReplyTo: string, content: string) {
-    const create = fixture("mastodon/activities/create_note.json");
-    const id = `${account.id}/statuses/${n}`;
-    const addressing = {
-      to: [`${account.id}/followers`],
-      cc: ["https://www.w3.org/ns/activitystreams#Public", group("commons")],
-    };
-    return {
-      ...create,
-      id: `${id}/activity`,
-      actor: account.id,
-      ...addressing,
-      object: {
-        ...create.object,
-        id,
-        url: id,
-        attributedTo: account.id,
-        inReplyTo,
-        inReplyToAtomUri: inReplyTo,
-        atomUri: id,
-        content: `<p>${content}</p>`,
-        contentMap: { en: `<p>${content}</p>` },
-        tag: [],
-        replies: undefined,
-        ...addressing,
-      },
-    };
-  }
+  const reply = (account: FakeAccount, n: number, inReplyTo: string, content: string) =>
+    mastodonReply(account, n, { inReplyTo, content, cc: [publicAddress, group("commons")] });
 
   async function comments(): Promise<{ content: string; author: { handle: string } }[]> {
     return (await hub.request("GET", `/api/v1/posts/${threadId}/comments`)).body.items;

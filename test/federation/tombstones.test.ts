@@ -4,6 +4,7 @@ import {
   type FakeAccount,
   type FakePeer,
   fixture,
+  mastodonReply,
   startFakeMastodon,
 } from "../support/fake-peer.ts";
 import { eventually, type Peer, startPeer } from "../support/peer.ts";
@@ -25,29 +26,8 @@ describe("deleted objects", () => {
   const group = () => `${hub.origin}/actors/commons`;
 
   /** Mastodon's own reply (fixture) from `account`, to the thread. */
-  function reply(account: FakeAccount, n: number, content: string) {
-    const create = fixture("mastodon/activities/create_note.json");
-    const id = `${account.id}/statuses/${n}`;
-    const addressing = { to: [`${account.id}/followers`], cc: [group()] };
-    return {
-      ...create,
-      id: `${id}/activity`,
-      actor: account.id,
-      ...addressing,
-      object: {
-        ...create.object,
-        id,
-        url: id,
-        attributedTo: account.id,
-        inReplyTo: threadUri,
-        content: `<p>${content}</p>`,
-        contentMap: { en: `<p>${content}</p>` },
-        tag: [],
-        replies: undefined,
-        ...addressing,
-      },
-    };
-  }
+  const reply = (account: FakeAccount, n: number, content: string) =>
+    mastodonReply(account, n, { inReplyTo: threadUri, content, cc: [group()] });
 
   /** Mastodon's own Delete (fixture) of `objectId`, sent by `account`. */
   function deletion(account: FakeAccount, objectId: string) {

@@ -30,6 +30,40 @@ export interface FakeAccount {
 }
 
 /**
+ * Mastodon's own reply (fixture), rewritten to answer `inReplyTo`, come from `account` as its
+ * status `n`, and go to its followers with `cc` (the group, and the public for a public reply).
+ */
+export function mastodonReply(
+  account: FakeAccount,
+  n: number,
+  reply: { inReplyTo: string; content: string; cc: string[] },
+) {
+  const create = fixture("mastodon/activities/create_note.json");
+  const id = `${account.id}/statuses/${n}`;
+  const addressing = { to: [`${account.id}/followers`], cc: reply.cc };
+  return {
+    ...create,
+    id: `${id}/activity`,
+    actor: account.id,
+    ...addressing,
+    object: {
+      ...create.object,
+      id,
+      url: id,
+      attributedTo: account.id,
+      inReplyTo: reply.inReplyTo,
+      inReplyToAtomUri: reply.inReplyTo,
+      atomUri: id,
+      content: `<p>${reply.content}</p>`,
+      contentMap: { en: `<p>${reply.content}</p>` },
+      tag: [],
+      replies: undefined,
+      ...addressing,
+    },
+  };
+}
+
+/**
  * A stand-in for a server we do not run (Mastodon, Lemmy): it serves actor documents shaped
  * like that software's own (from the fixtures), with keys of its own, keeps what arrives in
  * its inboxes, and signs what it sends as they do (draft-cavage signatures, RSA-SHA256).
