@@ -21,6 +21,7 @@ import type { FederationEvent } from "../server/services/federation-port.ts";
 import { recordFollowUri } from "../server/services/membership.ts";
 import { announceOf, boostOf, createOf } from "./activities.ts";
 import { groupOf } from "./actors.ts";
+import { membersElsewhere } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
 import { fetchHistory, type HistoryPage } from "./history.ts";
 import {
@@ -149,6 +150,25 @@ async function relay(
     await ctx.sendActivity(sender, "followers", boostOf(ctx, community, created), options);
 }
 
+/**
+ * An edit or deletion of a local author's writing also goes, unwrapped and signed by its
+ * author, to the servers of the community's members: Mastodon and GoToSocial take an
+ * Update or Delete of a status only from its author and drop an Announce of one
+ * (GoToSocial internal/federation/federatingdb/delete.go, deleteStatus: a Delete by anyone
+ * else is dropped; update.go, updateStatusable; Mastodon app/lib/activitypub/activity/
+ * delete.rb and update.rb). A moderator's removal goes as the author's Delete too, as
+ * Mastodon sends an administrator's (app/services/remove_status_service.rb).
+ */
+async function sendAsAuthor(ctx: Ctx, community: Community, author: Account, activity: Activity) {
+  if (community.domain || author.domain) return;
+  const members = await membersElsewhere(ctx.data.deps, community.id);
+  if (members.length === 0) return;
+  await ctx.sendActivity({ identifier: identifierOf(author.username) }, members, activity, {
+    preferSharedInbox: true,
+    ...objectOrder({ id: activity.objectId }),
+  });
+}
+
 /** A local community's new settings, sent to its members' servers, which re-read its actor. */
 async function announceCommunityChange(ctx: Ctx, db: Executor, communityId: string) {
   const [community] = await db.select().from(communities).where(eq(communities.id, communityId));
@@ -209,6 +229,7 @@ async function relayWriting(
           audience: groupUri(ctx, community),
         });
   await relay(ctx, community, author, activity, object);
+  if (kind === "update") await sendAsAuthor(ctx, community, author, activity);
 }
 
 async function relayDeletion(
@@ -220,18 +241,23 @@ async function relayDeletion(
 ) {
   const writing = await writingOf(ctx, db, target, id);
   if (!writing) return;
-  const { object, community } = writing;
+  const { object, community, author } = writing;
   const deleter = await accountById(db, deletedById);
-  const { tos, ccs, audience } = audienceOf(ctx, community);
-  const activity = new Delete({
-    id: new URL(`${object.id?.href}#delete`),
-    actor: personUri(ctx, deleter),
-    object: new Tombstone({ id: object.id }),
-    tos,
-    ccs,
-    audience,
-  });
+  const deletion = (by: Account, id: string) => {
+    const { tos, ccs, audience } = audienceOf(ctx, community);
+    return new Delete({
+      id: new URL(id, object.id ?? undefined),
+      actor: personUri(ctx, by),
+      object: new Tombstone({ id: object.id }),
+      tos,
+      ccs,
+      audience,
+    });
+  };
+  const activity = deletion(deleter, "#delete");
   await relay(ctx, community, deleter, activity, object);
+  const byAuthor = deleter.id === author.id ? activity : deletion(author, "#delete/author");
+  await sendAsAuthor(ctx, community, author, byAuthor);
 }
 
 async function relayLike(

@@ -87,18 +87,14 @@ describe("real fediverse servers as members of Praxis communities", () => {
   });
 
   /**
-   * The steps marked `it.fails` fail today for a Praxis bug, read against GoToSocial v0.18.3's
-   * own source; each starts failing (passing, that is) once it is fixed: then drop `.fails`.
-   * - MEMBERS-ONLY: a public community's Page is addressed to the Group and its followers,
-   *   neither as:Public nor the author's followers, so GoToSocial reads it as a direct
-   *   message (internal/ap/extract.go, ExtractVisibility) and refuses to boost it
-   *   (internal/federation/dereferencing/status_permitted.go, isPermittedBoost).
-   * - EDIT, DELETE: Announce(Update) and Announce(Delete) are taken as boosts of
-   *   `…#update/…` and `…#delete`, whose fetched ids differ (internal/federation/
-   *   dereferencing/status.go, enrichStatus); a forwarded Update is refetched, but a Delete
-   *   not signed by the status's author is dropped silently
-   *   (internal/federation/federatingdb/delete.go, deleteStatus). The Group should send the
-   *   Update(Page) itself, and the author's own Delete should reach the Group's followers.
+   * The step marked `it.fails` fails today, read against GoToSocial v0.18.3's own source;
+   * once it passes, drop `.fails`.
+   * - MEMBERS-ONLY: a public community's Page is for its members: addressed to the Group and
+   *   its followers, neither as:Public nor the author's followers, so GoToSocial reads it as a
+   *   direct message (internal/ap/extract.go, ExtractVisibility), refuses the Group's boost
+   *   of it (internal/federation/dereferencing/status_permitted.go, isPermittedBoost) and
+   *   shows a direct status only to the accounts it mentions (internal/filter/visibility/
+   *   status.go). Mastodon-API servers have no "members of a group" audience.
    */
   describe("a GoToSocial account", () => {
     let token: string;
@@ -240,7 +236,7 @@ describe("real fediverse servers as members of Praxis communities", () => {
       stepTimeoutMs,
     );
 
-    it.fails(
+    it(
       "EDIT: sees the thread's edit",
       async () => {
         expect(statusId, "the thread reached GoToSocial").toBeDefined();
@@ -258,7 +254,7 @@ describe("real fediverse servers as members of Praxis communities", () => {
       stepTimeoutMs,
     );
 
-    it.fails(
+    it(
       "DELETE: sees the thread's deletion",
       async () => {
         expect(statusId, "the thread reached GoToSocial").toBeDefined();
