@@ -70,6 +70,11 @@ export async function enqueueMessages(
            now() + ${`${delayMs} milliseconds`}::interval
     from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) with ordinality as m(message, n)
     order by n`);
+  await wakeListeners(db, queue);
+}
+
+/** Tells the listeners of `queue`, in every process, to look for work (once `db` commits). */
+export async function wakeListeners(db: Executor, queue: string): Promise<void> {
   await db.execute(sql`select pg_notify(${channel}, ${queue})`);
 }
 

@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import type { Socket } from "node:net";
 import { freePort } from "../../db/embedded.ts";
 
 /**
@@ -17,6 +18,13 @@ export interface RawPeer {
   /** A Mastodon-shaped Person at `/users/{name}` listing its key `#main-key`. */
   person(name: string): RawActor;
   received: { path: string; body: any }[];
+  /**
+   * Goes down as a server in an outage does: `refuse` stops listening, so connections are
+   * refused; `hang` keeps accepting connections and answers nothing on them.
+   */
+  goDown(how: "refuse" | "hang"): Promise<void>;
+  /** Answers again, at the same address and port. */
+  comeBack(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,7 +42,11 @@ const activityJson = "application/activity+json";
 export const contexts = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"];
 export const publicAddress = "https://www.w3.org/ns/activitystreams#Public";
 
-/** An HTTP request signed by hand, draft-cavage (as Mastodon signs) or RFC 9421. */
+/**
+ * An HTTP request signed by hand, draft-cavage (as Mastodon signs) or RFC 9421. An Ed25519
+ * key signs as Mitra does (apx_core/src/http_signatures/create.rs): `hs2019` in draft-cavage,
+ * `ed25519` in RFC 9421.
+ */
 export function signedRequest(
   method: "GET" | "POST",
   url: string,
@@ -53,6 +65,9 @@ export function signedRequest(
     .update(text ?? "")
     .digest("base64");
   if (text !== undefined) headers["content-type"] = activityJson;
+  const ed25519 = signer.privateKey.asymmetricKeyType === "ed25519";
+  const signed = (base: string) =>
+    sign(ed25519 ? null : "sha256", Buffer.from(base), signer.privateKey).toString("base64");
   if (style === "draft-cavage") {
     const covered = ["(request-target)", "host", "date"];
     if (text !== undefined) {
@@ -64,10 +79,9 @@ export function signedRequest(
         ? `(request-target): ${method.toLowerCase()} ${target.pathname}${target.search}`
         : `${name}: ${headers[name]}`,
     );
-    const signature = sign("sha256", Buffer.from(lines.join("\n")), signer.privateKey);
     headers.signature =
-      `keyId="${signer.keyId}",algorithm="rsa-sha256",headers="${covered.join(" ")}",` +
-      `signature="${signature.toString("base64")}"`;
+      `keyId="${signer.keyId}",algorithm="${ed25519 ? "hs2019" : "rsa-sha256"}",` +
+      `headers="${covered.join(" ")}",signature="${signed(lines.join("\n"))}"`;
   } else {
     const components: [string, string][] = [
       ['"@method"', method],
@@ -81,14 +95,13 @@ export function signedRequest(
     const created = Math.floor(Date.now() / 1000);
     const parameters =
       `(${components.map(([name]) => name).join(" ")});created=${created};` +
-      `keyid="${signer.keyId}";alg="rsa-v1_5-sha256"`;
+      `keyid="${signer.keyId}";alg="${ed25519 ? "ed25519" : "rsa-v1_5-sha256"}"`;
     const base = [
       ...components.map(([name, value]) => `${name}: ${value}`),
       `"@signature-params": ${parameters}`,
     ].join("\n");
-    const signature = sign("sha256", Buffer.from(base), signer.privateKey);
     headers["signature-input"] = `sig1=${parameters}`;
-    headers.signature = `sig1=:${signature.toString("base64")}:`;
+    headers.signature = `sig1=:${signed(base)}:`;
   }
   return new Request(url, { method, headers, body: text });
 }
@@ -154,8 +167,11 @@ export async function startRawPeer(address: string): Promise<RawPeer> {
   const origin = `http://${address}:${port}`;
   const documents = new Map<string, { body: string; type: string }>();
   const received: RawPeer["received"] = [];
+  let outage: "refuse" | "hang" | undefined;
+  const unanswered = new Set<Socket>();
 
   const server: Server = createServer((request, response) => {
+    if (outage === "hang") return void unanswered.add(request.socket);
     const path = new URL(request.url ?? "/", origin).pathname;
     if (request.method === "POST") {
       let body = "";
@@ -172,7 +188,8 @@ export async function startRawPeer(address: string): Promise<RawPeer> {
     if (!document) return void response.writeHead(404).end();
     response.writeHead(200, { "content-type": document.type }).end(document.body);
   });
-  await new Promise<void>((done) => server.listen(port, address, done));
+  const listen = () => new Promise<void>((done) => server.listen(port, address, done));
+  await listen();
 
   const peer: RawPeer = {
     origin,
@@ -207,6 +224,19 @@ export async function startRawPeer(address: string): Promise<RawPeer> {
       };
       peer.serve(`/users/${name}`, document);
       return { id, inbox: `${id}/inbox`, keyId, privateKey, document };
+    },
+    async goDown(how) {
+      outage = how;
+      if (how === "hang") return;
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await closed;
+    },
+    async comeBack() {
+      if (outage === "refuse") await listen();
+      for (const socket of unanswered) socket.destroy();
+      unanswered.clear();
+      outage = undefined;
     },
     close: () => new Promise((done) => server.close(() => done())),
   };
