@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import postgres from "postgres";
+import { recoverStalePostmaster } from "./stale-postmaster.ts";
 
 export interface EmbeddedDatabase {
   /** Connection URL of the server's maintenance database, without a database name. */
@@ -105,7 +106,13 @@ export async function startEmbeddedPostgres(
   }
   const password = await clusterPassword(join(home, "postgres.password"));
   const port = await freePort();
-  const log = options.log ?? (() => {});
+  // PostgreSQL's last words, for the error if it exits while starting: the launcher says none.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line.trim());
+    if (recent.length > 5) recent.shift();
+    options.log?.(line);
+  };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: directory,
@@ -126,6 +133,7 @@ export async function startEmbeddedPostgres(
     onLog: log,
     onError: (error) => log(`[error] ${String(error)}`),
   });
+  await recoverStalePostmaster(directory, log);
   try {
     if (!(await exists(join(directory, "PG_VERSION")))) await cluster.initialise();
     await cluster.start();
@@ -135,7 +143,7 @@ export async function startEmbeddedPostgres(
         (asRoot
           ? " (as root it runs as the user 'postgres', who must be able to reach that folder)"
           : "") +
-        `: ${error instanceof Error ? error.message : String(error)}`,
+        `: ${error instanceof Error ? error.message : recent.join("\n")}`,
       { cause: error },
     );
   }

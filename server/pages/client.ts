@@ -100,6 +100,24 @@ export function refToOpen(input: string, ownHost: string): string {
 }
 
 /**
+ * Where `next` leads, as a path of this server, or `/` if it leads elsewhere. It is resolved
+ * with the URL parser browsers use, so whatever they read as another host (`/\evil`, a tab
+ * or newline inside `//evil`, `https:evil`) is seen as such here too.
+ */
+function pathOnThisServer(next: string | undefined, publicUrl: URL): string {
+  if (!next) return "/";
+  let url: URL;
+  try {
+    url = new URL(next, publicUrl);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== publicUrl.origin) return "/";
+  // `/.//evil` resolves to the path `//evil`, which a browser reads as a host.
+  return `${url.pathname.replace(/^\/+/, "/")}${url.search}${url.hash}`;
+}
+
+/**
  * The Preact client: its built files, and its screens rendered on the server from the same
  * components and API calls, so public pages read without JavaScript and load at once.
  */
@@ -119,8 +137,7 @@ export function mountClient(app: Hono<AppEnv>): void {
 
   app.get("/lang", (c) => {
     const wanted = c.req.query("to");
-    const next = c.req.query("next") ?? "/";
-    const target = next.startsWith("/") && !next.startsWith("//") ? next : "/";
+    const target = pathOnThisServer(c.req.query("next"), c.get("deps").config.publicUrl);
     if (wanted && isLocale(wanted)) {
       setCookie(c, languageCookie, wanted, { path: "/", maxAge: yearSeconds, sameSite: "Lax" });
     }

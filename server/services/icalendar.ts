@@ -1,4 +1,8 @@
-import ical, { type ICalDayJsStub, type ICalEventData } from "ical-generator";
+import ical, {
+  escape as escapeIcalText,
+  type ICalDayJsStub,
+  type ICalEventData,
+} from "ical-generator";
 import type { Community } from "../../db/schema/communities.ts";
 import type { EventDetails } from "../../db/schema/events.ts";
 import type { Post } from "../../db/schema/posts.ts";
@@ -36,6 +40,22 @@ function inZone(instant: Date, zone: string): ICalDayJsStub {
     tz: () => stub,
   };
   return stub;
+}
+
+/**
+ * Text as RFC 5545 allows it (3.3.11: no control character but tab). Characters that some
+ * readers take for line ends (Python's `splitlines` takes VT, FF, FS–RS, NEL, LS, PS) become
+ * newlines, which ical-generator writes as the two characters `\n`; any other control is dropped.
+ */
+function calendarText(text: string): string {
+  return (
+    text
+      .replace(/\r\n?/g, "\n")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what is replaced
+      .replace(/[\v\f\u001c-\u001e\u0085\u2028\u2029]/g, "\n")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what is removed
+      .replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, "")
+  );
 }
 
 function icsDateTime(instant: number): string {
@@ -118,23 +138,25 @@ export function renderCalendar(deps: Deps, name: string, items: FeedEvent[]): st
     const uri = postUrl(deps, post.id);
     return {
       id: uri,
-      summary: post.title,
-      description: post.source,
-      location: details.location || details.onlineUrl || null,
+      summary: calendarText(post.title),
+      description: calendarText(post.source),
+      location: calendarText(details.location || details.onlineUrl || "") || null,
       url: uri,
       start: zone ? inZone(details.startsAt, zone) : details.startsAt,
       end: zone ? inZone(details.endsAt, zone) : details.endsAt,
       timezone: zone,
       created: post.createdAt,
       lastModified: post.updatedAt,
-      categories: [{ name: community.name }],
+      categories: [{ name: calendarText(community.name) }],
       attachments: [details.recordingUrl, details.slidesUrl].filter(
         (link): link is string => link !== null,
       ),
     };
   });
   const calendar = ical({
-    name,
+    // ical-generator escapes an event's text but writes the calendar's NAME and X-WR-CALNAME
+    // as given (ical-generator src/calendar.ts, toString): a title there could add lines.
+    name: escapeIcalText(calendarText(name), false),
     prodId: { company: "Praxis", product: "Praxis", language: "EN" },
     ttl: 3600,
     timezone: {

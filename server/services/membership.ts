@@ -125,21 +125,49 @@ export async function joinCommunity(
   });
 }
 
-/** A handle-invitation for a person on another server, still usable. */
+/** A handle-invitation to `community` for `handle` (`name@host`), still usable. */
+const openInvitationFor = (community: Community, handle: string) =>
+  and(
+    eq(invitations.communityId, community.id),
+    eq(invitations.handle, handle.toLowerCase()),
+    isNull(invitations.usedAt),
+    gt(invitations.expiresAt, new Date()),
+  );
+
+/** Whether a person on another server is invited to `community` by the handle they go by. */
+export async function isInvitedByHandle(
+  db: Executor,
+  community: Community,
+  handle: string,
+): Promise<boolean> {
+  const [invitation] = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(openInvitationFor(community, handle))
+    .limit(1);
+  return invitation !== undefined;
+}
+
+/** Uses up a handle-invitation for a person on another server, if one is still usable. */
 async function claimRemoteInvitation(db: Executor, community: Community, account: Account) {
+  // The handle invited is the holder's: a namesake on its server is not who was asked.
+  if (!account.holdsHandle) return false;
   const [invitation] = await db
     .update(invitations)
     .set({ usedAt: new Date() })
-    .where(
-      and(
-        eq(invitations.communityId, community.id),
-        eq(invitations.handle, `${account.username.toLowerCase()}@${account.domain}`),
-        isNull(invitations.usedAt),
-        gt(invitations.expiresAt, new Date()),
-      ),
-    )
+    .where(openInvitationFor(community, `${account.username}@${account.domain}`))
     .returning({ id: invitations.id });
   return invitation !== undefined;
+}
+
+/**
+ * Makes one person's requests to join one community, sent at the same moment, happen one
+ * after the other: else each sees no request yet, and the admins hear of every one.
+ */
+async function lockMembershipOf(tx: Executor, communityId: string, accountId: string) {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`membership ${communityId} ${accountId}`}, 0))`,
+  );
 }
 
 /**
@@ -154,6 +182,7 @@ export async function requestMembership(
 ): Promise<Membership> {
   const remote = account.domain !== null;
   return deps.db.transaction(async (tx) => {
+    await lockMembershipOf(tx, community.id, account.id);
     const current = await findMembership(tx, community.id, account.id);
     if (current?.state === "banned") throw new DomainError("banned");
     const decided = async (membership: Membership) => {
@@ -189,7 +218,8 @@ export async function requestMembership(
         if (!remote && community.eligibility.trim() && !answer)
           throw new DomainError("message_required");
         const pending = await admit(tx, community.id, account.id, values("pending", answer));
-        await notifyAdmins(tx, community, pending, account);
+        // Asking again while the request waits changes it; the admins heard of it already.
+        if (current?.state !== "pending") await notifyAdmins(tx, community, pending, account);
         return pending;
       }
       case "private":

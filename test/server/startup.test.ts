@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { postgresServersFor } from "../support/postgres-servers.ts";
 import {
   describeOutput,
   killLaunched,
@@ -30,21 +31,6 @@ async function api(praxis: Praxis, method: string, path: string, body?: unknown,
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-/** Process ids of PostgreSQL servers started with `-D directory`, read from /proc. */
-async function postgresServersFor(directory: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    const args = cmdline.split("\0");
-    const at = args.indexOf("-D");
-    if (at >= 0 && args[at + 1] === directory && args[0]?.endsWith("postgres")) {
-      pids.push(Number(entry));
-    }
-  }
-  return pids;
 }
 
 async function dataDirectory(): Promise<string> {
