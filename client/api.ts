@@ -85,7 +85,19 @@ export interface Community {
   conceptNote: { overview: string; purpose: string; engagement: string };
   eligibility: string;
   memberCount: number;
+  topics: string[];
+  languages: string[];
+  countries: string[];
+  lastActivityAt: string;
+  active: boolean;
   viewer: { state: string; role: string } | null;
+}
+
+/** What the directory can be filtered by, and how many communities each choice shows. */
+export interface DirectoryFacets {
+  topics: { value: string; count: number }[];
+  languages: { value: string; count: number }[];
+  countries: { value: string; count: number }[];
 }
 
 export interface Author {

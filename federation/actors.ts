@@ -150,6 +150,8 @@ export function registerActors(federation: Federation<FederationContext>): void 
           name: `Praxis (${ctx.host})`,
           manuallyApprovesFollowers: true,
           discoverable: false,
+          // The network directory: this server's listed communities (directory.ts).
+          streams: [ctx.getCollectionUri("directory", { identifier })],
         });
       }
       const actor = await findVisibleActor(ctx, identifier);

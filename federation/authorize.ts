@@ -3,6 +3,7 @@ import type { Account } from "../db/schema/accounts.ts";
 import type { Community } from "../db/schema/communities.ts";
 import type { FileDetails } from "../db/schema/files.ts";
 import { relationOf } from "../server/services/communities.ts";
+import { isInvitedByHandle } from "../server/services/membership.ts";
 import {
   canReadContent,
   canReadFile,
@@ -50,12 +51,29 @@ export function mayReadFile(
 }
 
 /**
- * A hidden community exists only for the people it knows of: for anyone else its actor,
- * collections and objects answer as a name or id nobody holds does (404), never with a
- * refusal (401) that would tell them it is there.
+ * Whether the signer goes by a handle the community invited before this server knew them (no
+ * server answered for it then): their own server's document names them so. A namesake kept
+ * here without the handle is not who was invited.
+ */
+async function signerInvitedByHandle(ctx: Ctx, community: Community): Promise<boolean> {
+  const signer = await ctx.getSignedKeyOwner();
+  if (!signer?.id || !signer.preferredUsername) return false;
+  const kept = await findRemoteAccount(ctx.data.deps, signer.id.href);
+  if (kept && !kept.holdsHandle) return false;
+  const handle = `${signer.preferredUsername.toString()}@${signer.id.host}`;
+  return isInvitedByHandle(ctx.data.deps.db, community, handle);
+}
+
+/**
+ * A hidden community exists only for the people it knows of, the people it invited by handle
+ * among them: for anyone else its actor, collections and objects answer as a name or id
+ * nobody holds does (404), never with a refusal (401) that would tell them it is there.
  */
 export async function isHiddenFrom(ctx: Ctx, community: Community): Promise<boolean> {
-  return !(await signerPasses(ctx, community, (relation) => canSeeCommunity(community, relation)));
+  if (await signerPasses(ctx, community, (relation) => canSeeCommunity(community, relation))) {
+    return false;
+  }
+  return !(await signerInvitedByHandle(ctx, community));
 }
 
 /** Fedify reads a community's followers to answer a request, and also to deliver to them. */

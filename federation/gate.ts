@@ -4,7 +4,7 @@ import { DomainError } from "../server/errors.ts";
 import { mayFederateWith } from "../server/services/domains.ts";
 
 /** The host named by a request's signature key (draft-cavage `keyId` or RFC 9421 `keyid`). */
-function signingHost(headers: Headers): string | null {
+export function signingHost(headers: Headers): string | null {
   const header = headers.get("signature-input") ?? headers.get("signature") ?? "";
   const keyId = /keyid="([^"]+)"/i.exec(header)?.[1];
   return keyId && URL.canParse(keyId) ? new URL(keyId).host : null;

@@ -23,6 +23,38 @@ async function finished(
 }
 
 /**
+ * Fedify was handed a key of another kind than the signature it checks: Fedify 2.3.6 checks
+ * every draft-cavage signature as RSA (verifyRequestDraft in its sig/http.ts), and WebCrypto
+ * throws when that key is Ed25519, as Mitra's `hs2019` ones are
+ * (apx_core/src/http_signatures/create.rs). Its RFC 9421 signatures with the same key pass.
+ */
+const isKeyOfAnotherKind = (error: unknown) =>
+  error instanceof DOMException && error.name === "InvalidAccessError";
+
+/**
+ * A key in the body that cannot be read, such as an Update whose actor carries a broken
+ * `publicKeyPem`: Fedify reads embedded keys while it parses the activity and takes only a
+ * TypeError for bad input, while the PEM readers under it throw their own errors (pkijs an
+ * AsnError, node:crypto an ERR_OSSL_ one, WebCrypto a DataError).
+ */
+const isUnreadableKey = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === "AsnError" ||
+    (error instanceof DOMException && error.name === "DataError") ||
+    String((error as { code?: unknown }).code).startsWith("ERR_OSSL"));
+
+/** The 4xx for what Fedify throws on another server's keys, or null for a failure of ours. */
+function answerToKeyFailure(error: unknown): Response | null {
+  const refusal = (status: number, text: string) =>
+    new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (isKeyOfAnotherKind(error)) {
+    return refusal(401, "An Ed25519 key signs here with RFC 9421 signatures only");
+  }
+  if (isUnreadableKey(error)) return refusal(400, "A public key in the activity cannot be read");
+  return null;
+}
+
+/**
  * Lets Fedify answer the requests it knows (actors, WebFinger, NodeInfo, inboxes) and
  * passes the rest on to Hono, including browsers asking an actor URL for HTML.
  */
@@ -33,17 +65,24 @@ export function federationMiddleware<TContextData>(
 ): MiddlewareHandler {
   return async (c, next) => {
     let passOn = false;
-    const response = await federation.fetch(c.req.raw, {
-      contextData: contextData(c),
-      onNotFound: () => {
-        passOn = true;
-        return new Response(null, { status: 404 });
-      },
-      onNotAcceptable: () => {
-        passOn = true;
-        return new Response(null, { status: 406, headers: { Vary: "Accept" } });
-      },
-    });
+    let response: Response;
+    try {
+      response = await federation.fetch(c.req.raw, {
+        contextData: contextData(c),
+        onNotFound: () => {
+          passOn = true;
+          return new Response(null, { status: 404 });
+        },
+        onNotAcceptable: () => {
+          passOn = true;
+          return new Response(null, { status: 406, headers: { Vary: "Accept" } });
+        },
+      });
+    } catch (error) {
+      const answer = answerToKeyFailure(error);
+      if (!answer) throw error;
+      return answer;
+    }
     if (passOn) return next();
     return finished(response, addTerms);
   };

@@ -1,6 +1,7 @@
 import { createFederation, type Federation, type KvStore } from "@fedify/fedify";
 import {
   Accept,
+  Activity,
   Announce,
   Create,
   Delete,
@@ -20,12 +21,14 @@ import { registerActors } from "./actors.ts";
 import { registerCollections } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
 import { deliveryRetryPolicy } from "./delivery.ts";
+import { registerDirectory } from "./directory.ts";
 import { registerGroupCollections } from "./group-collections.ts";
 import { isSelfUpdate, onActorUpdate } from "./inbox/actor-update.ts";
 import { onAnnounce } from "./inbox/announce.ts";
 import { onDelete } from "./inbox/delete.ts";
 import { onFlag } from "./inbox/flag.ts";
 import { onAccept, onFollow, onLeave, onReject, onUndoFollow } from "./inbox/follow.ts";
+import { ignore, onOtherActivity, settled } from "./inbox/ignored.ts";
 import { onInvite } from "./inbox/invite.ts";
 import { onLike, onUndoLike } from "./inbox/like.ts";
 import { onCreate, onUpdate } from "./inbox/writing.ts";
@@ -60,27 +63,37 @@ export function createPraxisFederation(
   registerGroupCollections(federation);
   registerObjects(federation);
   registerNodeInfo(federation);
+  registerDirectory(federation);
   federation
     .setInboxListeners(`${actorPathTemplate}/inbox`, "/inbox")
-    .on(Follow, onFollow)
-    .on(Join, onFollow)
-    .on(Leave, onLeave)
-    .on(Undo, async (ctx, undo) => {
-      const undone = await undo.getObject(ctx);
-      if (undone instanceof Follow) await onUndoFollow(ctx, undo);
-      else if (undone instanceof Like) await onUndoLike(ctx, undo);
-    })
-    .on(Accept, onAccept)
-    .on(Reject, onReject)
-    .on(Create, onCreate)
-    .on(Update, (ctx, update) =>
-      isSelfUpdate(update) ? onActorUpdate(ctx, update) : onUpdate(ctx, update),
+    .on(Follow, settled(onFollow))
+    .on(Join, settled(onFollow))
+    .on(Leave, settled(onLeave))
+    .on(
+      Undo,
+      settled(async (ctx, undo) => {
+        const undone = await undo.getObject(ctx);
+        if (undone instanceof Follow) await onUndoFollow(ctx, undo);
+        else if (undone instanceof Like) await onUndoLike(ctx, undo);
+        else ignore(undo, "only a follow or a like is undone here");
+      }),
     )
-    .on(Delete, onDelete)
-    .on(Like, onLike)
-    .on(Flag, onFlag)
-    .on(Announce, onAnnounce)
-    .on(Invite, onInvite);
+    .on(Accept, settled(onAccept))
+    .on(Reject, settled(onReject))
+    .on(Create, settled(onCreate))
+    .on(
+      Update,
+      settled((ctx, update) =>
+        isSelfUpdate(update) ? onActorUpdate(ctx, update) : onUpdate(ctx, update),
+      ),
+    )
+    .on(Delete, settled(onDelete))
+    .on(Like, settled(onLike))
+    .on(Flag, settled(onFlag))
+    .on(Announce, settled(onAnnounce))
+    .on(Invite, settled(onInvite))
+    // Fedify hands an activity to the listener of its closest class: this one gets the rest.
+    .on(Activity, onOtherActivity);
   deps.federation = federationPort(federation, deps, queues);
   return federation;
 }

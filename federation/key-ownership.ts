@@ -1,5 +1,10 @@
 import { type Actor, Object as APObject, CryptographicKey, isActor, Multikey } from "@fedify/vocab";
-import { type DocumentLoader, FetchError, type RemoteDocument } from "@fedify/vocab-runtime";
+import {
+  type DocumentLoader,
+  exportSpki,
+  FetchError,
+  type RemoteDocument,
+} from "@fedify/vocab-runtime";
 
 type Key = CryptographicKey | Multikey;
 
@@ -78,4 +83,39 @@ export async function assertKeysVouchedFor(
       (id) => id.href === object.id?.href,
     );
   if (!listed) refuse(`${owner} does not publish ${object.id}`);
+}
+
+const security = "https://w3id.org/security#";
+
+/**
+ * The actor's document with each Ed25519 key of its `assertionMethod` also offered as a
+ * `publicKey`, as SPKI PEM. Fedify 2.3.6 looks the key of an HTTP signature up among
+ * `publicKey`s only, while Mitra signs RFC 9421 with the Ed25519 Multikey it lists in
+ * `assertionMethod` (mitra_activitypub/src/actors/builders.rs) and itself takes any key an
+ * actor lists for HTTP signatures (mitra_activitypub/src/authentication.rs, get_signer_key).
+ * Only keys the actor controls are offered, so the owner rule above still decides. The terms
+ * are written in full, so they hold whatever context the document has.
+ */
+export async function withAssertionKeysAsPublicKeys(
+  fetched: RemoteDocument,
+  contextLoader: DocumentLoader,
+): Promise<RemoteDocument> {
+  const actor = await parse(fetched.document, contextLoader);
+  if (actor === null || !isActor(actor) || !actor.id) return fetched;
+  const owner = actor.id.href;
+  const listed = new Set(actor.publicKeyIds.map((id) => id.href));
+  const offered = [];
+  for (const key of await embeddedKeys(actor, contextLoader)) {
+    if (!(key instanceof Multikey) || !key.id || listed.has(key.id.href)) continue;
+    if (key.controllerId?.href !== owner || key.publicKey?.algorithm.name !== "Ed25519") continue;
+    offered.push({
+      "@id": key.id.href,
+      "@type": `${security}Key`,
+      [`${security}owner`]: { "@id": owner },
+      [`${security}publicKeyPem`]: await exportSpki(key.publicKey),
+    });
+  }
+  if (offered.length === 0) return fetched;
+  const document = { ...(fetched.document as object), [`${security}publicKey`]: offered };
+  return { ...fetched, document };
 }

@@ -13,7 +13,7 @@ import { actorUrl } from "../server/urls.ts";
 import { instanceIdentifier, instanceKeyPairs } from "./actors.ts";
 import type { FederationContext } from "./context.ts";
 import { localContextLoader } from "./context-loader.ts";
-import { assertKeysVouchedFor } from "./key-ownership.ts";
+import { assertKeysVouchedFor, withAssertionKeysAsPublicKeys } from "./key-ownership.ts";
 import { type FetchPolicy, strictDocumentLoader } from "./remote-documents.ts";
 
 type LoaderOptions = Pick<
@@ -70,7 +70,7 @@ export function loaders(deps: Deps, kv: KvStore): LoaderOptions {
       try {
         const fetched = await fetchStrictly(url);
         await assertKeysVouchedFor(fetched, owners, contextLoader);
-        return fetched;
+        return await withAssertionKeysAsPublicKeys(fetched, contextLoader);
       } catch (error) {
         logger.info("Did not take {url}: {reason}", { url, reason: String(error) });
         throw error;

@@ -3,6 +3,7 @@ import type { Deps } from "../server/deps.ts";
 import { mayFederateWith } from "../server/services/domains.ts";
 import type { FederationPort } from "../server/services/federation-port.ts";
 import { refreshAccount, refreshCommunity } from "./actor-copies.ts";
+import { readPartnerDirectory } from "./directory.ts";
 import { orderingKeyOf } from "./event-order.ts";
 import type { PraxisFederation } from "./index.ts";
 import { lookupActor } from "./lookup.ts";
@@ -39,6 +40,7 @@ export function federationPort(
     },
     signerOf: (request) => signerOf(context(), request),
     fetchFileAs: (member, url) => fetchFileAs(context(), member, url),
+    readDirectoryOf: (host) => readPartnerDirectory(context(), host),
     // Into the change's own transaction: it reaches other servers if, and only if, it commits.
     publish: async (tx, event) =>
       enqueueMessages(tx, queues.events.name, [event], {

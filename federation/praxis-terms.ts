@@ -3,6 +3,7 @@ import type { Account } from "../db/schema/accounts.ts";
 import { type Community, type PrivacyLevel, privacyLevels } from "../db/schema/communities.ts";
 import type { Deps } from "../server/deps.ts";
 import { countMembers } from "../server/services/communities.ts";
+import { type Facets, facetsFrom } from "../server/services/community-facets.ts";
 import type { FederationContext } from "./context.ts";
 import { localAccountCalled, localCommunityCalled } from "./names.ts";
 
@@ -15,7 +16,7 @@ import { localAccountCalled, localCommunityCalled } from "./names.ts";
 export const praxisNamespace = "https://w3id.org/praxis#";
 const prefix = "praxis";
 
-export interface GroupTerms {
+export interface GroupTerms extends Facets {
   privacy: PrivacyLevel;
   archived: boolean;
   overview: string;
@@ -24,6 +25,8 @@ export interface GroupTerms {
   eligibility: string;
   principles: string;
   memberCount: number;
+  /** Its latest post or comment at home; absent when a home does not say (or says nonsense). */
+  lastActivityAt?: Date;
 }
 
 export interface PersonTerms {
@@ -40,6 +43,10 @@ export function groupTermsOf(community: Community, memberCount: number): GroupTe
     eligibility: community.eligibility,
     principles: community.principles,
     memberCount,
+    topics: community.topics,
+    languages: community.languages,
+    countries: community.countries,
+    lastActivityAt: community.lastActivityAt,
   };
 }
 
@@ -60,7 +67,10 @@ export function withTerms(
   const context = document["@context"];
   const contexts = Array.isArray(context) ? context : context === undefined ? [] : [context];
   const prefixed = Object.fromEntries(
-    Object.entries(terms).map(([name, value]) => [`${prefix}:${name}`, value]),
+    Object.entries(terms).map(([name, value]) => [
+      `${prefix}:${name}`,
+      value instanceof Date ? value.toISOString() : value,
+    ]),
   );
   return { ...document, "@context": [...contexts, { [prefix]: praxisNamespace }], ...prefixed };
 }
@@ -82,6 +92,7 @@ export function readGroupTerms(document: unknown): GroupTerms | null {
   const privacy = term("privacy");
   if (!privacyLevels.includes(privacy as PrivacyLevel)) return null;
   const count = term("memberCount");
+  const lastActivity = new Date(text(term("lastActivityAt"), 40) || Number.NaN);
   return {
     privacy: privacy as PrivacyLevel,
     archived: term("archived") === true,
@@ -91,6 +102,13 @@ export function readGroupTerms(document: unknown): GroupTerms | null {
     eligibility: text(term("eligibility"), 5_000),
     principles: text(term("principles"), 20_000),
     memberCount: Number.isSafeInteger(count) && (count as number) >= 0 ? (count as number) : 0,
+    ...facetsFrom({
+      topics: term("topics"),
+      languages: term("languages"),
+      countries: term("countries"),
+    }),
+    // A date to come would keep a community active for good.
+    ...(lastActivity.getTime() <= Date.now() ? { lastActivityAt: lastActivity } : {}),
   };
 }
 

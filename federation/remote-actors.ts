@@ -1,9 +1,10 @@
 import { type Actor, Group, isActor } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
-import { eq } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import type { Deps } from "../server/deps.ts";
+import { remoteAccountNamed } from "../server/services/names.ts";
 import type { GroupTerms, PersonTerms } from "./praxis-terms.ts";
 
 const logger = getLogger(["praxis", "federation", "actors"]);
@@ -36,6 +37,11 @@ export function plain(value: unknown, fallback: string, maxLength = 200): string
 /**
  * Keeps a copy of a person on another server, so that memberships, posts and likes can
  * name them like anyone else. Returns null for documents that cannot be a member.
+ * Two actors of one server may go by one name (a renamed actor, a person and a bot): both are
+ * kept, and the handle stays with the copy that holds it until that actor's own document
+ * goes by another name. Mastodon instead refuses the actor its WebFinger does not name
+ * (app/services/activitypub/fetch_remote_actor_service.rb, check_webfinger!), which here
+ * would drop a member's every activity; the id still names the other one alone.
  */
 export async function rememberAccount(
   deps: Deps,
@@ -46,17 +52,34 @@ export async function rememberAccount(
   if (!place || actor instanceof Group || !isActor(actor)) return null;
   const username = plain(actor.preferredUsername, "").replace(/[^\p{L}\p{N}_.-]/gu, "");
   if (!username) return null;
-  const profile = {
-    username,
-    displayName: plain(actor.name, username),
-    ...(terms ?? {}),
-    ...place,
-  };
-  const [account] = await deps.db
-    .insert(accounts)
-    .values({ ...profile, state: "active", emailNotifications: "none" })
-    .onConflictDoUpdate({ target: accounts.uri, set: { ...profile, updatedAt: new Date() } })
-    .returning();
+  const handle = `${username.toLowerCase()}@${place.domain}`;
+  const account = await deps.db.transaction(async (tx) => {
+    // One copy at a time per handle, so that two namesakes arriving at once do not both take it.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`praxis.handle:${handle}`}))`);
+    const [holder] = await tx
+      .select({ uri: accounts.uri })
+      .from(accounts)
+      .where(and(remoteAccountNamed(username, place.domain), ne(accounts.uri, place.uri)));
+    if (holder)
+      logger.info("{uri} goes by {handle}, which {holder} holds", {
+        ...place,
+        handle,
+        holder: holder.uri,
+      });
+    const profile = {
+      username,
+      displayName: plain(actor.name, username),
+      ...(terms ?? {}),
+      ...place,
+      holdsHandle: !holder,
+    };
+    const [kept] = await tx
+      .insert(accounts)
+      .values({ ...profile, state: "active", emailNotifications: "none" })
+      .onConflictDoUpdate({ target: accounts.uri, set: { ...profile, updatedAt: new Date() } })
+      .returning();
+    return kept;
+  });
   if (!account) logger.warn("Could not keep {uri}", { uri: place.uri });
   return account ?? null;
 }

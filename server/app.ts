@@ -21,6 +21,7 @@ import packageJson from "../package.json" with { type: "json" };
 import { accountsApi } from "./api/accounts.ts";
 import { adminApi } from "./api/admin.ts";
 import { communitiesApi } from "./api/communities.ts";
+import { directoryApi } from "./api/directory.ts";
 import { renderError } from "./api/errors.ts";
 import { eventsApi } from "./api/events.ts";
 import { filesApi } from "./api/files.ts";
@@ -35,8 +36,11 @@ import { sessionCookie, sessionMiddleware } from "./api/session.ts";
 import { sessionsApi } from "./api/sessions.ts";
 import type { Deps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
+import { limitInboxDeliveries } from "./limits/inbox-limits.ts";
+import { requestLimits } from "./limits/request-limits.ts";
 import { answerMediaOrigin } from "./media.ts";
 import { mountClient } from "./pages/client.ts";
+import { refuseMalformedAddresses } from "./pages/malformed-address.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { resolveSession } from "./services/sessions.ts";
 
@@ -64,9 +68,11 @@ function api(deps: Deps) {
   );
   router.use(sessionMiddleware());
   router
+    .route("/", requestLimits)
     .route("/", accountsApi)
     .route("/", sessionsApi)
     .route("/", communitiesApi)
+    .route("/", directoryApi)
     .route("/", membersApi)
     .route("/", invitationsApi)
     .route("/", lookupApi)
@@ -101,6 +107,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.notFound((c) => renderError(new DomainError("not_found"), c));
   // First, so that the media origin answers nothing but file bytes.
   app.use(answerMediaOrigin(deps));
+  app.use(refuseMalformedAddresses());
   app.use(async (c, next) => {
     c.set("deps", deps);
     await next();
@@ -115,6 +122,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.use(refuseDeepNesting());
   app.use(refuseSignaturesWithoutDigest());
   app.use(refuseBlockedSenders(deps));
+  app.use(limitInboxDeliveries(deps));
   app.use(webFingerPath, answerMalformedWebFingerInJson);
   app.use(
     federationMiddleware(

@@ -23,6 +23,49 @@ function isOriginOnly(value: string): boolean {
   return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
 }
 
+const periodSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** How many actions a limit allows in how long: `25/5m` is 25 every five minutes. */
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+const rateLimitMessage = "must be a number of actions per period, like 25/5m (s, m, h or d)";
+const rateLimit = z
+  .string()
+  .regex(/^[1-9]\d*\/[1-9]\d*[smhd]$/, { error: rateLimitMessage })
+  .transform((value): RateLimit => {
+    const [points = "", period = ""] = value.split("/");
+    const unit = period.slice(-1) as keyof typeof periodSeconds;
+    return {
+      points: Number(points),
+      durationSeconds: Number(period.slice(0, -1)) * periodSeconds[unit],
+    };
+  });
+
+const wholeSeconds = z.coerce
+  .number({ error: "must be a whole number of seconds" })
+  .int({ error: "must be a whole number of seconds" })
+  .positive({ error: "must be a whole number of seconds" });
+
+const ipAddressOrRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+  error: "must be IP addresses or ranges (like 10.0.0.0/8), separated by commas",
+});
+
+/** Servers separated by commas, in lower case. */
+const hostList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    value
+      ? value
+          .split(",")
+          .map((host) => host.trim().toLowerCase())
+          .filter(Boolean)
+      : [],
+  );
+
 const environmentSchema = z.object({
   PORT: z.coerce
     .number({ error: "must be a whole number between 1 and 65535" })
@@ -56,17 +99,18 @@ const environmentSchema = z.object({
   REGISTRATION_MODE: z
     .enum(["open", "approval", "invite"], { error: "must be open, approval or invite" })
     .default("open"),
-  FEDERATION_ALLOWLIST: z
-    .string()
-    .optional()
-    .transform((value) =>
-      value
-        ? value
-            .split(",")
-            .map((domain) => domain.trim().toLowerCase())
-            .filter(Boolean)
-        : [],
+  FEDERATION_ALLOWLIST: hostList,
+  HUB_PARTNERS: hostList.pipe(
+    z.array(
+      z.string().regex(/^[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/, {
+        error: "must be servers as in handles (host or host:port), separated by commas",
+      }),
     ),
+  ),
+  DIRECTORY_REFRESH_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .positive({ error: "must be a number of seconds" })
+    .default(3600),
   ALLOW_PRIVATE_ADDRESSES: booleanFlag.default(false),
   QUEUE_HANDLER_TIMEOUT_SECONDS: z.coerce
     .number({ error: "must be a number of seconds" })
@@ -82,6 +126,40 @@ const environmentSchema = z.object({
     .min(0, { error: "must be an hour of the day, 0 to 23 (UTC)" })
     .max(23, { error: "must be an hour of the day, 0 to 23 (UTC)" })
     .default(7),
+  PASSWORD_MIN_STRENGTH: z.coerce
+    .number({ error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
+    .int({ error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
+    .min(0, { error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
+    .max(4, { error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
+    .default(3),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value
+        ? value
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(z.array(ipAddressOrRange)),
+  // Defaults follow Mastodon's config/initializers/rack_attack.rb (sign-in, sign-up, media)
+  // and app/lib/rate_limiter.rb (statuses); the inbox's follows GoToSocial's per-address
+  // limit (internal/middleware/ratelimit.go, docs/api/ratelimiting.md).
+  RATE_LIMIT_SIGN_IN_PER_CLIENT: rateLimit.prefault("25/5m"),
+  RATE_LIMIT_REGISTRATIONS_PER_CLIENT: rateLimit.prefault("5/30m"),
+  RATE_LIMIT_INVITATIONS_PER_ACCOUNT: rateLimit.prefault("100/1d"),
+  RATE_LIMIT_WRITES_PER_ACCOUNT: rateLimit.prefault("300/3h"),
+  RATE_LIMIT_UPLOADS_PER_ACCOUNT: rateLimit.prefault("30/30m"),
+  RATE_LIMIT_INBOX_PER_SERVER: rateLimit.prefault("1000/5m"),
+  SIGN_IN_FAILURES_BEFORE_LOCKOUT: z.coerce
+    .number({ error: "must be a whole number of failed sign-ins" })
+    .int({ error: "must be a whole number of failed sign-ins" })
+    .positive({ error: "must be a whole number of failed sign-ins" })
+    .default(5),
+  SIGN_IN_LOCKOUT_SECONDS: wholeSeconds.default(30),
+  SIGN_IN_LOCKOUT_MAX_SECONDS: wholeSeconds.default(3600),
   LOG_LEVEL: z
     .enum(["debug", "info", "warning", "error"], {
       error: "must be debug, info, warning or error",
@@ -110,6 +188,13 @@ export interface Config {
   role: Role;
   registrationMode: RegistrationMode;
   federationAllowlist: string[];
+  /**
+   * The servers whose directories this one reads and shows beside its own (HUB_PARTNERS, else
+   * FEDERATION_ALLOWLIST), as hosts with their port when they have one.
+   */
+  partners: string[];
+  /** How often a worker reads the partners' directories again. */
+  directoryRefreshMs: number;
   allowPrivateAddresses: boolean;
   /** How long a queued job may run before its message is handed out again. */
   queueHandlerTimeoutMs: number;
@@ -118,6 +203,27 @@ export interface Config {
   /** The hour (UTC) at which daily digests go out. */
   digestHour: number;
   logLevel: "debug" | "info" | "warning" | "error";
+  /** The lowest zxcvbn score (0 to 4) a new password may have. */
+  passwordMinStrength: number;
+  /** Reverse proxies whose `X-Forwarded-For` names the client. */
+  trustedProxies: string[];
+  rateLimits: {
+    /** Failed sign-ins from one client address, whatever the account. */
+    signInPerClient: RateLimit;
+    /** Accounts created from one client address. */
+    registrationsPerClient: RateLimit;
+    invitationsPerAccount: RateLimit;
+    /** New posts, events and comments by one account. */
+    writesPerAccount: RateLimit;
+    uploadsPerAccount: RateLimit;
+    /** Deliveries from one remote server (by its verified key), or from one address unverified. */
+    inboxPerServer: RateLimit;
+  };
+  /**
+   * Failed sign-ins in a row for one account from one client before sign-in pauses; each
+   * further failure doubles the pause, up to the maximum. A success starts again at zero.
+   */
+  signInLockout: { failuresBefore: number; firstSeconds: number; maxSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -177,10 +283,27 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     role: env.PRAXIS_ROLE,
     registrationMode: env.REGISTRATION_MODE,
     federationAllowlist: env.FEDERATION_ALLOWLIST,
+    partners: env.HUB_PARTNERS.length > 0 ? env.HUB_PARTNERS : env.FEDERATION_ALLOWLIST,
+    directoryRefreshMs: env.DIRECTORY_REFRESH_SECONDS * 1000,
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
     digestHour: env.DIGEST_HOUR,
     queueHandlerTimeoutMs: env.QUEUE_HANDLER_TIMEOUT_SECONDS * 1000,
     remoteTimeoutMs: env.REMOTE_TIMEOUT_SECONDS * 1000,
     logLevel: env.LOG_LEVEL,
+    passwordMinStrength: env.PASSWORD_MIN_STRENGTH,
+    trustedProxies: env.TRUSTED_PROXIES,
+    rateLimits: {
+      signInPerClient: env.RATE_LIMIT_SIGN_IN_PER_CLIENT,
+      registrationsPerClient: env.RATE_LIMIT_REGISTRATIONS_PER_CLIENT,
+      invitationsPerAccount: env.RATE_LIMIT_INVITATIONS_PER_ACCOUNT,
+      writesPerAccount: env.RATE_LIMIT_WRITES_PER_ACCOUNT,
+      uploadsPerAccount: env.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
+      inboxPerServer: env.RATE_LIMIT_INBOX_PER_SERVER,
+    },
+    signInLockout: {
+      failuresBefore: env.SIGN_IN_FAILURES_BEFORE_LOCKOUT,
+      firstSeconds: env.SIGN_IN_LOCKOUT_SECONDS,
+      maxSeconds: Math.max(env.SIGN_IN_LOCKOUT_MAX_SECONDS, env.SIGN_IN_LOCKOUT_SECONDS),
+    },
   };
 }

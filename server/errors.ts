@@ -5,6 +5,7 @@
 export const errorStatus = {
   invalid_input: 400,
   malformed_json: 400,
+  malformed_address: 400,
   unsupported_media_type: 415,
   file_type_not_allowed: 415,
   not_signed_in: 401,
@@ -53,9 +54,18 @@ export const errorStatus = {
   json_upload_needs_media_origin: 422,
   unknown_time_zone: 422,
   event_ends_before_start: 422,
+  markdown_too_long: 422,
+  markdown_too_deep: 422,
   handle_not_local: 422,
   domain_blocked: 403,
   rate_limited: 429,
+  too_many_sign_in_attempts: 429,
+  sign_in_locked: 429,
+  too_many_registrations: 429,
+  too_many_invitations: 429,
+  too_many_writes: 429,
+  too_many_uploads: 429,
+  weak_password: 422,
   home_server_unavailable: 502,
   internal: 500,
 } as const;
@@ -74,5 +84,17 @@ export class DomainError extends Error {
     super(code);
     this.name = "DomainError";
     this.status = errorStatus[code];
+  }
+}
+
+/** A limit reached: answered 429 with `Retry-After`, and a message saying how long to wait. */
+export class TooManyRequests extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: ErrorCode, waitMs: number) {
+    // Whole minutes for people (the message), whole seconds for programs (the header).
+    super(code, { wait: Math.max(1, Math.ceil(waitMs / 60_000)) });
+    this.name = "TooManyRequests";
+    this.retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
   }
 }

@@ -14,8 +14,16 @@ interface ActorName {
   uri: string | null;
 }
 
-/** `@name@host` for an account or community, here or on another server. */
-export function handleOf(publicUrl: URL, name: string, actor: Pick<ActorName, "domain">): string {
+/**
+ * `@name@host` for an account or community, here or on another server; an account whose
+ * server has another actor holding that name here is shown by its id, which names it alone.
+ */
+export function handleOf(
+  publicUrl: URL,
+  name: string,
+  actor: Pick<ActorName, "domain"> & Partial<ActorName> & { holdsHandle?: boolean },
+): string {
+  if (actor.holdsHandle === false && actor.uri) return actor.uri;
   return `@${name}@${actor.domain ?? publicUrl.host}`;
 }
 

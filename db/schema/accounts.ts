@@ -27,15 +27,20 @@ export const accounts = pgTable(
     emailNotifications: mailFrequency().notNull().default("each"),
     isAdmin: boolean().notNull().default(false),
     state: accountState().notNull().default("active"),
+    /**
+     * Whether `username@domain` names this account. Two actors of one server may go by one
+     * name (a renamed actor, a person and a bot): the first kept here holds the handle, and
+     * another is named by its id until the holder's own document goes by another name.
+     */
+    holdsHandle: boolean().notNull().default(true),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),
     ...remoteActorColumns(),
   },
   (table) => [
-    uniqueIndex("accounts_username_key").on(
-      sql`lower(${table.username})`,
-      sql`coalesce(${table.domain}, '')`,
-    ),
+    uniqueIndex("accounts_handle_key")
+      .on(sql`lower(${table.username})`, sql`coalesce(${table.domain}, '')`)
+      .where(sql`${table.holdsHandle}`),
     uniqueIndex("accounts_uri_key").on(table.uri),
     uniqueIndex("accounts_email_key").on(sql`lower(${table.email})`),
   ],
@@ -49,5 +54,7 @@ export const authorColumns = {
   username: accounts.username,
   displayName: accounts.displayName,
   domain: accounts.domain,
+  uri: accounts.uri,
+  holdsHandle: accounts.holdsHandle,
 };
 export type Author = Pick<Account, keyof typeof authorColumns>;

@@ -44,6 +44,17 @@ export const communities = pgTable(
     principles: text().notNull().default(""),
     /** For a copy of a community on another server: how many members its home counts. */
     memberCount: integer(),
+    /** What the network directory is searched and filtered by (services/community-facets.ts). */
+    topics: text().array().notNull().default(sql`'{}'::text[]`),
+    /** BCP 47 language tags, canonical (`pt-BR`). */
+    languages: text().array().notNull().default(sql`'{}'::text[]`),
+    /** The countries it focuses on, as ISO 3166-1 alpha-2 codes (`KE`). */
+    countries: text().array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * When it last had new content: a post or comment written here or copied here (kept by
+     * the database, see 0016_community_topics.sql), or for a copy what its home says.
+     */
+    lastActivityAt: instant().notNull().defaultNow(),
     createdById: uuid().references(() => accounts.id, { onDelete: "set null" }),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),

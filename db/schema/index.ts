@@ -10,4 +10,5 @@ export * from "./memberships.ts";
 export * from "./names.ts";
 export * from "./notifications.ts";
 export * from "./posts.ts";
+export * from "./rate-limits.ts";
 export * from "./sessions.ts";

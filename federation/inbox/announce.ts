@@ -14,6 +14,7 @@ import { readerFor } from "../actor-copies.ts";
 import type { FederationContext } from "../context.ts";
 import { findRemoteCommunity } from "../remote-actors.ts";
 import { removeRelayed } from "./delete.ts";
+import { ignore } from "./ignored.ts";
 import { likeRelayed } from "./like.ts";
 import { isWriting, revise, store, type Writing } from "./writing.ts";
 
@@ -39,15 +40,20 @@ async function trustedObject(ctx: AnyCtx, community: Community, object: Writing)
  * members. What this server itself sent comes back too, and is already here.
  */
 export async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
-  if (!announce.actorId) return;
-  const community = await findRemoteCommunity(ctx.data.deps, announce.actorId.href);
-  if (!community) return;
+  const community = announce.actorId
+    ? await findRemoteCommunity(ctx.data.deps, announce.actorId.href)
+    : null;
+  // A boost by a person, or a relay by a community nobody here follows, is not for this
+  // server to keep: Mastodon too takes a boost only of what its people follow or wrote
+  // (app/lib/activitypub/activity/announce.rb, `related_to_local_activity?`).
+  if (!community) return ignore(announce, "it is no relay of a community followed here");
   // The community vouches for removals and likes in it; posts are checked below.
   const inner = await announce.getObject({
     documentLoader: ctx.documentLoader,
     contextLoader: ctx.contextLoader,
     crossOrigin: "trust",
   });
+  if (!inner) return ignore(announce, "what it relays could not be read");
   if (inner instanceof Delete) return removeRelayed(ctx, inner, community);
   if (inner instanceof Like || inner instanceof Undo) return likeRelayed(ctx, inner, community);
   await keepRelayedWriting(ctx, community, inner);
@@ -64,9 +70,16 @@ export async function keepRelayedWriting(
 ): Promise<void> {
   const relayed =
     inner instanceof Create || inner instanceof Update ? await inner.getObject(ctx) : inner;
-  if (!isWriting(relayed) || relayed.id?.origin === ctx.origin) return;
+  if (!relayed) {
+    if (inner) ignore(inner, "what it carries could not be read");
+    return;
+  }
+  if (relayed.id?.origin === ctx.origin) return ignore(relayed, "it was written here");
+  if (!isWriting(relayed)) {
+    return ignore(relayed, "only posts, replies, likes and removals are kept from a relay");
+  }
   const object = await trustedObject(ctx, community, relayed);
-  if (!object) return;
+  if (!object) return ignore(relayed, "its own server does not give it as relayed");
   // A server speaks only for its own people: a Group cannot relay its own Page as written
   // by someone elsewhere (Mastodon's trustworthy_attribution?, app/lib/activitypub/activity.rb).
   if (object.attributionId?.origin !== object.id?.origin) {

@@ -5,6 +5,7 @@ import { removeWriting } from "../../server/services/replicas.ts";
 import { buryObject } from "../../server/services/tombstones.ts";
 import type { FederationContext } from "../context.ts";
 import { findRemoteAccount } from "../remote-actors.ts";
+import { ignore } from "./ignored.ts";
 
 type Ctx = InboxContext<FederationContext>;
 
@@ -22,12 +23,18 @@ function deleterOf(ctx: Ctx, deletion: Delete, objectId: URL, relayedBy: Communi
 
 async function remove(ctx: Ctx, deletion: Delete, relayedBy: Community | null) {
   const objectId = deletion.objectId;
+  if (!deletion.actorId || !objectId) {
+    return ignore(deletion, "it names no actor or nothing deleted");
+  }
   // What this server wrote goes only when its author did it here, or its community says so.
-  if (!deletion.actorId || !objectId || (objectId.origin === ctx.origin && !relayedBy)) return;
+  if (objectId.origin === ctx.origin && !relayedBy) {
+    return ignore(deletion, "what was written here is deleted here");
+  }
   const deleter = deleterOf(ctx, deletion, objectId, relayedBy);
   if (deleter) await buryObject(ctx.data.deps, objectId.href, deleter);
   const actor = await findRemoteAccount(ctx.data.deps, deletion.actorId.href);
   if (actor) await removeWriting(ctx.data.deps, actor, objectId.href, relayedBy);
+  else if (!deleter) ignore(deletion, "its actor is not known here and may not bury what it names");
 }
 
 /** An author on another server deleted what they wrote. */

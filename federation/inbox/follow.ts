@@ -12,6 +12,7 @@ import type { FederationContext } from "../context.ts";
 import { localAccountCalled, localCommunityCalled } from "../names.ts";
 import { answerFollow } from "../outbox.ts";
 import { findRemoteAccount, findRemoteCommunity, plain } from "../remote-actors.ts";
+import { ignore } from "./ignored.ts";
 
 type Ctx = InboxContext<FederationContext>;
 
@@ -70,17 +71,28 @@ async function leave(ctx: Ctx, actorId: URL | null, groupId: URL | null): Promis
   }
 }
 
-/** A remote community's answer to a local person's Follow, which names them by its id. */
+/**
+ * The local person whose Follow `followId` is: this server's Follow ids are fragments of the
+ * follower's own id (outbox.ts, newFollowId), so the id alone says whose it is.
+ */
+async function localFollower(ctx: Ctx, followId: URL) {
+  const route = ctx.parseUri(new URL(followId.href.replace(/#.*$/, "")));
+  return route?.type === "actor" ? localAccountCalled(ctx.data.deps, route.identifier) : null;
+}
+
+/**
+ * A remote community's answer to a local person's Follow, which it carries or names by id.
+ * Nothing is fetched: a Follow that is not one of this server's, or that it no longer
+ * serves, is none it is waiting an answer for, and asking again would not change that.
+ */
 async function settle(ctx: Ctx, answer: Accept | Reject, accepted: boolean): Promise<void> {
   const community = answer.actorId
     ? await findRemoteCommunity(ctx.data.deps, answer.actorId.href)
     : null;
-  const follow = await answer.getObject(ctx);
-  const followerId = (follow as Follow | null)?.actorId ?? answer.objectId;
-  const route = followerId ? ctx.parseUri(new URL(followerId.href.split("#")[0] ?? "")) : null;
-  const account =
-    route?.type === "actor" ? await localAccountCalled(ctx.data.deps, route.identifier) : null;
-  if (!community || !account) return;
+  const account = answer.objectId ? await localFollower(ctx, answer.objectId) : null;
+  if (!community || !account) {
+    return ignore(answer, "it answers no Follow this server sent to its actor");
+  }
   await settleRemoteRequest(ctx.data.deps, community, account, accepted);
 }
 

@@ -1,14 +1,12 @@
 import type { InboxContext } from "@fedify/fedify";
 import type { Invite } from "@fedify/vocab";
-import { getLogger } from "@logtape/logtape";
 import { receiveInvitation } from "../../server/services/invitations.ts";
 import { refreshCommunity } from "../actor-copies.ts";
 import type { FederationContext } from "../context.ts";
 import { localAccountCalled } from "../names.ts";
+import { ignore } from "./ignored.ts";
 
 type Ctx = InboxContext<FederationContext>;
-
-const logger = getLogger(["praxis", "federation", "inbox", "invite"]);
 
 /**
  * A community elsewhere invites a person of this server to join it (its own Invite, to
@@ -17,19 +15,15 @@ const logger = getLogger(["praxis", "federation", "inbox", "invite"]);
  */
 export async function onInvite(ctx: Ctx, invite: Invite): Promise<void> {
   const group = invite.actorId;
-  if (!group || invite.objectId?.href !== group.href) return;
+  if (!group || invite.objectId?.href !== group.href) {
+    return ignore(invite, "only a community's invitation to itself is taken");
+  }
   const [target] = invite.targetIds;
   const route = target ? ctx.parseUri(target) : null;
   const invitee =
     route?.type === "actor" ? await localAccountCalled(ctx.data.deps, route.identifier) : null;
-  if (!invitee) return;
+  if (!invitee) return ignore(invite, "it invites no person of this server");
   const community = await refreshCommunity(ctx, group, invitee);
-  if (!community) {
-    logger.info("Could not read {group}, which invited {invitee}", {
-      group: group.href,
-      invitee: invitee.username,
-    });
-    return;
-  }
+  if (!community) return ignore(invite, `${group.href} could not be read as ${invitee.username}`);
   await receiveInvitation(ctx.data.deps, community, invitee);
 }

@@ -2,11 +2,14 @@ import type { Context, InboxContext } from "@fedify/fedify";
 import {
   type Activity,
   type Actor,
-  type Object as APObject,
+  Object as APObject,
   Article,
+  ChatMessage,
   type Create,
   Document,
   Event,
+  getTypeId,
+  isActor,
   Link,
   Note,
   Page,
@@ -27,6 +30,7 @@ import {
 import type { FederationContext } from "../context.ts";
 import { localCommunityCalled } from "../names.ts";
 import { rememberAccount } from "../remote-actors.ts";
+import { ignore } from "./ignored.ts";
 
 type Ctx = InboxContext<FederationContext>;
 /** Storing and revising need no inbox: a community's history is fetched, not delivered. */
@@ -53,21 +57,69 @@ const isFile = (object: Writing): object is Document =>
 /** Events and files may come without a description; threads and replies may not. */
 const mayBeWordless = (object: Writing) => object instanceof Event || isFile(object);
 
-function textOf(object: Writing): IncomingText | null {
-  if (!object.id || (!object.content && !mayBeWordless(object))) return null;
+/** The first address of a web page among `urls` (a Link's href, or a plain URL). */
+const webAddressIn = (urls: readonly (URL | Link)[]) =>
+  urls.map((url) => (url instanceof Link ? url.href : url)).find(isWebAddress) ?? null;
+
+/**
+ * Where a post that is only a title points: its first attachment, which Lemmy takes as the
+ * post's link (crates/apub/objects/src/objects/post.rs, `from_json`), or else its `url` when
+ * that is another page than the post itself (lotide sends its link posts so).
+ */
+async function linkOf(ctx: AnyCtx, object: Writing): Promise<URL | null> {
+  const attachments = object.getAttachments({
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    suppressError: true,
+  });
+  for await (const attachment of attachments) {
+    // Only the first one, as Lemmy reads it.
+    const href =
+      attachment instanceof Link
+        ? attachment.href
+        : attachment instanceof APObject
+          ? webAddressIn(attachment.urls)
+          : null;
+    if (isWebAddress(href)) return href;
+    break;
+  }
+  return webAddressIn(
+    object.urls.filter((url) => !(url instanceof URL && url.href === object.id?.href)),
+  );
+}
+
+const escapedHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
+
+/**
+ * The text of a post or reply. A post may be a title alone, or a title and a link or an image
+ * (Lemmy asks only for a `name` or a `content`: crates/apub/objects/src/objects/post.rs,
+ * `from_json`); its body is then that link, as Mastodon shows a Page or an Article it is sent
+ * (`text_from_content`, app/lib/activitypub/activity/create.rb). A reply needs words.
+ */
+async function textOf(ctx: AnyCtx, object: Writing): Promise<IncomingText | null> {
+  if (!object.id) return null;
+  const titled = !object.replyTargetId && Boolean(object.name?.toString());
+  if (!object.content && !titled && !mayBeWordless(object)) return null;
+  const link = !object.content && titled ? await linkOf(ctx, object) : null;
   const source = object.source;
   return {
     uri: object.id.href,
-    html: object.content?.toString() ?? "",
+    html:
+      object.content?.toString() ??
+      (link ? `<p><a href="${escapedHtml(link.href)}">${escapedHtml(link.href)}</a></p>` : ""),
     markdown:
       source?.mediaType === "text/markdown" ? (source.content?.toString() ?? undefined) : undefined,
     published: object.published ? new Date(object.published.epochMilliseconds) : undefined,
   };
 }
 
-/** A title for a post that has none (a Mastodon mention): its first words. */
+/**
+ * A post's title: its name (a Note's only when it has no text, as lotide's image posts), or for
+ * a post that has none (a Mastodon mention) its first words.
+ */
 function titleOf(object: Writing, text: IncomingText): string {
-  if (!(object instanceof Note) && object.name) return object.name.toString();
+  if (object.name && (!(object instanceof Note) || !object.content)) return object.name.toString();
   const words = text.html
     .replace(/<[^>]*>/g, " ")
     .replace(/\s+/g, " ")
@@ -152,6 +204,17 @@ async function loggingRefusals(text: IncomingText, author: Account, work: () => 
   }
 }
 
+const alreadyHere = "it is here already";
+
+/** What `object` says and who wrote it, or null (and why, in the log) when either is missing. */
+async function textAndAuthor(ctx: AnyCtx, object: Writing, authorActor: Actor | null) {
+  const text = await textOf(ctx, object);
+  if (!text) return ignore(object, "it has no id, or neither a title nor words");
+  const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
+  if (!author) return ignore(object, "its author is no person who could be a member");
+  return { text, author };
+}
+
 /** Stores what `author` wrote in `community` (or in reply to something there). */
 export async function store(
   ctx: AnyCtx,
@@ -159,21 +222,28 @@ export async function store(
   object: Writing,
   authorActor: Actor | null,
 ) {
-  const text = textOf(object);
-  const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
-  if (!text || !author) return;
+  const written = await textAndAuthor(ctx, object, authorActor);
+  if (!written) return;
+  const { text, author } = written;
   const replyTo = object.replyTargetId;
   await loggingRefusals(text, author, async () => {
     if (replyTo) {
-      await receiveComment(ctx.data.deps, author, { ...text, inReplyTo: replyTo.href });
+      const comment = await receiveComment(ctx.data.deps, author, {
+        ...text,
+        inReplyTo: replyTo.href,
+      });
+      if (!comment) ignore(object, alreadyHere);
     } else if (community) {
       const details = await detailsOf(ctx, object);
-      if (!details) return;
-      await receivePost(ctx.data.deps, community, author, {
+      if (!details) return ignore(object, "an event needs a start, and a file an address");
+      const post = await receivePost(ctx.data.deps, community, author, {
         ...text,
         title: titleOf(object, text),
         details,
       });
+      if (!post) ignore(object, alreadyHere);
+    } else {
+      ignore(object, "it answers nothing here and is addressed to no community here");
     }
   });
 }
@@ -196,21 +266,67 @@ async function addressedCommunity(ctx: Ctx, activity: Activity, object: Writing)
   return null;
 }
 
+const privateMessage = "a private message to the community is no post in it";
+
+/**
+ * A message to the community alone, outside any thread and without an `audience`: a private
+ * message. Lemmy sends those to a person only (crates/apub/objects/src/objects/private_message.rs,
+ * `verify`), Mastodon calls a Note for neither the public nor followers `direct`
+ * (app/lib/activitypub/activity/create.rb, `visibility_from_audience`), and Lemmy refuses a
+ * post that is not public in a public community (crates/apub/objects/src/utils/functions.rs,
+ * `verify_visibility`). Made a thread, it would publish what was sent privately.
+ */
+function isPrivateMessage(ctx: Ctx, object: Writing, author: Actor | null): boolean {
+  if (!(object instanceof Note) || object.replyTargetId || object.audienceId) return false;
+  const followers = author?.followersId?.href;
+  const addressed = [...object.toIds, ...object.ccIds];
+  return !addressed.some(
+    (id) =>
+      id.href === PUBLIC_COLLECTION.href ||
+      id.href === followers ||
+      ctx.parseUri(id)?.type === "followers",
+  );
+}
+
 /**
  * A member on another server writes in a community here (FEP-1b12), or a person replies
  * to a thread here. Fedify has checked the signature; the object must be the signer's own.
+ * A private message is answered 202 all the same: the inbox took it before a worker read it.
  */
 export async function onCreate(ctx: Ctx, create: Create): Promise<void> {
   const object = await ownObject(ctx, create);
   if (!object) return;
+  const author = await actorOf(ctx, create);
+  if (isPrivateMessage(ctx, object, author)) {
+    return ignore(create, privateMessage);
+  }
   const community = await addressedCommunity(ctx, create, object);
-  await store(ctx, community, object, await create.getActor(ctx));
+  await store(ctx, community, object, author);
+}
+
+/**
+ * The activity's actor as its own document has it, when the activity carries only a stub of
+ * it (Prismo sends `[{ type, id }]`), which says nothing of where the person lives.
+ */
+async function actorOf(ctx: Ctx, activity: Create | Update): Promise<Actor | null> {
+  const actor = await activity.getActor(ctx);
+  if (actor?.inboxId || !activity.actorId) return actor;
+  const document = await ctx.lookupObject(activity.actorId, ctx);
+  return isActor(document) ? document : null;
 }
 
 /** The object of a Create or Update, if it is a post or reply written by the activity's actor. */
 async function ownObject(ctx: Ctx, activity: Create | Update): Promise<Writing | null> {
   const object = await activity.getObject(ctx);
-  if (!isWriting(object) || !activity.actorId) return null;
+  if (object instanceof ChatMessage) {
+    ignore(activity, privateMessage);
+    return null;
+  }
+  if (!isWriting(object) || !activity.actorId) {
+    const what = object ? getTypeId(object).href : "nothing it could read";
+    ignore(activity, `it carries ${what}: only posts, replies, events and files are kept here`);
+    return null;
+  }
   const own =
     object.attributionId?.href === activity.actorId.href &&
     object.id?.origin === activity.actorId.origin;
@@ -224,13 +340,13 @@ async function ownObject(ctx: Ctx, activity: Create | Update): Promise<Writing |
 /** An author on another server edited a post or reply. */
 export async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
   const object = await ownObject(ctx, update);
-  if (object) await revise(ctx, object, await update.getActor(ctx));
+  if (object) await revise(ctx, object, await actorOf(ctx, update));
 }
 
 export async function revise(ctx: AnyCtx, object: Writing, authorActor: Actor | null) {
-  const text = textOf(object);
-  const author = authorActor ? await rememberAccount(ctx.data.deps, authorActor) : null;
-  if (!text || !author) return;
+  const written = await textAndAuthor(ctx, object, authorActor);
+  if (!written) return;
+  const { text, author } = written;
   const title = object instanceof Note ? undefined : object.name?.toString();
   await loggingRefusals(text, author, () =>
     reviseWriting(ctx.data.deps, author, { ...text, title }),

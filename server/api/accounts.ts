@@ -3,6 +3,7 @@ import { registerAccount, updateProfile } from "../services/accounts.ts";
 import { createRouter } from "./router.ts";
 import {
   Email,
+  ErrorBody,
   errorResponses,
   jsonBody,
   jsonResponse,
@@ -41,6 +42,7 @@ const register = createRoute({
       "Created",
     ),
     ...errorResponses,
+    429: jsonResponse(ErrorBody, "Too many accounts created from this client; see Retry-After"),
   },
 });
 

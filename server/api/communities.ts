@@ -8,6 +8,7 @@ import {
   viewCommunity,
 } from "../services/communities.ts";
 import { joinCommunity, leaveCommunity } from "../services/membership.ts";
+import { DirectoryFilterQuery } from "./directory.ts";
 import { createRouter } from "./router.ts";
 import {
   AuditEntry,
@@ -40,6 +41,7 @@ const list = createRoute({
         .max(300)
         .optional()
         .openapi({ description: "List the working groups of this community" }),
+      ...DirectoryFilterQuery,
       ...PageQuery,
     }),
   },

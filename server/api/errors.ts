@@ -2,7 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DomainError } from "../errors.ts";
+import { DomainError, TooManyRequests } from "../errors.ts";
 import { negotiateLocale, translator } from "../i18n.ts";
 import type { AppEnv, FieldProblem } from "./router.ts";
 
@@ -38,6 +38,7 @@ export function renderError(error: unknown, c: Context<AppEnv>): Response {
       `${detail.field}: ${tv(detail.problem, { limit: detail.limit, defaultValue: tv("invalid") })}`,
   );
   const message = t(domain.code, { ...domain.params, problems: problems?.join("; ") ?? "" });
+  if (domain instanceof TooManyRequests) c.header("Retry-After", String(domain.retryAfterSeconds));
   return c.json(
     { error: { code: domain.code, message, ...(details ? { details } : {}) } },
     domain.status as ContentfulStatusCode,

@@ -6,6 +6,16 @@ import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
 import { postKinds } from "../../db/schema/posts.ts";
 import { supportedLocales } from "../i18n.ts";
 import { maxAttachments } from "../services/attachments.ts";
+import {
+  distinctTopics,
+  maxCountries,
+  maxLanguages,
+  maxTopicLength,
+  maxTopics,
+  normalCountry,
+  normalLanguage,
+  normalTopic,
+} from "../services/community-facets.ts";
 
 /** Mastodon-compatible usernames: they travel in `acct:` URIs and mentions. */
 export const Username = z
@@ -46,6 +56,21 @@ export const ConceptNote = z.object({
   engagement: shortText(20_000).optional(),
 });
 
+export const Topic = z.string().trim().min(1).max(maxTopicLength).overwrite(normalTopic);
+export const LanguageTag = z
+  .string()
+  .max(35)
+  .refine((tag) => normalLanguage(tag) !== null)
+  .overwrite((tag) => normalLanguage(tag) ?? tag)
+  .openapi({ example: "pt-BR", description: "A BCP 47 language tag" });
+export const CountryCode = z
+  .string()
+  .max(2)
+  .refine((code) => normalCountry(code) !== null)
+  .overwrite((code) => normalCountry(code) ?? code)
+  .openapi({ example: "KE", description: "An ISO 3166-1 alpha-2 country code" });
+const distinctCodes = (codes: string[]) => [...new Set(codes)];
+
 export const CommunityFields = {
   name: shortText(200).min(1),
   summary: shortText(2_000).optional(),
@@ -54,6 +79,14 @@ export const CommunityFields = {
   conceptNote: ConceptNote.optional(),
   eligibility: shortText(5_000).optional(),
   principles: shortText(20_000).optional(),
+  topics: z.array(Topic).max(maxTopics).overwrite(distinctTopics).optional(),
+  languages: z.array(LanguageTag).max(maxLanguages).overwrite(distinctCodes).optional(),
+  countries: z
+    .array(CountryCode)
+    .max(maxCountries)
+    .overwrite(distinctCodes)
+    .optional()
+    .openapi({ description: "The countries the community focuses on" }),
 };
 
 export const PageQuery = {
@@ -118,6 +151,11 @@ export const Community = z
     eligibility: z.string(),
     principles: z.string(),
     memberCount: z.number().int(),
+    topics: z.array(z.string()),
+    languages: z.array(z.string()),
+    countries: z.array(z.string()),
+    lastActivityAt: z.string().openapi({ description: "Its latest post or comment" }),
+    active: z.boolean().openapi({ description: "Whether it had new content within a year" }),
     viewer: z.object({ state: MembershipState, role: Role }).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { clientAddress } from "../limits/client-address.ts";
 import { authenticate } from "../services/accounts.ts";
 import { closeSession, openSession } from "../services/sessions.ts";
 import { createRouter } from "./router.ts";
-import { errorResponses, jsonBody, jsonResponse, OwnAccount } from "./schemas.ts";
+import { ErrorBody, errorResponses, jsonBody, jsonResponse, OwnAccount } from "./schemas.ts";
 import { clearSessionCookie, setSessionCookie } from "./session.ts";
 import { ownAccountJson } from "./shapes.ts";
 
@@ -24,6 +25,10 @@ const signIn = createRoute({
   responses: {
     200: jsonResponse(z.object({ token: z.string(), account: OwnAccount }), "Signed in"),
     ...errorResponses,
+    429: jsonResponse(
+      ErrorBody,
+      "Too many failed sign-ins from this client, or for this account from it; see Retry-After",
+    ),
   },
 });
 
@@ -39,7 +44,8 @@ export const sessionsApi = createRouter()
   .openapi(signIn, async (c) => {
     const deps = c.get("deps");
     const { login, password } = c.req.valid("json");
-    const account = await authenticate(deps, login, password);
+    const client = clientAddress(c, deps.config.trustedProxies);
+    const account = await authenticate(deps, login, password, client);
     const { token, expiresAt } = await openSession(deps, account.id);
     setSessionCookie(c, token, expiresAt);
     return c.json({ token, account: ownAccountJson(deps, account) }, 200);

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import type { Locale } from "../i18n.ts";
 import type { CommentView } from "../services/comments.ts";
 import type { CommunityView } from "../services/communities.ts";
+import { isActiveCommunity } from "../services/community-activity.ts";
 import type { EventView } from "../services/events.ts";
 import type { FileView } from "../services/files.ts";
 import type { InvitationView } from "../services/invitations.ts";
@@ -58,6 +59,11 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
     eligibility: community.eligibility,
     principles: community.principles,
     memberCount: view.memberCount,
+    topics: community.topics,
+    languages: community.languages,
+    countries: community.countries,
+    lastActivityAt: community.lastActivityAt.toISOString(),
+    active: isActiveCommunity(community),
     viewer: view.relation,
     createdAt: community.createdAt.toISOString(),
     updatedAt: community.updatedAt.toISOString(),

@@ -2,12 +2,17 @@ import { and, eq, or, type SQL, sql } from "drizzle-orm";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import {
+  assertSignInNotPaused,
+  forgetFailedSignIns,
+  recordFailedSignIn,
+} from "../limits/sign-in-lockout.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { redeemInvitationForRegistration } from "./invitations.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { claimName, localAccountNamed } from "./names.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 
 export interface Registration {
   username: string;
@@ -37,6 +42,7 @@ function byLogin(login: string): SQL | undefined {
  * later ones follow the registration mode (open, approval, or invitation only).
  */
 export async function registerAccount(deps: Deps, input: Registration): Promise<Account> {
+  assertStrongPassword(deps, input.password, input);
   const passwordHash = await hashPassword(input.password);
   return deps.db.transaction(async (tx) => {
     // Serialises registrations so that exactly one account can be the first.
@@ -78,12 +84,27 @@ export async function registerAccount(deps: Deps, input: Registration): Promise<
   });
 }
 
-/** The account behind a username-or-email and password, if it may sign in. */
-export async function authenticate(deps: Deps, login: string, password: string): Promise<Account> {
+/**
+ * The account behind a username-or-email and password, if it may sign in. `client` names
+ * who is asking (their address): failures in a row from one client pause its sign-ins.
+ */
+export async function authenticate(
+  deps: Deps,
+  login: string,
+  password: string,
+  client: string,
+): Promise<Account> {
   const [account] = await deps.db.select().from(accounts).where(byLogin(login)).limit(1);
+  // Both spellings of one account (name, e-mail) share its failures; unknown logins their own.
+  const who = account ? `account:${account.id}` : `login:${login.toLowerCase()}`;
+  await assertSignInNotPaused(deps, who, client);
   // Verifying against a throwaway hash keeps unknown logins as slow as wrong passwords.
   const valid = await verifyPassword(account?.passwordHash ?? (await dummyHash()), password);
-  if (!account || !valid) throw new DomainError("invalid_credentials");
+  if (!account || !valid) {
+    await recordFailedSignIn(deps, who, client);
+    throw new DomainError("invalid_credentials");
+  }
+  await forgetFailedSignIns(deps, who, client);
   assertMaySignIn(account);
   return account;
 }

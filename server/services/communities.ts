@@ -15,7 +15,9 @@ import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
+import type { Facets } from "./community-facets.ts";
 import { claimName, communityNamed } from "./names.ts";
+import { type DirectoryFilters, directoryConditions } from "./network-directory.ts";
 import {
   canSeeCommunity,
   communitiesVisibleTo,
@@ -33,7 +35,7 @@ export interface CommunityView {
   relation: Relation;
 }
 
-export interface NewCommunity {
+export interface NewCommunity extends Partial<Facets> {
   slug: string;
   name: string;
   summary?: string | undefined;
@@ -48,7 +50,14 @@ export interface NewCommunity {
 export type CommunityChanges = Partial<
   Pick<
     Community,
-    "name" | "summary" | "privacy" | "hidden" | "archived" | "eligibility" | "principles"
+    | "name"
+    | "summary"
+    | "privacy"
+    | "hidden"
+    | "archived"
+    | "eligibility"
+    | "principles"
+    | keyof Facets
   >
 > & { conceptNote?: Partial<ConceptNote> | undefined };
 
@@ -188,6 +197,9 @@ export async function createCommunity(
         conceptNote: { overview: "", purpose: "", engagement: "", ...input.conceptNote },
         eligibility: input.eligibility ?? "",
         principles: input.principles ?? "",
+        topics: input.topics ?? [],
+        languages: input.languages ?? [],
+        countries: input.countries ?? [],
         createdById: creator.id,
       })
       .onConflictDoNothing()
@@ -247,7 +259,7 @@ export async function updateCommunity(
   return viewCommunity(deps, refOf(view.community), viewer);
 }
 
-export interface DirectoryQuery extends PageRequest {
+export interface DirectoryQuery extends PageRequest, DirectoryFilters {
   q?: string | undefined;
   parent?: string | undefined;
 }
@@ -269,6 +281,7 @@ export async function listDirectory(
   const conditions: (SQL | undefined)[] = [
     communitiesVisibleTo(viewer),
     afterCursor(communities.createdAt, communities.id, query.cursor),
+    ...directoryConditions(query),
   ];
   if (query.parent) {
     const parentView = await viewCommunity(deps, query.parent, viewer);
@@ -283,6 +296,7 @@ export async function listDirectory(
         ilike(communities.name, pattern),
         ilike(communities.summary, pattern),
         ilike(communities.slug, pattern),
+        ilike(sql`array_to_string(${communities.topics}, ' ')`, pattern),
       ),
     );
   }

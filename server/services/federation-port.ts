@@ -59,6 +59,11 @@ export interface FederationPort {
   /** A members-only file of a community elsewhere, fetched from its home as `member`. */
   fetchFileAs(member: Account, url: string): Promise<Uint8Array<ArrayBuffer>>;
   /**
+   * Reads the directory the server at `host` publishes and keeps a copy here of each listed
+   * community; answers how many it lists, or null when it could not be read (logged).
+   */
+  readDirectoryOf(host: string): Promise<number | null>;
+  /**
    * Queues what `event` means for other servers in `tx`, so that the change and its
    * deliveries commit together or not at all.
    */
@@ -73,5 +78,6 @@ export const offlineFederation: FederationPort = {
   fetchFileAs: async () => {
     throw new Error("federation is not attached");
   },
+  readDirectoryOf: async () => null,
   publish: async () => {},
 };

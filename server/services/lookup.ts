@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
 import type { Deps } from "../deps.ts";
@@ -7,7 +7,7 @@ import { refOf } from "../urls.ts";
 import { type CommunityView, parseRef, viewCommunity } from "./communities.ts";
 import { mayFederateWith } from "./domains.ts";
 import type { StoredActor } from "./federation-port.ts";
-import { communityNamed, findNameOwner } from "./names.ts";
+import { communityNamed, findNameOwner, remoteAccountNamed } from "./names.ts";
 
 /** `@name@host` or `name@host`; the host keeps its port, as in refs. */
 export const handlePattern = /^@?[\p{L}\p{N}_.-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{1,5})?$/iu;
@@ -35,10 +35,7 @@ async function localActor(deps: Deps, name: string): Promise<StoredActor | null>
 /** A copy kept here answers at once; only a name never seen is asked of its server. */
 async function remoteActor(deps: Deps, name: string, domain: string): Promise<StoredActor | null> {
   if (!(await mayFederateWith(deps, domain))) return null;
-  const [account] = await deps.db
-    .select()
-    .from(accounts)
-    .where(and(eq(accounts.domain, domain), sql`lower(${accounts.username}) = lower(${name})`));
+  const [account] = await deps.db.select().from(accounts).where(remoteAccountNamed(name, domain));
   if (account) return { kind: "account", account };
   const [community] = await deps.db.select().from(communities).where(communityNamed(name, domain));
   if (community) return { kind: "community", community };

@@ -61,6 +61,18 @@ export function localAccountNamed(username: string): SQL | undefined {
   return and(isNull(accounts.domain), sql`lower(${accounts.username}) = lower(${username})`);
 }
 
+/**
+ * The account on another server that `username@domain` names: of two actors there going by
+ * one name, the one holding the handle (db/schema/accounts.ts, `holdsHandle`).
+ */
+export function remoteAccountNamed(username: string, domain: string): SQL | undefined {
+  return and(
+    eq(accounts.domain, domain),
+    sql`lower(${accounts.username}) = lower(${username})`,
+    eq(accounts.holdsHandle, true),
+  );
+}
+
 /** The community `slug` on `domain`, or the local one when `domain` is null. */
 export function communityNamed(slug: string | Placeholder, domain: string | null): SQL | undefined {
   return and(

@@ -239,7 +239,9 @@ export async function reviseWriting(
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const found = await findWriting(deps, tx, incoming.uri);
-    if (!found || found.row.authorId !== author.id || found.row.deletedAt) return;
+    if (!found) throw new DomainError("post_not_found");
+    if (found.row.authorId !== author.id) throw new DomainError("not_author");
+    if (found.row.deletedAt) throw new DomainError("post_deleted");
     const community = await communityOfPost(tx, found.postId);
     await assertNotBuried(tx, incoming.uri, community);
     const { uri: _, createdAt: __, ...text } = textOf(incoming, incoming.title);
@@ -273,11 +275,12 @@ export async function removeWriting(
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const found = await findWriting(deps, tx, uri);
-    if (!found || found.row.deletedAt) return;
+    if (!found) throw new DomainError("post_not_found");
+    if (found.row.deletedAt) throw new DomainError("post_deleted");
     const community = await communityOfPost(tx, found.postId);
     const vouched =
       relayedBy !== null && relayedBy.id === community.id && community.domain !== null;
-    if (found.row.authorId !== actor.id && !vouched) return;
+    if (found.row.authorId !== actor.id && !vouched) throw new DomainError("not_author");
     const now = new Date();
     const tombstone = { source: "", content: "", deletedAt: now, updatedAt: now };
     if (found.kind === "post") {
@@ -306,11 +309,13 @@ export async function receiveLike(
   liked: boolean,
 ): Promise<void> {
   const found = await findWriting(deps, deps.db, uri);
-  if (!found) return;
+  if (!found) throw new DomainError("post_not_found");
   const community = await communityOfPost(deps.db, found.postId);
   if (!community.domain) {
-    if (!isActive(await relationOf(deps.db, community.id, liker.id))) return;
-    if (community.archived) return;
+    if (!isActive(await relationOf(deps.db, community.id, liker.id))) {
+      throw new DomainError("members_only");
+    }
+    if (community.archived) throw new DomainError("community_archived");
   }
   await recordLike(deps, { kind: found.kind, id: found.row.id }, liker, liked);
 }

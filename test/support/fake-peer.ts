@@ -10,7 +10,7 @@ import { freePort } from "../../db/embedded.ts";
  * The shared fixtures sit beside the repository; a clone made elsewhere on the machine (as
  * CI makes one) finds them through PRAXIS_PEER_FIXTURES or their usual place.
  */
-const fixtures =
+export const fixtures =
   [
     process.env.PRAXIS_PEER_FIXTURES,
     resolve(fileURLToPath(new URL("../../../shared/fixtures/peers", import.meta.url))),

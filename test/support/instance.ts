@@ -16,6 +16,7 @@ import {
   signUpWith,
 } from "./client.ts";
 import { freshDatabase } from "./database.ts";
+import { generousLimits } from "./limits.ts";
 
 export type { Answer, Person, ReceivedMail, RequestOptions } from "./client.ts";
 
@@ -39,6 +40,7 @@ export async function startTestInstance(env: Record<string, string> = {}): Promi
     DATA_DIR: dataDir,
     PUBLIC_URL: testOrigin,
     LOG_LEVEL: "error",
+    ...generousLimits,
     ...env,
   });
   const deps = createDeps(config, database.db);

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../db/embedded.ts";
+import { generousLimits } from "./limits.ts";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const startTimeoutMs = 60_000;
@@ -35,6 +36,7 @@ export function launch(env: Record<string, string>, port = 0, nodeFlags: string[
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? tmpdir(),
       HOST: "127.0.0.1",
+      ...generousLimits,
       ...env,
     },
   });

@@ -1,0 +1,69 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { listDirectory } from "../services/communities.ts";
+import { directoryFacets } from "../services/network-directory.ts";
+import { createRouter } from "./router.ts";
+import {
+  Community,
+  CountryCode,
+  errorResponses,
+  jsonResponse,
+  LanguageTag,
+  PageQuery,
+  Privacy,
+  pageOf,
+  Topic,
+} from "./schemas.ts";
+import { viewerOf } from "./session.ts";
+import { communityJson } from "./shapes.ts";
+
+const tags = ["Communities"];
+
+/** What a directory can be narrowed to: here and in `GET /communities`. */
+export const DirectoryFilterQuery = {
+  topic: Topic.optional(),
+  language: LanguageTag.optional().openapi({ description: "`pt` also finds `pt-BR`" }),
+  country: CountryCode.optional(),
+  privacy: Privacy.optional(),
+  activity: z
+    .enum(["active", "inactive"])
+    .optional()
+    .openapi({ description: "Whether it had new content within a year" }),
+};
+
+const published = createRoute({
+  method: "get",
+  path: "/directory",
+  tags,
+  summary: "The communities this server lists, as it publishes them to other servers",
+  request: { query: z.object({ ...DirectoryFilterQuery, ...PageQuery }) },
+  responses: { 200: jsonResponse(pageOf(Community), "A page of communities"), ...errorResponses },
+});
+
+const FacetCounts = z.array(z.object({ value: z.string(), count: z.number().int() }));
+
+const facets = createRoute({
+  method: "get",
+  path: "/directory/filters",
+  tags,
+  summary: "The topics, languages and countries the directory you see can be filtered by",
+  responses: {
+    200: jsonResponse(
+      z
+        .object({ topics: FacetCounts, languages: FacetCounts, countries: FacetCounts })
+        .openapi("DirectoryFilters"),
+      "How many communities have each, most common first",
+    ),
+    ...errorResponses,
+  },
+});
+
+export const directoryApi = createRouter()
+  .openapi(published, async (c) => {
+    const deps = c.get("deps");
+    const page = await listDirectory(deps, null, { ...c.req.valid("query"), onlyHere: true });
+    return c.json(
+      { items: page.items.map((view) => communityJson(deps, view)), next: page.next },
+      200,
+    );
+  })
+  .openapi(facets, async (c) => c.json(await directoryFacets(c.get("deps"), viewerOf(c)), 200));
