@@ -96,7 +96,10 @@ async function collectionAt(reading: Reading, url: URL): Promise<Collection> {
   return object;
 }
 
-/** The partner's own instance actor, found as `host@host` (as GoToSocial names it). */
+/**
+ * The partner's own instance actor, found as `host@host`, the handle GoToSocial gives a
+ * server's actor (internal/federation/dereferencing/account.go) and Praxis answers too.
+ */
 async function instanceActorOf(ctx: Ctx, host: string): Promise<Application> {
   const actor = await lookupActor(ctx, new URL(`http://${host}`).hostname, host);
   if (!(actor instanceof Application) || actor.id?.host.toLowerCase() !== host) {
