@@ -9,7 +9,7 @@ import { escapeHtml } from "../server/html.ts";
 import { i18n, supportedLocales } from "../server/i18n.ts";
 import { relationOf } from "../server/services/communities.ts";
 import { findNameOwner } from "../server/services/names.ts";
-import { canSeeCommunity } from "../server/services/privacy.ts";
+import { canSeeCommunity, isPublicToEveryone } from "../server/services/privacy.ts";
 import { actorPathTemplate } from "../server/urls.ts";
 import { answersRequest, isHiddenFrom } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
@@ -128,8 +128,11 @@ export async function groupOf(ctx: ActorContext, community: Community): Promise<
     name: community.name,
     summary: community.summary ? `<p>${escapeHtml(community.summary)}</p>` : null,
     contents: aboutOf(community),
-    // Lemmy reads this flag as "members only", so every level but open sets it.
-    manuallyApprovesFollowers: community.privacy !== "open",
+    // Lemmy reads this flag as "members only", and a community without it that is not
+    // discoverable as "unlisted", whose posts must all be public (community_visibility and
+    // verify_visibility, crates/apub/objects/src/utils/functions.rs): so whatever is not
+    // public to everyone (every level but open, and a hidden open one) sets it.
+    manuallyApprovesFollowers: !isPublicToEveryone(community),
     followers: ctx.getFollowersUri(identifier),
     outbox: ctx.getOutboxUri(identifier),
     featured: ctx.getFeaturedUri(identifier),
@@ -163,6 +166,10 @@ export function registerActors(federation: Federation<FederationContext>): void 
         preferredUsername: account.username,
         name: account.displayName || account.username,
         attachments: profileFieldsOf(account),
+        // Lemmy refuses a Person without an outbox, and so every post and comment by them
+        // (`outbox: Url`, crates/apub/objects/src/protocol/person.rs). People follow
+        // communities here, not one another, so there is no followers collection to name.
+        outbox: ctx.getOutboxUri(identifier),
         manuallyApprovesFollowers: false,
         discoverable: true,
       });

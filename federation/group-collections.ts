@@ -14,37 +14,46 @@ import {
 } from "../server/pagination.ts";
 import { isActiveWithRoleAtLeast, postsReadableBy } from "../server/services/privacy.ts";
 import { announceOf, createOf } from "./activities.ts";
+import { findVisibleActor } from "./actors.ts";
 import { communityAskedFor, mayReadCollections, signingAccount } from "./authorize.ts";
+import { countPosts, outboxLength, postsOfPerson, writtenBy } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
+import { localCommunityCalled } from "./names.ts";
 import { type LoadedPost, loadedPosts, personUri, postObjectOf } from "./objects.ts";
 
 type Ctx = RequestContext<FederationContext>;
 
 export const historyPath = "/actors/{identifier}/history";
 
-const outboxLength = 20;
 const historyPageLength = 50;
 
 /**
  * A community's posts of every kind as its requester may read them (a file marked private
- * only for a member's signed request): newest first, or from a position oldest first.
+ * only for a member's signed request), or only those pinned.
  */
+async function readableIn(ctx: Ctx, community: Community, pinnedOnly = false) {
+  return and(
+    eq(posts.communityId, community.id),
+    isNull(posts.deletedAt),
+    postsReadableBy(await signingAccount(ctx)),
+    pinnedOnly ? eq(posts.pinned, true) : undefined,
+  );
+}
+
+/** Those posts newest first, or from a position oldest first. */
 async function postsFor(
   ctx: Ctx,
   community: Community,
   options: { pinnedOnly?: boolean; from?: { after: CursorPosition | null }; limit: number },
 ) {
-  const requester = await signingAccount(ctx);
   // The history is read oldest first, so that a page arrives after the page it sits under.
   const direction = options.from ? "oldest" : "newest";
   const after = options.from?.after;
+  const readable = await readableIn(ctx, community, options.pinnedOnly);
   return loadedPosts(ctx.data.deps.db)
     .where(
       and(
-        eq(posts.communityId, community.id),
-        isNull(posts.deletedAt),
-        postsReadableBy(requester),
-        options.pinnedOnly ? eq(posts.pinned, true) : undefined,
+        readable,
         after ? beyondPosition(posts.createdAt, posts.id, after, direction) : undefined,
       ),
     )
@@ -69,6 +78,11 @@ function relayedAs(ctx: Ctx, row: LoadedPost) {
   return announceOf(ctx, row.community, create, new URL(`${object.id?.href}#announce`));
 }
 
+/**
+ * Lemmy reads a collection's size from `totalItems` (GroupOutbox and GroupFeatured,
+ * crates/apub/apub/src/protocol/collections/), Mastodon a person's post count from their
+ * outbox's (collection_total_items, app/services/activitypub/process_account_service.rb).
+ */
 export function registerGroupCollections(federation: Federation<FederationContext>): void {
   federation
     .setFeaturedDispatcher("/actors/{identifier}/featured", async (ctx, identifier) => {
@@ -77,18 +91,34 @@ export function registerGroupCollections(federation: Federation<FederationContex
       const rows = await postsFor(ctx, community, { pinnedOnly: true, limit: outboxLength });
       return { items: rows.map((row) => postObjectOf(ctx, row)) };
     })
+    .setCounter(async (ctx, identifier) => {
+      const community = await communityAskedFor(ctx, identifier);
+      return community ? countPosts(ctx, await readableIn(ctx, community, true)) : null;
+    })
     .authorize(mayReadCollections);
 
   // Lemmy reads a group's outbox, inline and unpaged, to show its latest threads: the
-  // Announces it would have relayed (crates/apub/src/collections/community_outbox.rs).
+  // Announces it would have relayed (crates/apub/src/collections/community_outbox.rs). A
+  // person's outbox lists their posts, each as its Create (collections.ts).
   federation
     .setOutboxDispatcher("/actors/{identifier}/outbox", async (ctx, identifier) => {
-      const community = await communityAskedFor(ctx, identifier);
-      if (!community) return null;
-      const rows = await postsFor(ctx, community, { limit: outboxLength });
+      const actor = await findVisibleActor(ctx, identifier);
+      if (actor?.kind === "account") return { items: await postsOfPerson(ctx, actor.account) };
+      if (actor?.kind !== "community") return null;
+      const rows = await postsFor(ctx, actor.community, { limit: outboxLength });
       return { items: rows.map((row) => relayedAs(ctx, row)) };
     })
-    .authorize(mayReadCollections);
+    .setCounter(async (ctx, identifier) => {
+      const actor = await findVisibleActor(ctx, identifier);
+      if (actor?.kind === "account") return countPosts(ctx, await writtenBy(ctx, actor.account));
+      return actor ? countPosts(ctx, await readableIn(ctx, actor.community)) : null;
+    })
+    // A person's outbox lists, for each requester, what they may read.
+    .authorize(
+      async (ctx, identifier) =>
+        (await localCommunityCalled(ctx.data.deps, identifier)) === null ||
+        mayReadCollections(ctx, identifier),
+    );
 
   // Everything the community holds, page by page: a partner's server reads it for a member
   // who just joined (history.ts). Its Group names it (praxis:history).
@@ -116,9 +146,10 @@ export function registerGroupCollections(federation: Federation<FederationContex
     .setFirstCursor(() => "")
     .authorize((ctx, { identifier }) => mayReadCollections(ctx, identifier ?? ""));
 
-  // Lemmy refuses a Group without `attributedTo` naming its moderators.
+  // Lemmy refuses a Group without `attributedTo` naming its moderators, and reads them as
+  // an ordered list of ids (GroupModerators, group_moderators.rs in the folder above).
   federation
-    .setCollectionDispatcher(
+    .setOrderedCollectionDispatcher(
       "moderators",
       Person,
       "/actors/{identifier}/moderators",
@@ -132,9 +163,9 @@ export function registerGroupCollections(federation: Federation<FederationContex
           .where(
             and(eq(memberships.communityId, community.id), isActiveWithRoleAtLeast("moderator")),
           );
-        return {
-          items: moderators.map(({ account }) => new Person({ id: personUri(ctx, account) })),
-        };
+        // Fedify writes a URL item as the URL itself; its types name only objects.
+        const ids = moderators.map(({ account }) => personUri(ctx, account));
+        return { items: ids as unknown as Person[] };
       },
     )
     .authorize((ctx, { identifier }) => mayReadCollections(ctx, identifier ?? ""));

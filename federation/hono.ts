@@ -1,10 +1,11 @@
 import type { Federation } from "@fedify/fedify";
 import type { Context, MiddlewareHandler } from "hono";
+import { withAttachmentLists } from "./objects.ts";
 import { expandPublicAddress } from "./public-address.ts";
 
 const activityTypes = /application\/(activity|ld)\+json/;
 
-/** A served document's last touches: terms Fedify cannot write, and Lemmy's address form. */
+/** A served document's last touches: terms Fedify cannot write, and Lemmy's forms. */
 async function finished(
   response: Response,
   addTerms: (document: unknown) => Promise<unknown>,
@@ -16,7 +17,7 @@ async function finished(
   ) {
     return response;
   }
-  const document = expandPublicAddress(await addTerms(await response.json()));
+  const document = expandPublicAddress(withAttachmentLists(await addTerms(await response.json())));
   const headers = new Headers(response.headers);
   headers.delete("content-length");
   return new Response(JSON.stringify(document), { status: response.status, headers });

@@ -22,7 +22,6 @@ import {
   commentColumns,
   comments,
   type Post,
-  type PostKind,
   postColumns,
   posts,
 } from "../db/schema/posts.ts";
@@ -32,6 +31,7 @@ import { isPublicToEveryone } from "../server/services/privacy.ts";
 import { actorUriOf } from "../server/urls.ts";
 import { isHiddenFrom, mayReadFile, maySeeMembersOnly } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
+import { kindTagOf } from "./praxis-terms.ts";
 
 type Ctx = Context<FederationContext>;
 
@@ -58,6 +58,11 @@ export function commentUri(ctx: Ctx, comment: Comment): URL {
 /**
  * Who an activity of `community` is for: what is public to everyone is addressed to
  * `as:Public`, anything else (a file marked private included) only to the followers, its members.
+ * The shape is Lemmy's own (generate_to, crates/apub/objects/src/utils/functions.rs, and
+ * AnnounceActivity::new, crates/apub/activities/src/community/announce.rs): `to` holds two
+ * addresses, so it is always written as a list, which Mobilizon needs (it adds addresses up
+ * with `++`: get_recipients, lib/federation/activity_pub/utils.ex); `cc`, the followers, is
+ * never empty, which Lemmy needs on every Create, Update and Announce.
  */
 export function audienceOf(ctx: Ctx, community: Community, file: FileDetails | null = null) {
   const followers = community.domain
@@ -66,23 +71,16 @@ export function audienceOf(ctx: Ctx, community: Community, file: FileDetails | n
       : null
     : ctx.getFollowersUri(community.slug.toLowerCase());
   const group = groupUri(ctx, community);
+  const members = followers ? [followers] : [];
   return {
-    tos: isPublicToEveryone(community, file) ? [PUBLIC_COLLECTION, group] : [group],
-    ccs: followers ? [followers] : [],
+    tos: isPublicToEveryone(community, file) ? [PUBLIC_COLLECTION, group] : [group, ...members],
+    ccs: members,
     audience: group,
   };
 }
 
 function markdownSource(source: string) {
   return new Source({ content: source, mediaType: "text/markdown" });
-}
-
-/**
- * Which of a community's text kinds a Page is: Lemmy shows each as a thread, and Praxis
- * reads the kind back from this context, a fragment of the community's own id.
- */
-export function kindContext(group: URL, kind: PostKind): URL {
-  return new URL(`#${kind}`, group);
 }
 
 function common(
@@ -101,24 +99,46 @@ function common(
     published: Temporal.Instant.from(post.createdAt.toISOString()),
     updated: post.editedAt ? Temporal.Instant.from(post.editedAt.toISOString()) : null,
     ...audienceOf(ctx, community, file),
+    // FEP-7888: each thread is a context of its own, named by its first post, so that NodeBB
+    // and Discourse, which group by context, keep threads apart. One string: Lemmy reads no
+    // list (`context: Option<String>`, crates/apub/objects/src/protocol/page.rs).
+    contexts: [postUri(ctx, post)],
   };
 }
 
-/** A discussion, announcement or page, as Lemmy shows a thread: a Page with a name. */
+/**
+ * A discussion, announcement or page, as Lemmy shows a thread: a Page with a name, tagged with
+ * its kind. A resource page is also tagged with the page it sits under: its place in the tree.
+ */
 export function pageOf(ctx: Ctx, post: Post, author: Account, community: Community): Page {
   const shared = common(ctx, post, author, community);
   return new Page({
     ...shared,
     url: shared.id,
-    // A resource page names the page it sits under as a second context: its place in the tree.
-    contexts: [
-      kindContext(shared.audience, post.kind),
-      ...(post.parentPageId ? [new URL(postUrl(ctx.data.deps, post.parentPageId))] : []),
+    tags: [
+      kindTagOf(post.kind),
+      ...(post.parentPageId
+        ? [new Page({ id: new URL(postUrl(ctx.data.deps, post.parentPageId)) })]
+        : []),
     ],
   });
 }
 
-/** A calendar entry as Mobilizon shapes one: instants, a place or an online link. */
+/**
+ * Mobilizon's name for an event's online address, an attachment Link it reads by this name
+ * only (`@online_address_name`, get_online_address, lib/federation/activity_stream/converter/event.ex).
+ */
+const onlineAddressName = "Website";
+
+/**
+ * A calendar entry as Mobilizon shapes one: instants, a place, and the online address as a
+ * Link attachment (Lemmy takes the first attachment as the post's link). It stays attributed
+ * to its author: Mobilizon would file an event attributed to the group under that group, but
+ * Lemmy refuses a post whose creator is a Group (verify_person_in_community,
+ * crates/apub/objects/src/utils/functions.rs) and Mastodon would show it as the group's; so on
+ * Mobilizon it is the author's event, not the group's (maybe_fetch_actor_and_attributed_to_id,
+ * lib/federation/activity_stream/converter/utils.ex; Mobilizon reads no `audience`).
+ */
 function eventOf(
   ctx: Ctx,
   post: Post,
@@ -131,10 +151,16 @@ function eventOf(
     startTime: Temporal.Instant.from(details.startsAt.toISOString()),
     endTime: Temporal.Instant.from(details.endsAt.toISOString()),
     location: details.location ? new Place({ name: details.location }) : null,
-    urls: [
-      postUri(ctx, post),
-      ...(details.onlineUrl ? [new Link({ href: new URL(details.onlineUrl) })] : []),
-    ],
+    url: postUri(ctx, post),
+    attachments: details.onlineUrl
+      ? [
+          new Link({
+            href: new URL(details.onlineUrl),
+            mediaType: "text/html",
+            name: onlineAddressName,
+          }),
+        ]
+      : [],
   });
 }
 
@@ -148,19 +174,31 @@ export function fileDownloadUrl(
   return new URL(downloadUrlOf(config, { id: post.id, private: file.private }, community));
 }
 
-/** A shared file: its description, and where its bytes are. */
-function documentOf(
+/**
+ * A shared file, as Lemmy carries a link post: a Page with its description, tagged as a file,
+ * whose bytes are its Document attachment. A Document itself is neither a post type Lemmy
+ * takes (PageType, crates/apub/objects/src/protocol/page.rs) nor a status Mastodon shows
+ * (CONVERTED_TYPES, app/lib/activitypub/activity.rb), and Mobilizon files one as a group
+ * resource (transmogrifier.ex, handle_incoming of a Create of a Document).
+ */
+function filePageOf(
   ctx: Ctx,
   post: Post,
   file: FileDetails,
   author: Account,
   community: Community,
-): Document {
-  return new Document({
-    ...common(ctx, post, author, community, file),
-    mediaType: file.mediaType,
-    urls: [
-      new Link({ href: fileDownloadUrl(ctx, post, file, community), mediaType: file.mediaType }),
+): Page {
+  const shared = common(ctx, post, author, community, file);
+  return new Page({
+    ...shared,
+    url: shared.id,
+    tags: [kindTagOf("file")],
+    attachments: [
+      new Document({
+        url: fileDownloadUrl(ctx, post, file, community),
+        mediaType: file.mediaType,
+        name: post.title,
+      }),
     ],
   });
 }
@@ -169,17 +207,13 @@ function documentOf(
 export function postObjectOf(ctx: Ctx, row: LoadedPost): APObject {
   const { post, author, community } = row;
   if (post.kind === "event" && row.event) return eventOf(ctx, post, row.event, author, community);
-  if (post.kind === "file" && row.file) return documentOf(ctx, post, row.file, author, community);
+  if (post.kind === "file" && row.file) return filePageOf(ctx, post, row.file, author, community);
   return pageOf(ctx, post, author, community);
 }
 
-export function noteOf(
-  ctx: Ctx,
-  comment: Comment,
-  inReplyTo: URL,
-  author: Account,
-  community: Community,
-): Note {
+/** A comment, in the context of its thread (FEP-7888), as its post has it. */
+export function noteOf(ctx: Ctx, row: LoadedComment): Note {
+  const { comment, author, inReplyTo, thread } = row;
   return new Note({
     id: commentUri(ctx, comment),
     attribution: personUri(ctx, author),
@@ -187,8 +221,30 @@ export function noteOf(
     content: comment.content,
     source: markdownSource(comment.source),
     published: Temporal.Instant.from(comment.createdAt.toISOString()),
-    ...audienceOf(ctx, community),
+    ...audienceOf(ctx, row.post.community),
+    contexts: [thread],
   });
+}
+
+/**
+ * A served document with every `attachment` written as a list. Fedify writes a lone one as an
+ * object in what it serves (it wraps it only in what it sends), and Lemmy refuses a post whose
+ * attachment is no list (`attachment: Vec<Attachment>`, crates/apub/objects/src/protocol/page.rs),
+ * as Mobilizon fails on an event's (get_metdata, lib/federation/activity_stream/converter/event.ex).
+ */
+export function withAttachmentLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withAttachmentLists);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([field, item]) => [
+      field,
+      field === "attachment" && !Array.isArray(item)
+        ? [withAttachmentLists(item)]
+        : field === "@context"
+          ? item
+          : withAttachmentLists(item),
+    ]),
+  );
 }
 
 /** Posts with everything needed to show each as an object; callers add the conditions. */
@@ -228,9 +284,11 @@ export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
   const [parent] = row.comment.inReplyToId
     ? await db.select(commentColumns).from(comments).where(eq(comments.id, row.comment.inReplyToId))
     : [];
-  const inReplyTo = parent ? commentUri(ctx, parent) : postUri(ctx, post.post);
-  return { ...row, post, inReplyTo };
+  const thread = postUri(ctx, post.post);
+  return { ...row, post, inReplyTo: parent ? commentUri(ctx, parent) : thread, thread };
 }
+
+export type LoadedComment = NonNullable<Awaited<ReturnType<typeof loadComment>>>;
 
 const isUuid = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
 
@@ -252,7 +310,7 @@ export function registerObjects(federation: Federation<FederationContext>): void
       const row = isUuid(id) ? await loadComment(ctx, ctx.data.deps.db, id) : undefined;
       if (!row || row.comment.uri || row.comment.deletedAt) return null;
       if (await isHiddenFrom(ctx, row.post.community)) return null;
-      return noteOf(ctx, row.comment, row.inReplyTo, row.author, row.post.community);
+      return noteOf(ctx, row);
     })
     .authorize(async (ctx, { id }) => {
       const row = isUuid(id) ? await loadComment(ctx, ctx.data.deps.db, id) : undefined;

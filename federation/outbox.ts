@@ -197,7 +197,7 @@ async function writingOf(ctx: Ctx, db: Executor, target: "post" | "comment", id:
   const row = await loadComment(ctx, db, id);
   if (!row) return null;
   const { community } = row.post;
-  const object = noteOf(ctx, row.comment, row.inReplyTo, row.author, community);
+  const object = noteOf(ctx, row);
   return { community, author: row.author, object };
 }
 

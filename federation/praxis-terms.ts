@@ -1,6 +1,8 @@
 import type { Federation } from "@fedify/fedify";
+import { Object as APObject } from "@fedify/vocab";
 import type { Account } from "../db/schema/accounts.ts";
 import { type Community, type PrivacyLevel, privacyLevels } from "../db/schema/communities.ts";
+import { type PostKind, postKinds } from "../db/schema/posts.ts";
 import type { Deps } from "../server/deps.ts";
 import { countMembers } from "../server/services/communities.ts";
 import { type Facets, facetsFrom } from "../server/services/community-facets.ts";
@@ -10,8 +12,9 @@ import { localAccountCalled, localCommunityCalled } from "./names.ts";
 /**
  * What Praxis says of its communities and people beyond ActivityStreams: the exact privacy
  * level (Lemmy's `manuallyApprovesFollowers` tells only open from the rest), the About page,
- * the home's member count, and a member's profile. The namespace is written inline in each
- * document's `@context`, never fetched; other software ignores terms it does not know.
+ * the home's member count, a member's profile, and the kind of each post (a tag). The
+ * namespace is written inline in each document's `@context`, never fetched; other software
+ * ignores terms it does not know.
  */
 export const praxisNamespace = "https://w3id.org/praxis#";
 const prefix = "praxis";
@@ -55,24 +58,64 @@ export function personTermsOf(account: Account): PersonTerms {
   return { profession, country, organisation };
 }
 
+/** The Praxis term naming a kind of post. */
+const kindTerm = (kind: PostKind) => new URL(`${praxisNamespace}${kind}`);
+
+/**
+ * A post's kind as a tag: an object named by the Praxis term for it, which a Praxis replica
+ * reads back (kindIn). Other software keeps only the tags of types it knows (Hashtag, Mention,
+ * Emoji: Mastodon's process_tags, app/lib/activitypub/activity/create.rb; Lemmy's
+ * ApubTag::Unknown, crates/apub/objects/src/protocol/tags.rs; Mobilizon's fetch_tag,
+ * lib/federation/activity_stream/converter/utils.ex).
+ */
+export function kindTagOf(kind: PostKind): APObject {
+  return new APObject({ id: kindTerm(kind), name: kind });
+}
+
+/** The kind of post a Praxis server tagged, among the ids of an object's tags. */
+export function kindIn(tagIds: readonly URL[]): PostKind | null {
+  return postKinds.find((kind) => tagIds.some((id) => id.href === kindTerm(kind).href)) ?? null;
+}
+
 type JsonObject = Record<string, unknown>;
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A served document with `fields` added, and `context` to its own `@context`. */
+function withFields(document: JsonObject, context: JsonObject, fields: JsonObject): JsonObject {
+  const own = document["@context"];
+  const contexts = Array.isArray(own) ? own : own === undefined ? [] : [own];
+  return { ...document, "@context": [...contexts, context], ...fields };
+}
 
 /** A served document with Praxis's terms added under its own prefix. */
 export function withTerms(
   document: JsonObject,
   terms: GroupTerms | PersonTerms | { history: string },
 ): JsonObject {
-  const context = document["@context"];
-  const contexts = Array.isArray(context) ? context : context === undefined ? [] : [context];
   const prefixed = Object.fromEntries(
     Object.entries(terms).map(([name, value]) => [
       `${prefix}:${name}`,
       value instanceof Date ? value.toISOString() : value,
     ]),
   );
-  return { ...document, "@context": [...contexts, { [prefix]: praxisNamespace }], ...prefixed };
+  return withFields(document, { [prefix]: praxisNamespace }, prefixed);
+}
+
+/**
+ * Lemmy's flag for a community where only moderators post (`postingRestrictedToMods`,
+ * crates/apub/objects/src/protocol/group.rs, in its own namespace: join-lemmy.org/context.json):
+ * the nearest it has to an archived community, which takes no new posts at all.
+ */
+function withPostingRestriction(document: JsonObject, community: Community): JsonObject {
+  return withFields(
+    document,
+    {
+      lemmy: "https://join-lemmy.org/ns#",
+      postingRestrictedToMods: "lemmy:postingRestrictedToMods",
+    },
+    { postingRestrictedToMods: community.archived },
+  );
 }
 
 /** Whether the document's own context binds `praxis:` to this namespace (not to another's). */
@@ -133,8 +176,8 @@ export function readPersonTerms(document: unknown): PersonTerms | null {
 }
 
 /**
- * Adds Praxis's terms to the local Group and Person documents this server serves; their
- * dispatchers (actors.ts) have already decided the requester may see them.
+ * Adds Praxis's terms (and Lemmy's posting flag) to the local Group and Person documents this
+ * server serves; their dispatchers (actors.ts) have already decided the requester may see them.
  */
 export function servingTerms(federation: Federation<FederationContext>, deps: Deps) {
   const ctx = federation.createContext(deps.config.publicUrl, { deps, viewer: async () => null });
@@ -147,7 +190,8 @@ export function servingTerms(federation: Federation<FederationContext>, deps: De
       if (!community) return document;
       const history = ctx.getCollectionUri("history", { identifier: route.identifier }).href;
       const count = await countMembers(deps.db, community.id);
-      return withTerms(document, { ...groupTermsOf(community, count), history });
+      const terms = { ...groupTermsOf(community, count), history };
+      return withTerms(withPostingRestriction(document, community), terms);
     }
     if (document.type === "Person") {
       const account = await localAccountCalled(deps, route.identifier);

@@ -60,12 +60,13 @@ export async function rememberAccount(
       .select({ uri: accounts.uri })
       .from(accounts)
       .where(and(remoteAccountNamed(username, place.domain), ne(accounts.uri, place.uri)));
-    if (holder)
+    if (holder) {
       logger.info("{uri} goes by {handle}, which {holder} holds", {
-        ...place,
+        uri: place.uri,
         handle,
         holder: holder.uri,
       });
+    }
     const profile = {
       username,
       displayName: plain(actor.name, username),

@@ -29,6 +29,7 @@ import {
 } from "../../server/services/replicas.ts";
 import type { FederationContext } from "../context.ts";
 import { localCommunityCalled } from "../names.ts";
+import { kindIn } from "../praxis-terms.ts";
 import { rememberAccount } from "../remote-actors.ts";
 import { ignore } from "./ignored.ts";
 
@@ -50,9 +51,13 @@ export function isWriting(object: APObject | null): object is Writing {
   );
 }
 
-/** A shared file; in ActivityStreams a Page is a kind of Document too, but a thread here. */
+/**
+ * A shared file: a Page a Praxis server tags as one (its bytes its Document attachment), or a
+ * Document as other software sends one. In ActivityStreams a Page is a kind of Document too,
+ * but an untagged one is a thread here.
+ */
 const isFile = (object: Writing): object is Document =>
-  object instanceof Document && !(object instanceof Page);
+  object instanceof Page ? kindIn(object.tagIds) === "file" : object instanceof Document;
 
 /** Events and files may come without a description; threads and replies may not. */
 const mayBeWordless = (object: Writing) => object instanceof Event || isFile(object);
@@ -128,19 +133,17 @@ function titleOf(object: Writing, text: IncomingText): string {
 }
 
 /**
- * A text kind read back from the context a Praxis server gives it, and for a page the page it
- * sits under (its other context on the same server); otherwise a thread.
+ * A text kind read back from the tag a Praxis server gives it, and for a page the page it sits
+ * under (its other tag, a post on the same server); otherwise a thread.
  */
 function textKindOf(object: Writing): PostDetails {
-  for (const context of object.contextIds) {
-    const kind = context.hash.slice(1);
-    if (kind === "announcement") return { kind };
-    if (kind === "page") {
-      const parent = object.contextIds.find(
-        (other) => other.origin === object.id?.origin && other.pathname.startsWith("/posts/"),
-      );
-      return { kind, parent: parent?.href };
-    }
+  const kind = kindIn(object.tagIds);
+  if (kind === "announcement") return { kind };
+  if (kind === "page") {
+    const parent = object.tagIds.find(
+      (other) => other.origin === object.id?.origin && other.pathname.startsWith("/posts/"),
+    );
+    return { kind, parent: parent?.href };
   }
   return { kind: "discussion" };
 }
@@ -152,34 +155,48 @@ const isWebAddress = (href: URL | null | undefined): href is URL =>
 const instantOf = (value: { epochMilliseconds: number } | null) =>
   value ? new Date(value.epochMilliseconds) : null;
 
-/** What makes an Event or a Document more than text: its times and place, or its bytes. */
+/** An object's attachments that are objects or links (Mobilizon attaches PropertyValues too). */
+async function attachmentsOf(ctx: AnyCtx, object: Writing) {
+  const attachments: (APObject | Link)[] = [];
+  const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader };
+  for await (const each of object.getAttachments({ ...options, suppressError: true })) {
+    if (each instanceof APObject || each instanceof Link) attachments.push(each);
+  }
+  return attachments;
+}
+
+/**
+ * What makes an Event or a file more than text: its times, place and online address (an
+ * attachment Link, as Mobilizon sends it and Praxis now does, or a Link among its `url`s, as
+ * Praxis did), or where its bytes are (a Page's Document attachment, or the Document's `url`).
+ */
 async function detailsOf(ctx: AnyCtx, object: Writing): Promise<PostDetails> {
   if (object instanceof Event) {
     const startsAt = instantOf(object.startTime);
     if (!startsAt) return null;
     const place = await object.getLocation(ctx).catch(() => null);
-    const online = object.urls.find(
-      (url): url is Link =>
-        url instanceof Link && isWebAddress(url.href) && url.href.href !== object.id?.href,
+    const links = [...(await attachmentsOf(ctx, object)), ...object.urls].filter(
+      (url): url is Link => url instanceof Link && url.href?.href !== object.id?.href,
     );
     return {
       kind: "event",
       startsAt,
       endsAt: instantOf(object.endTime) ?? startsAt,
       location: place?.name?.toString() ?? "",
-      onlineUrl: online?.href?.href ?? null,
+      onlineUrl: webAddressIn(links)?.href ?? null,
     };
   }
   if (isFile(object)) {
-    const href = [
-      ...object.urls.flatMap((url) => (url instanceof Link ? [url.href] : [])),
-      ...object.urls.filter((url) => url instanceof URL),
-    ].find(isWebAddress);
-    if (!href) return null;
+    const bytes =
+      object instanceof Page
+        ? (await attachmentsOf(ctx, object)).find((each) => each instanceof Document)
+        : object;
+    const href = webAddressIn(bytes?.urls ?? []);
+    if (!bytes || !href) return null;
     return {
       kind: "file",
       url: href.href,
-      mediaType: object.mediaType ?? "application/octet-stream",
+      mediaType: bytes.mediaType ?? "application/octet-stream",
       // A file not addressed to everyone is for members only here as at its home.
       private: ![...object.toIds, ...object.ccIds].some((id) => id.href === PUBLIC_COLLECTION.href),
     };

@@ -23,7 +23,10 @@ export interface Replay {
   actors: string[];
   /** Every object it carries, to be served by id: pathname on the test server, document. */
   documents: [string, Json][];
-  /** What must have happened first for it to mean something: the like it undoes, the post it edits or deletes. */
+  /**
+   * What must have happened first for it to mean something: the like it undoes, the post it
+   * edits or deletes.
+   */
   before: Json[];
 }
 
@@ -238,7 +241,10 @@ export function staged(file: string, document: Json, n: number, stage: Stage): R
   };
 }
 
-/** See `Replay.before`. The deleted object is a reply whose words were not kept. */
+/**
+ * See `Replay.before`. A fixture does not carry what its Delete deleted: a reply by the same
+ * author stands in for it.
+ */
 function prerequisitesOf(activity: Json, stage: Stage): Json[] {
   const { "@context": context, actor, object } = activity;
   const types = typesOf(activity);
