@@ -231,7 +231,9 @@ describe("a separate media origin", () => {
     const document = await praxis.app.request(shared.body.uri, {
       headers: { accept: "application/activity+json" },
     });
-    expect(JSON.stringify((await document.json()).url)).toContain(shared.body.file.url);
+    // A file travels as a Page with the file as its Document attachment (objects.ts).
+    const [attachment] = (await document.json()).attachment;
+    expect(attachment.url).toBe(shared.body.file.url);
   });
 
   it("answers the main origin's download route with a redirect to the media origin, never the bytes", async () => {
