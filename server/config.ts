@@ -53,18 +53,21 @@ const ipAddressOrRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
   error: "must be IP addresses or ranges (like 10.0.0.0/8), separated by commas",
 });
 
-/** Servers separated by commas, in lower case. */
-const hostList = z
+/** Entries separated by commas, each trimmed; none when unset. */
+const commaList = z
   .string()
   .optional()
   .transform((value) =>
     value
       ? value
           .split(",")
-          .map((host) => host.trim().toLowerCase())
+          .map((entry) => entry.trim())
           .filter(Boolean)
       : [],
   );
+
+/** Servers separated by commas, in lower case. */
+const hostList = commaList.transform((hosts) => hosts.map((host) => host.toLowerCase()));
 
 const environmentSchema = z.object({
   PORT: z.coerce
@@ -132,18 +135,7 @@ const environmentSchema = z.object({
     .min(0, { error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
     .max(4, { error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
     .default(3),
-  TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .transform((value) =>
-      value
-        ? value
-            .split(",")
-            .map((entry) => entry.trim())
-            .filter(Boolean)
-        : [],
-    )
-    .pipe(z.array(ipAddressOrRange)),
+  TRUSTED_PROXIES: commaList.pipe(z.array(ipAddressOrRange)),
   // Defaults follow Mastodon's config/initializers/rack_attack.rb (sign-in, sign-up, media)
   // and app/lib/rate_limiter.rb (statuses); the inbox's follows GoToSocial's per-address
   // limit (internal/middleware/ratelimit.go, docs/api/ratelimiting.md).

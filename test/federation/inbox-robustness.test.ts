@@ -249,29 +249,12 @@ describe("inbox robustness", () => {
   });
 
   describe("two actors of one server under one name", () => {
-    /** A Person called `name` at `path` on `peer`, signing with its own RSA key. */
-    function personAt(peer: RawPeer, path: string, name: string, displayName: string): RawActor {
-      const id = `${peer.origin}${path}`;
-      const { publicKeyPem, privateKey } = peer.keyPair();
-      const keyId = `${id}#main-key`;
-      const document = {
-        "@context": contexts,
-        id,
-        type: "Person",
-        preferredUsername: name,
-        name: displayName,
-        inbox: `${id}/inbox`,
-        outbox: `${id}/outbox`,
-        followers: `${id}/followers`,
-        publicKey: { id: keyId, owner: id, publicKeyPem },
-      };
-      peer.serve(path, document);
-      return { id, inbox: `${id}/inbox`, keyId, privateKey, document };
-    }
-
     it("keeps both, the handle naming the first and the second shown by its id", async () => {
-      const first = personAt(namesakes, "/users/alice", "alice", "Alice of users");
-      const second = personAt(namesakes, "/people/alice", "alice", "Alice of people");
+      const first = namesakes.person("alice", { displayName: "Alice of users" });
+      const second = namesakes.person("alice", {
+        path: "/people/alice",
+        displayName: "Alice of people",
+      });
       expect((await post(`${group("commons")}/inbox`, follow(first.id), first)).status).toBe(202);
       await becomesMember(handleAt(namesakes, "alice"));
       expect((await post(`${group("commons")}/inbox`, follow(second.id), second)).status).toBe(202);
@@ -285,8 +268,8 @@ describe("inbox robustness", () => {
     });
 
     it("gives the handle to the second once the first's own document no longer goes by it", async () => {
-      const first = personAt(namesakes, "/users/bea", "bea", "Bea of users");
-      const second = personAt(namesakes, "/people/bea", "bea", "Bea of people");
+      const first = namesakes.person("bea", { displayName: "Bea of users" });
+      const second = namesakes.person("bea", { path: "/people/bea", displayName: "Bea of people" });
       for (const actor of [first, second]) {
         expect((await post(`${group("commons")}/inbox`, follow(actor.id), actor)).status).toBe(202);
         await becomesMember(actor === first ? handleAt(namesakes, "bea") : second.id);

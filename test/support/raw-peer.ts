@@ -15,8 +15,11 @@ export interface RawPeer {
   serve(path: string, document: unknown, type?: string): void;
   /** A fresh RSA key pair, its public key as SPKI PEM. */
   keyPair(): { publicKeyPem: string; privateKey: KeyObject };
-  /** A Mastodon-shaped Person at `/users/{name}` listing its key `#main-key`. */
-  person(name: string): RawActor;
+  /**
+   * A Mastodon-shaped Person at `/users/{name}` (or `path`) listing its key `#main-key`,
+   * shown as `displayName` (its name unless given).
+   */
+  person(name: string, options?: { path?: string; displayName?: string }): RawActor;
   received: { path: string; body: any }[];
   /**
    * Goes down as a server in an outage does: `refuse` stops listening, so connections are
@@ -206,8 +209,8 @@ export async function startRawPeer(address: string): Promise<RawPeer> {
         privateKey,
       };
     },
-    person(name) {
-      const id = `${origin}/users/${name}`;
+    person(name, { path = `/users/${name}`, displayName = name } = {}) {
+      const id = `${origin}${path}`;
       const { publicKeyPem, privateKey } = peer.keyPair();
       const keyId = `${id}#main-key`;
       const document = {
@@ -215,14 +218,14 @@ export async function startRawPeer(address: string): Promise<RawPeer> {
         id,
         type: "Person",
         preferredUsername: name,
-        name,
+        name: displayName,
         inbox: `${id}/inbox`,
         outbox: `${id}/outbox`,
         followers: `${id}/followers`,
         endpoints: { sharedInbox: `${origin}/inbox` },
         publicKey: { id: keyId, owner: id, publicKeyPem },
       };
-      peer.serve(`/users/${name}`, document);
+      peer.serve(path, document);
       return { id, inbox: `${id}/inbox`, keyId, privateKey, document };
     },
     async goDown(how) {

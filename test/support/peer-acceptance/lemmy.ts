@@ -331,12 +331,13 @@ function announceRules(rule: Rule, announce: Json, seen: Seen) {
   rule(inner !== undefined, where, "object must be an activity Lemmy can read");
   if (!inner) return;
   const receive = "activities/src/community/announce.rs receive";
+  const bare = ["Page", "Note", "Article", "Event", "Video", "Document"].includes(inner.type);
   rule(
-    !["Page", "Note", "Article", "Event", "Video", "Document"].includes(inner.type),
+    !bare,
     `${receive} (CannotReceivePage)`,
     `Lemmy takes an Announce of an activity, never of a bare ${inner.type}`,
   );
-  if (["Page", "Note", "Article", "Event", "Video", "Document"].includes(inner.type)) return;
+  if (bare) return;
   innerActivityRules(rule, inner, seen);
   const group = fetched(seen, announce.actor);
   rule(
@@ -350,17 +351,16 @@ function announceRules(rule: Rule, announce: Json, seen: Seen) {
 function collectionRules(rule: Rule, collection: Json, seen: Seen) {
   const collections = "apub/src/protocol/collections";
   const domain = (where: string) => expectedDomainRule(rule, collection, seen.url, where);
-  const isCount = (value: unknown) => Number.isInteger(value);
+  /** The fields every counted collection Lemmy reads must have, of `type`, listing `items`. */
+  const counted = (where: string, type: string, items: "items" | "orderedItems") => {
+    rule(collection.type === type, where, `type must be ${type}, not ${collection.type}`);
+    rule(Number.isInteger(collection.totalItems), where, "needs totalItems");
+    rule(Array.isArray(collection[items]), where, `needs ${items} as a JSON array`);
+  };
   switch (seen.as) {
     case "outbox": {
       const where = `${collections}/group_outbox.rs GroupOutbox`;
-      rule(
-        collection.type === "OrderedCollection",
-        where,
-        `type must be OrderedCollection, not ${collection.type}`,
-      );
-      rule(isCount(collection.totalItems), where, "needs totalItems");
-      rule(Array.isArray(collection.orderedItems), where, "needs orderedItems as a JSON array");
+      counted(where, "OrderedCollection", "orderedItems");
       for (const item of asArray(collection.orderedItems)) {
         activityShapeRules(
           rule,
@@ -372,27 +372,17 @@ function collectionRules(rule: Rule, collection: Json, seen: Seen) {
       return domain("apub/src/collections/community_outbox.rs verify");
     }
     case "featured": {
-      const where = `${collections}/group_featured.rs GroupFeatured`;
-      rule(
-        collection.type === "OrderedCollection",
-        where,
-        `type must be OrderedCollection, not ${collection.type}`,
+      counted(
+        `${collections}/group_featured.rs GroupFeatured`,
+        "OrderedCollection",
+        "orderedItems",
       );
-      rule(isCount(collection.totalItems), where, "needs totalItems");
-      rule(Array.isArray(collection.orderedItems), where, "needs orderedItems as a JSON array");
       for (const item of asArray(collection.orderedItems))
         pageShapeRules(rule, isObject(item) ? item : {});
       return domain("apub/src/collections/community_featured.rs verify");
     }
     case "followers": {
-      const where = `${collections}/group_followers.rs GroupFollowers`;
-      rule(
-        collection.type === "Collection",
-        where,
-        `type must be Collection, not ${collection.type}`,
-      );
-      rule(isCount(collection.totalItems), where, "needs totalItems");
-      rule(Array.isArray(collection.items), where, "needs items as a JSON array");
+      counted(`${collections}/group_followers.rs GroupFollowers`, "Collection", "items");
       return domain("apub/src/collections/community_follower.rs verify");
     }
     case "moderators": {
