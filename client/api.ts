@@ -48,7 +48,8 @@ export function createApi(origin: string, send: Send = (request) => fetch(reques
     get: <T>(path: string) => call<T>("GET", path),
     post: <T>(path: string, body: unknown = {}) => call<T>("POST", path, body),
     patch: <T>(path: string, body: unknown) => call<T>("PATCH", path, body),
-    delete: (path: string) => call<void>("DELETE", path),
+    put: <T>(path: string, body: unknown) => call<T>("PUT", path, body),
+    delete: (path: string, body?: unknown) => call<void>("DELETE", path, body),
   };
 }
 
@@ -68,7 +69,10 @@ export interface Me {
   organisation: string;
   country: string;
   locale: string;
-  emailNotifications: "each" | "daily" | "none";
+  email: string;
+  emailNotifications: "each" | "daily" | "weekly" | "none";
+  /** Who sees their profession, organisation and country. */
+  profileAudience: "everyone" | "members" | "admins";
   isAdmin?: boolean;
 }
 
@@ -84,6 +88,7 @@ export interface Community {
   parent: string | null;
   conceptNote: { overview: string; purpose: string; engagement: string };
   eligibility: string;
+  principles: string;
   memberCount: number;
   topics: string[];
   languages: string[];
@@ -91,6 +96,21 @@ export interface Community {
   lastActivityAt: string;
   active: boolean;
   viewer: { state: string; role: string } | null;
+}
+
+/** A community with whether the viewer may read its content, or only see its public face. */
+export interface CommunityProfile extends Community {
+  contentReadable: boolean;
+}
+
+/** What an invitation link offers; `community` is null for an invitation to the instance. */
+export interface InvitationPreview {
+  id: string;
+  community: string | null;
+  communityName: string | null;
+  email: string | null;
+  invitedBy: Author;
+  expiresAt: string;
 }
 
 /** What the directory can be filtered by, and how many communities each choice shows. */
@@ -116,10 +136,14 @@ export interface Post {
   content: string;
   source: string;
   language: string;
+  /** A page's parent page, and its place among its siblings. */
+  parent?: string | null;
+  position?: number;
   likeCount: number;
   commentCount: number;
   deleted: boolean;
   locked: boolean;
+  pinned: boolean;
   editedAt: string | null;
   createdAt: string;
   startsAt?: string;
@@ -127,6 +151,20 @@ export interface Post {
   timezone?: string;
   location?: string;
   file?: { filename: string; category: string; url: string; size: number };
+}
+
+/** An event, as `/posts/:id` and `/events/:id` answer it. */
+export interface CalendarEvent extends Post {
+  startsAt: string;
+  endsAt: string;
+  timezone: string;
+  location: string;
+  onlineUrl: string | null;
+  webinar: boolean;
+  recordingUrl: string | null;
+  slidesUrl: string | null;
+  going: number;
+  viewerRsvp: "going" | "not_going" | null;
 }
 
 export interface Comment {
@@ -145,6 +183,8 @@ export interface Member {
   role: string;
   state: string;
   message?: string;
+  /** Why an admin decided as they did (a ban's reason…), shown to admins only. */
+  decisionReason?: string;
   createdAt: string;
 }
 
@@ -153,6 +193,24 @@ export interface Notification {
   kind: string;
   subject: string | null;
   data: Record<string, string>;
+  /** Who caused it, and the community it happened in. */
+  actor: { username: string; displayName: string; handle: string } | null;
+  place: { ref: string; name: string } | null;
+  /** The page it is about; `/notifications/:id/open` marks it read on the way there. */
+  target: string | null;
   read: boolean;
+  createdAt: string;
+}
+
+/** A search result, as `/search` answers it. */
+export interface SearchHit {
+  kind: "discussion" | "announcement" | "page" | "event" | "file" | "comment" | "community";
+  id: string;
+  community: string;
+  title: string;
+  excerpt: string;
+  language: string | null;
+  /** For a comment: its post. */
+  post: string | null;
   createdAt: string;
 }

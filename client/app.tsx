@@ -1,6 +1,7 @@
 import type { ComponentType } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type Api, ApiError, type Me } from "./api.ts";
+import { failureMessage } from "./components/use-action.ts";
 import { type Shell, ShellContext, useShell } from "./context.ts";
 import {
   createTranslator,
@@ -25,6 +26,8 @@ export interface InitialState {
   /** The screen's data, when the server loaded it. */
   data?: unknown;
   error?: { status: number; message: string } | null;
+  /** Why a form posted without scripts was refused (server/pages/account-forms.ts). */
+  refusal?: string;
 }
 
 export function findScreen(
@@ -44,6 +47,11 @@ interface Current {
   view: ComponentType<ViewProps<unknown>> | null;
   error: { status: number; message: string } | null;
   loading: boolean;
+  /**
+   * Loading again after a change: the screen stays mounted meanwhile, so that a refusal it
+   * shows (kept in its state) is not lost with it.
+   */
+  refreshing?: boolean;
 }
 
 /** `here` is where the language switch comes back to, the same on the server and in the page. */
@@ -56,13 +64,21 @@ function Header({ here }: { here: string }) {
       </a>
       <nav aria-label={t("nav.label")}>
         <a href="/">{t("nav.directory")}</a>
+        <a href="/search">{t("nav.search")}</a>
         {me ? (
           <>
+            <a href="/my-communities">{t("nav.mine")}</a>
             <a href="/notifications">
               {t("nav.notifications")}
               {unread > 0 ? <span class="count"> ({unread})</span> : null}
             </a>
             <a href="/settings">{t("nav.settings")}</a>
+            {me.isAdmin ? (
+              <>
+                <a href="/admin/reports">{t("report.queue")}</a>
+                <a href="/admin/analytics">{t("admin.analytics")}</a>
+              </>
+            ) : null}
             <button
               type="button"
               class="link"
@@ -113,6 +129,8 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
   const meRef = useRef(me);
   meRef.current = me;
   const [unread, setUnread] = useState(initial.unread);
+  // Shown on the page the refused form led back to, and gone once the reader moves on.
+  const [refusal, setRefusal] = useState(initial.refusal);
   const found = findScreen(initial.path);
   const [current, setCurrent] = useState<Current>({
     path: initial.path,
@@ -125,7 +143,7 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
       (found.screen.load !== undefined && initial.data === undefined),
   });
 
-  async function show(path: string, search: string) {
+  async function show(path: string, search: string, inPlace = false) {
     const match = findScreen(path);
     if (!match) {
       setCurrent({
@@ -138,7 +156,10 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
       });
       return;
     }
-    setCurrent((before) => ({ ...before, loading: true }));
+    setCurrent((before) => ({
+      ...before,
+      ...(inPlace ? { refreshing: true } : { loading: true }),
+    }));
     try {
       const query = new URLSearchParams(search);
       const [view, data] = await Promise.all([
@@ -149,7 +170,7 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
       document.title = `${match.screen.title(t, data)} · Praxis`;
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 500;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = failureMessage(t, error);
       setCurrent({
         path,
         search,
@@ -178,12 +199,13 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
     setMe,
     navigate(href, options) {
       const url = new URL(href, location.href);
+      setRefusal(undefined);
       if (options?.replace) history.replaceState(null, "", url);
       else history.pushState(null, "", url);
       window.scrollTo(0, 0);
       void show(url.pathname, url.search);
     },
-    refresh: () => void show(current.path, current.search),
+    refresh: () => void show(current.path, current.search, true),
   };
 
   const shellRef = useRef(shell);
@@ -214,7 +236,12 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
           {t("nav.skip")}
         </a>
         <Header here={current.path + current.search} />
-        <main id="main" aria-busy={current.loading}>
+        <main id="main" aria-busy={current.loading || current.refreshing === true}>
+          {refusal ? (
+            <p class="error" role="alert">
+              {refusal}
+            </p>
+          ) : null}
           {current.error ? (
             <p class="error" role="alert">
               {current.error.message}

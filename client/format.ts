@@ -28,3 +28,51 @@ export function languageName(locale: Locale, code: string): string {
     return code;
   }
 }
+
+/** An event's start and end as one range ("10 – 11:30 AM"), in `timeZone`. */
+export function formatEventSpan(
+  locale: Locale,
+  startIso: string,
+  endIso: string,
+  timeZone: string,
+): string {
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+  }).formatRange(new Date(startIso), new Date(endIso));
+}
+
+/**
+ * A zone's name in the reader's language at an instant ("heure normale de Colombie"); asked
+ * apart from the range, which ICU would label only with an offset.
+ */
+export function timeZoneName(locale: Locale, timeZone: string, iso: string): string {
+  return (
+    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "long" })
+      .formatToParts(new Date(iso))
+      .find((part) => part.type === "timeZoneName")?.value ?? timeZone
+  );
+}
+
+/** The wall-clock time of an instant in `timeZone`, as a `datetime-local` input takes it. */
+export function localInputValue(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZone,
+    })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}

@@ -16,12 +16,25 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/**
+ * Seconds a connection waits before connecting again after its last one failed, by failures
+ * in a row. postgres.js's own delay grows to 20 s, and a query waits it out: after a minute
+ * of outage a request would wait that long for its 503, and the pool as long to see the
+ * database back.
+ */
+function reconnectDelaySeconds(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 1);
+}
+
 export function connect(url: string, options: { max?: number } = {}): Connection {
   const sql = withReservedTransactions(
     postgres(url, {
       max: options.max ?? 10,
       onnotice: () => {},
       connection: { application_name: "praxis" },
+      backoff: reconnectDelaySeconds,
+      // A database that does not answer at all is given up on sooner than postgres.js's 30 s.
+      connect_timeout: 10,
     }),
   );
   const db = drizzle(sql, { schema, casing: "snake_case" });

@@ -9,8 +9,13 @@ import { escapeHtml } from "../server/html.ts";
 import { i18n, supportedLocales } from "../server/i18n.ts";
 import { relationOf } from "../server/services/communities.ts";
 import { findNameOwner } from "../server/services/names.ts";
-import { canSeeCommunity, isPublicToEveryone } from "../server/services/privacy.ts";
+import {
+  canSeeCommunity,
+  isPublicToEveryone,
+  publishesProfileDetails,
+} from "../server/services/privacy.ts";
 import { actorPathTemplate } from "../server/urls.ts";
+import { tombstoneOfDeletedPerson } from "./account-deletion.ts";
 import { answersRequest, isHiddenFrom } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 import { actorKeyPairs } from "./keys.ts";
@@ -32,7 +37,7 @@ export async function findVisibleActor(
   const owner = await findNameOwner(db, identifier);
   if (owner?.accountId) {
     const [account] = await db.select().from(accounts).where(eq(accounts.id, owner.accountId));
-    return account?.state === "active" ? { kind: "account", account } : null;
+    return account?.state === "active" && !account.deletedAt ? { kind: "account", account } : null;
   }
   if (owner?.communityId) {
     const [community] = await db
@@ -96,6 +101,7 @@ function aboutOf(community: Community): LanguageString[] {
 
 /** A member's profile as profile fields, the way Mastodon shows them beside a person. */
 function profileFieldsOf(account: Account): PropertyValue[] {
+  if (!publishesProfileDetails(account)) return [];
   const t = i18n.getFixedT(account.locale, "pages");
   return (["profession", "country", "organisation"] as const)
     .filter((field) => account[field].trim())
@@ -158,7 +164,7 @@ export function registerActors(federation: Federation<FederationContext>): void 
         });
       }
       const actor = await findVisibleActor(ctx, identifier);
-      if (!actor) return null;
+      if (!actor) return tombstoneOfDeletedPerson(ctx, identifier);
       if (actor.kind === "community") return groupOf(ctx, actor.community);
       const { account } = actor;
       return new Person({

@@ -47,13 +47,30 @@ export async function postsOfPerson(ctx: Ctx, account: Account) {
   return rows.map((row) => createOf(ctx, postObjectOf(ctx, row), row.author, row.community));
 }
 
+/** A member on another server, as a recipient, and whether their server is a Praxis one. */
+export interface MemberElsewhere extends Recipient {
+  id: URL;
+  handle: string;
+  speaksPraxis: boolean;
+}
+
 /**
  * A community's members on other servers, as the recipients of its activities: who it
  * delivers to, asked once for all their servers (a community may have thousands).
  */
-export async function membersElsewhere(deps: Deps, communityId: string): Promise<Recipient[]> {
+export async function membersElsewhere(
+  deps: Deps,
+  communityId: string,
+): Promise<MemberElsewhere[]> {
   const members = await deps.db
-    .select({ uri: accounts.uri, inbox: accounts.inbox, sharedInbox: accounts.sharedInbox })
+    .select({
+      uri: accounts.uri,
+      inbox: accounts.inbox,
+      sharedInbox: accounts.sharedInbox,
+      username: accounts.username,
+      domain: accounts.domain,
+      speaksPraxis: accounts.speaksPraxis,
+    })
     .from(memberships)
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
     .where(
@@ -64,13 +81,15 @@ export async function membersElsewhere(deps: Deps, communityId: string): Promise
     deps,
     members.map(({ uri }) => hostOf(uri)).filter(Boolean),
   );
-  return members.flatMap(({ uri, inbox, sharedInbox }) =>
+  return members.flatMap(({ uri, inbox, sharedInbox, username, domain, speaksPraxis }) =>
     uri && inbox && allowed.has(hostOf(uri))
       ? [
           {
             id: new URL(uri),
             inboxId: new URL(inbox),
             endpoints: sharedInbox ? { sharedInbox: new URL(sharedInbox) } : null,
+            handle: `@${username}@${domain}`,
+            speaksPraxis,
           },
         ]
       : [],

@@ -26,6 +26,10 @@ export async function orderingKeyOf(tx: Executor, event: FederationEvent): Promi
       return `${event.target}:${event.targetId}`;
     case "community_updated":
       return `community:${event.communityId}`;
+    case "account_deleted":
+      return `account:${event.accountId}`;
+    case "report_filed":
+      return `report:${event.reportId}`;
     case "left":
     case "member_dropped":
       return membershipKey(event.communityId, event.accountId);

@@ -33,14 +33,22 @@ const isKeyOfAnotherKind = (error: unknown) =>
   error instanceof DOMException && error.name === "InvalidAccessError";
 
 /**
+ * What Fedify's own key readers throw (@fedify/vocab-runtime key.ts: importSpki, importPem,
+ * importMultibaseKey): TypeErrors, which its inbox takes for bad input only when their message
+ * says "Invalid JSON-LD", "Invalid type" and the like (isValidationTypeError), so these pass up.
+ */
+const fedifyKeyFailure = /^(Invalid PEM-SPKI format|Unsupported algorithm:|Unsupported key type:)/;
+
+/**
  * A key in the body that cannot be read, such as an Update whose actor carries a broken
- * `publicKeyPem`: Fedify reads embedded keys while it parses the activity and takes only a
- * TypeError for bad input, while the PEM readers under it throw their own errors (pkijs an
- * AsnError, node:crypto an ERR_OSSL_ one, WebCrypto a DataError).
+ * `publicKeyPem`: Fedify reads embedded keys while it parses the activity, and the PEM
+ * readers under it throw their own errors (pkijs an AsnError, node:crypto an ERR_OSSL_ one,
+ * WebCrypto a DataError, Fedify's a TypeError that base64 did not decode).
  */
 const isUnreadableKey = (error: unknown) =>
   error instanceof Error &&
   (error.name === "AsnError" ||
+    (error instanceof TypeError && fedifyKeyFailure.test(error.message)) ||
     (error instanceof DOMException && error.name === "DataError") ||
     String((error as { code?: unknown }).code).startsWith("ERR_OSSL"));
 

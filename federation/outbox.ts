@@ -19,6 +19,7 @@ import { type Community, communities } from "../db/schema/communities.ts";
 import { memberships } from "../db/schema/memberships.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
 import { recordFollowUri } from "../server/services/membership.ts";
+import { sendAccountDeletion } from "./account-deletion.ts";
 import { announceOf, boostOf, createOf } from "./activities.ts";
 import { groupOf } from "./actors.ts";
 import { membersElsewhere } from "./collections.ts";
@@ -33,20 +34,14 @@ import {
   personUri,
   postObjectOf,
 } from "./objects.ts";
+import { sendReport } from "./outgoing-reports.ts";
+import { mentionMembersPrivately } from "./private-mentions.ts";
+import { inboxOf } from "./recipients.ts";
 
 type Ctx = Context<FederationContext>;
 
 /** The identifier Fedify routes a local actor by. */
 const identifierOf = (name: string) => name.toLowerCase();
-
-function inboxOf(actor: Pick<Account | Community, "uri" | "inbox" | "sharedInbox">) {
-  if (!actor.uri || !actor.inbox) throw new Error("a remote actor without an inbox");
-  return {
-    id: new URL(actor.uri),
-    inboxId: new URL(actor.inbox),
-    endpoints: actor.sharedInbox ? { sharedInbox: new URL(actor.sharedInbox) } : null,
-  };
-}
 
 /**
  * Each request to join is its own Follow: receivers do an activity id only once, and a
@@ -157,16 +152,25 @@ async function relay(
  * (GoToSocial internal/federation/federatingdb/delete.go, deleteStatus: a Delete by anyone
  * else is dropped; update.go, updateStatusable; Mastodon app/lib/activitypub/activity/
  * delete.rb and update.rb). A moderator's removal goes as the author's Delete too, as
- * Mastodon sends an administrator's (app/services/remove_status_service.rb).
+ * Mastodon sends an administrator's (app/services/remove_status_service.rb). Members-only
+ * writing reaches members on other kinds of servers as private mentions (private-mentions.ts);
+ * with `privateMentionsOnly` (a new post, which the Group's Announce carries) nothing else goes.
  */
-async function sendAsAuthor(ctx: Ctx, community: Community, author: Account, activity: Activity) {
+async function sendAsAuthor(
+  ctx: Ctx,
+  community: Community,
+  author: Account,
+  activity: Activity,
+  { privateMentionsOnly = false } = {},
+) {
   if (community.domain || author.domain) return;
   const members = await membersElsewhere(ctx.data.deps, community.id);
   if (members.length === 0) return;
-  await ctx.sendActivity({ identifier: identifierOf(author.username) }, members, activity, {
-    preferSharedInbox: true,
-    ...objectOrder({ id: activity.objectId }),
-  });
+  const sender = { identifier: identifierOf(author.username) };
+  const order = objectOrder({ id: activity.objectId });
+  const others = await mentionMembersPrivately(ctx, sender, community, activity, members, order);
+  if (privateMentionsOnly || others.length === 0) return;
+  await ctx.sendActivity(sender, [...others], activity, { preferSharedInbox: true, ...order });
 }
 
 /** A local community's new settings, sent to its members' servers, which re-read its actor. */
@@ -228,8 +232,10 @@ async function relayWriting(
           ccs: object.ccIds,
           audience: groupUri(ctx, community),
         });
+  // The private mentions first, in the same order as the Announce: GoToSocial refuses (401)
+  // an author's signature while it is still fetching that author for the Group's boost.
+  await sendAsAuthor(ctx, community, author, activity, { privateMentionsOnly: kind === "create" });
   await relay(ctx, community, author, activity, object);
-  if (kind === "update") await sendAsAuthor(ctx, community, author, activity);
 }
 
 async function relayDeletion(
@@ -378,6 +384,10 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
       return relayLike(ctx, db, event);
     case "community_updated":
       return announceCommunityChange(ctx, db, event.communityId);
+    case "account_deleted":
+      return sendAccountDeletion(ctx, db, event);
+    case "report_filed":
+      return sendReport(ctx, db, event.reportId);
     case "member_dropped": {
       const { community, account } = await load(db, event.communityId, event.accountId);
       await answerFollow(ctx, community, account, event.followUri, false);

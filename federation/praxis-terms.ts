@@ -6,6 +6,7 @@ import { type PostKind, postKinds } from "../db/schema/posts.ts";
 import type { Deps } from "../server/deps.ts";
 import { countMembers } from "../server/services/communities.ts";
 import { type Facets, facetsFrom } from "../server/services/community-facets.ts";
+import { publishesProfileDetails } from "../server/services/privacy.ts";
 import type { FederationContext } from "./context.ts";
 import { localAccountCalled, localCommunityCalled } from "./names.ts";
 
@@ -53,8 +54,11 @@ export function groupTermsOf(community: Community, memberCount: number): GroupTe
   };
 }
 
+/** A local person's profile as Praxis terms: blank where they show it to fewer than everyone. */
 export function personTermsOf(account: Account): PersonTerms {
-  const { profession, country, organisation } = account;
+  const { profession, country, organisation } = publishesProfileDetails(account)
+    ? account
+    : { profession: "", country: "", organisation: "" };
   return { profession, country, organisation };
 }
 

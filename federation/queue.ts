@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type {
   MessageQueue,
   MessageQueueDepth,
@@ -9,6 +10,7 @@ import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Executor } from "../db/index.ts";
 import { queuedMessages } from "../db/schema/federation.ts";
+import { isDatabaseUnavailable, OutageLog } from "../db/unavailable.ts";
 
 const logger = getLogger(["praxis", "federation", "queue"]);
 
@@ -22,8 +24,18 @@ export interface QueueOptions {
   handlerTimeoutMs?: number;
   /** How often to look for work when no notification came (missed, or from a delay). */
   pollIntervalMs?: number;
-  /** A message that timed out this often is dropped, with an error in the log. */
+  /**
+   * A message taken this often without being handled (its handler failed or timed out each
+   * time) is set aside, with an error in the log: moved to the queue `<name>:failed` in the
+   * same table, where no listener takes it and an operator can look at it or put it back.
+   */
   maxAttempts?: number;
+  /**
+   * How long a message whose handler failed waits before it is taken again, by how often it
+   * was taken so far. By default 5 s, doubling each time, at most an hour: the twelve
+   * attempts of the default `maxAttempts` span about two and a half hours.
+   */
+  retryDelayMs?: (attempts: number) => number;
   /**
    * A handler still running after this long stops counting against `concurrency` (up to
    * eight times as many in all): deliveries to a server that hangs then wait beside the
@@ -36,10 +48,32 @@ export interface QueueOptions {
    * minute, so that a hanging server with many followers cannot hold every slot in turn.
    */
   slowKeyOf?: (payload: string) => string | undefined;
+  /**
+   * The ordering key a message is kept in order by, from the one it was enqueued with: for
+   * deliveries, narrowed to the inbox they go to (see federation/workers.ts).
+   */
+  orderingKeyOf?: (message: unknown, orderingKey: string) => string;
 }
 
 /** How long a key stays known as slow after its last slow message. */
 const rememberSlowMs = 60_000;
+
+const defaultMaxAttempts = 12;
+
+function doublingRetryDelayMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** (attempts - 1), 60 * 60_000);
+}
+
+/**
+ * Between tries to take work while the database cannot be reached: short at first, so that a
+ * restart costs little, then longer, so that an outage is not polled for many times a second.
+ */
+function outageWaitMs(failedTakes: number): number {
+  return Math.min(200 * 2 ** failedTakes, 5_000);
+}
+
+/** How a handler's run on one message ended. */
+type Outcome = { handled: true } | { timedOut: true } | { failed: unknown };
 
 interface Taken {
   id: string;
@@ -110,8 +144,15 @@ class Doorbell {
 /**
  * Fedify's message queue on PostgreSQL. Several processes may listen to the same queue:
  * `FOR UPDATE SKIP LOCKED` hands each message to one of them, and a message is deleted only
- * once its handler has finished, so a worker killed mid-way loses nothing (at least once).
+ * once its handler has succeeded, so a worker killed mid-way loses nothing (at least once).
  * Messages sharing an ordering key are handled one at a time, in the order they came.
+ *
+ * A handler that throws has not handled its message: it is taken again later (see
+ * `retryDelayMs`). Fedify's own handlers (nativeRetrial is false) throw only when they could
+ * not do even that themselves, such as storing the retry of a delivery while the database is
+ * away; Praxis's events queue relies on it for every failure. When the database is away, the
+ * listener waits for it (logged once), and what it could not record about a message (its
+ * end, its retry) is made good by the message's lease running out: it is taken again.
  *
  * It runs several handlers at once itself rather than under Fedify's ParallelMessageQueue,
  * whose handler returns before the work is done and so would let a crash lose messages.
@@ -124,8 +165,11 @@ export class PostgresMessageQueue implements MessageQueue {
   readonly #maxAttempts: number;
   readonly #slowAfterMs: number | undefined;
   readonly #slowKeyOf: ((payload: string) => string | undefined) | undefined;
+  readonly #orderingKeyOf: ((message: unknown, orderingKey: string) => string) | undefined;
   /** Keys known as slow, until when. */
   readonly #slowUntil = new Map<string, number>();
+  readonly #retryDelayMs: (attempts: number) => number;
+  readonly #outage: OutageLog;
 
   constructor(
     private readonly db: Executor,
@@ -136,17 +180,33 @@ export class PostgresMessageQueue implements MessageQueue {
     this.#concurrency = options.concurrency ?? 1;
     this.#handlerTimeoutMs = options.handlerTimeoutMs ?? 60_000;
     this.#pollIntervalMs = options.pollIntervalMs ?? 5_000;
-    this.#maxAttempts = options.maxAttempts ?? 5;
+    this.#maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+    this.#retryDelayMs = options.retryDelayMs ?? doublingRetryDelayMs;
+    this.#outage = new OutageLog(logger, `the ${name} queue`);
     this.#slowAfterMs = options.slowAfterMs;
     this.#slowKeyOf = options.slowKeyOf;
+    this.#orderingKeyOf = options.orderingKeyOf;
   }
 
   enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
-    return enqueueMessages(this.db, this.name, [message], options);
+    return enqueueMessages(this.db, this.name, [message], this.#ordered(message, options));
   }
 
-  enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
-    return enqueueMessages(this.db, this.name, messages, options);
+  async enqueueMany(
+    messages: readonly unknown[],
+    options?: MessageQueueEnqueueOptions,
+  ): Promise<void> {
+    if (!options?.orderingKey || !this.#orderingKeyOf) {
+      return enqueueMessages(this.db, this.name, messages, options);
+    }
+    // Each message may be kept in order by a key of its own: one insert each, in order.
+    for (const message of messages) await this.enqueue(message, options);
+  }
+
+  #ordered(message: unknown, options?: MessageQueueEnqueueOptions) {
+    const key = options?.orderingKey;
+    if (key === undefined || !this.#orderingKeyOf) return options;
+    return { ...options, orderingKey: this.#orderingKeyOf(message, key) };
   }
 
   async getDepth(): Promise<MessageQueueDepth> {
@@ -165,11 +225,10 @@ export class PostgresMessageQueue implements MessageQueue {
     const { signal } = options;
     const doorbell = new Doorbell();
     const running = new Set<Promise<void>>();
-    const subscription = await this.client.listen(channel, (queue) => {
-      if (queue === this.name) doorbell.ring();
-    });
+    const subscription = await this.#subscribe(doorbell);
     // Handlers holding a slot: those running for less than slowAfterMs.
     let busy = 0;
+    let failedTakes = 0;
     const maxRunning = this.#slowAfterMs === undefined ? this.#concurrency : this.#concurrency * 8;
     try {
       while (!signal?.aborted) {
@@ -179,9 +238,15 @@ export class PostgresMessageQueue implements MessageQueue {
           continue;
         }
         const batch = await this.#take(free).catch((error: unknown) => {
-          logger.error("Could not take from {queue}: {error}", { queue: this.name, error });
-          return [];
+          this.#noteFailure(error, "Could not take from {queue}: {error}");
+          return undefined;
         });
+        if (batch === undefined) {
+          await sleep(outageWaitMs(failedTakes++), undefined, { signal }).catch(() => {});
+          continue;
+        }
+        if (failedTakes > 0) this.#outage.recovered();
+        failedTakes = 0;
         for (const taken of batch) {
           const key = this.#slowKeyOf?.(taken.payload);
           let holdsSlot = this.#slowAfterMs === undefined || !this.#knownSlow(key);
@@ -214,8 +279,30 @@ export class PostgresMessageQueue implements MessageQueue {
       }
       await Promise.allSettled(running);
     } finally {
-      await subscription.unlisten();
+      await subscription?.unlisten().catch(() => {});
     }
+  }
+
+  /**
+   * LISTENs for wake-ups. postgres.js subscribes again by itself whenever its listening
+   * connection is lost, and keeps trying while the database is away; until it succeeds the
+   * listener finds its work by polling alone.
+   */
+  async #subscribe(doorbell: Doorbell): Promise<{ unlisten(): Promise<void> } | undefined> {
+    try {
+      return await this.client.listen(channel, (queue) => {
+        if (queue === this.name) doorbell.ring();
+      });
+    } catch (error) {
+      this.#noteFailure(error, "Could not listen for {queue}'s notifications: {error}");
+      return undefined;
+    }
+  }
+
+  /** Logs an unreachable database once per outage, anything else each time: that is a bug. */
+  #noteFailure(error: unknown, message: string): void {
+    if (isDatabaseUnavailable(error)) this.#outage.failed(error);
+    else logger.error(message, { queue: this.name, error });
   }
 
   #knownSlow(key: string | undefined): boolean {
@@ -267,37 +354,87 @@ export class PostgresMessageQueue implements MessageQueue {
     return Math.min(this.#pollIntervalMs, Math.max(10, ms));
   }
 
+  /**
+   * Runs the handler on one message, then records how it went; this never throws. When even
+   * that cannot be written, the message stays leased and is taken again once the lease ran out.
+   */
   async #handle(taken: Taken, handler: (message: unknown) => Promise<void> | void): Promise<void> {
+    const outcome = await this.#run(taken, handler);
+    try {
+      if ("handled" in outcome) await this.#delete(taken);
+      else if (taken.attempts >= this.#maxAttempts) await this.#setAside(taken, outcome);
+      else if ("timedOut" in outcome) await this.#release(taken);
+      else await this.#retryLater(taken, outcome.failed);
+    } catch (error) {
+      this.#noteFailure(
+        error,
+        "Could not record how a message in {queue} went; it is taken again once its lease runs out: {error}",
+      );
+    }
+  }
+
+  async #run(taken: Taken, handler: (message: unknown) => Promise<void> | void): Promise<Outcome> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), this.#handlerTimeoutMs);
+    const timeout = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(() => resolve({ timedOut: true }), this.#handlerTimeoutMs);
     });
     try {
       // Read as text: the connection is shared with Drizzle, which leaves JSON unparsed.
       const message = JSON.parse(taken.payload);
-      const outcome = await Promise.race([Promise.resolve(handler(message)), timeout]);
-      if (outcome === "timeout") return await this.#release(taken);
+      const handled = Promise.resolve(handler(message)).then((): Outcome => ({ handled: true }));
+      return await Promise.race([handled, timeout]);
     } catch (error) {
-      // Fedify schedules its own retries (nativeRetrial is false): a failure ends the message.
-      logger.error("A message in {queue} failed: {error}", { queue: this.name, error });
+      return { failed: error };
     } finally {
       clearTimeout(timer);
     }
-    await this.#delete(taken);
   }
 
   async #release(taken: Taken): Promise<void> {
-    if (taken.attempts >= this.#maxAttempts) {
-      logger.error("Dropping a message in {queue} after {attempts} timed-out attempts", {
-        queue: this.name,
-        attempts: taken.attempts,
-      });
-      return this.#delete(taken);
-    }
     logger.warn("A message in {queue} timed out; it will be taken again", { queue: this.name });
     await this.db.execute(
       sql`update ${queuedMessages} set leased_until = null where id = ${taken.id}`,
     );
+  }
+
+  async #retryLater(taken: Taken, error: unknown): Promise<void> {
+    const delayMs = this.#retryDelayMs(taken.attempts);
+    if (isDatabaseUnavailable(error)) this.#outage.failed(error);
+    else
+      logger.error(
+        "A message in {queue} failed (attempt {attempts} of {maxAttempts}); it is tried again in {seconds} s: {error}",
+        {
+          queue: this.name,
+          attempts: taken.attempts,
+          maxAttempts: this.#maxAttempts,
+          seconds: Math.round(delayMs / 1000),
+          error,
+        },
+      );
+    await this.db.execute(sql`
+      update ${queuedMessages}
+      set leased_until = null, deliver_at = now() + ${`${delayMs} milliseconds`}::interval
+      where id = ${taken.id}`);
+  }
+
+  /** Where a message goes that failed its last attempt: the same table, under another queue. */
+  get #asideQueue(): string {
+    return `${this.name}:failed`;
+  }
+
+  async #setAside(taken: Taken, outcome: Outcome): Promise<void> {
+    logger.error(
+      "Setting a message in {queue} aside after {attempts} attempts; it stays in queued_messages under the queue {aside}. The last attempt: {error}",
+      {
+        queue: this.name,
+        attempts: taken.attempts,
+        aside: this.#asideQueue,
+        error: "failed" in outcome ? outcome.failed : "timed out",
+      },
+    );
+    await this.db.execute(sql`
+      update ${queuedMessages} set queue = ${this.#asideQueue}, leased_until = null
+      where id = ${taken.id}`);
   }
 
   async #delete(taken: Taken): Promise<void> {

@@ -36,7 +36,8 @@ export function plain(value: unknown, fallback: string, maxLength = 200): string
 
 /**
  * Keeps a copy of a person on another server, so that memberships, posts and likes can
- * name them like anyone else. Returns null for documents that cannot be a member.
+ * name them like anyone else. Returns null for documents that cannot be a member. `terms`
+ * are the Praxis profile read from their own document; left out, what is known stays.
  * Two actors of one server may go by one name (a renamed actor, a person and a bot): both are
  * kept, and the handle stays with the copy that holds it until that actor's own document
  * goes by another name. Mastodon instead refuses the actor its WebFinger does not name
@@ -46,7 +47,7 @@ export function plain(value: unknown, fallback: string, maxLength = 200): string
 export async function rememberAccount(
   deps: Deps,
   actor: Actor,
-  terms: PersonTerms | null = null,
+  terms?: PersonTerms | null,
 ): Promise<Account | null> {
   const place = whereabouts(actor);
   if (!place || actor instanceof Group || !isActor(actor)) return null;
@@ -71,6 +72,8 @@ export async function rememberAccount(
       username,
       displayName: plain(actor.name, username),
       ...(terms ?? {}),
+      // Only a document read whole says whether it has Praxis's terms (null: it has none).
+      ...(terms === undefined ? {} : { speaksPraxis: terms !== null }),
       ...place,
       holdsHandle: !holder,
     };

@@ -21,6 +21,17 @@ const concurrency = { inbox: 4, outbox: 64, fanout: 2, events: 4 } as const;
 /** A delivery not answered within this is to a slow or hanging server (see QueueOptions). */
 const slowDeliveryMs = 2_000;
 
+/**
+ * Deliveries about one thing are kept in order per inbox, not per server as Fedify keys them
+ * (its key is the activity's plus the inbox's origin): a server without a shared inbox, such
+ * as GoToSocial, or many members' inboxes on one server, would otherwise get each member's
+ * copy one after another. Each inbox still gets a post's Create, Update and Delete in order.
+ */
+function perInbox(message: unknown, orderingKey: string): string {
+  const { inbox } = message as { inbox?: unknown };
+  return typeof inbox === "string" ? `${orderingKey}\n${inbox}` : orderingKey;
+}
+
 /** The server a delivery (one of Fedify's outbox messages) goes to. */
 function inboxHostOf(payload: string): string | undefined {
   try {
@@ -35,7 +46,9 @@ export function praxisQueues(connection: Connection, handlerTimeoutMs: number): 
     new PostgresMessageQueue(connection.db, connection.sql, name, {
       concurrency: concurrency[name],
       handlerTimeoutMs,
-      ...(name === "outbox" ? { slowAfterMs: slowDeliveryMs, slowKeyOf: inboxHostOf } : {}),
+      ...(name === "outbox"
+        ? { slowAfterMs: slowDeliveryMs, slowKeyOf: inboxHostOf, orderingKeyOf: perInbox }
+        : {}),
     });
   return {
     inbox: queue("inbox"),

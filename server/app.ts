@@ -20,6 +20,7 @@ import {
 import packageJson from "../package.json" with { type: "json" };
 import { accountsApi } from "./api/accounts.ts";
 import { adminApi } from "./api/admin.ts";
+import { analyticsApi } from "./api/analytics.ts";
 import { communitiesApi } from "./api/communities.ts";
 import { directoryApi } from "./api/directory.ts";
 import { renderError } from "./api/errors.ts";
@@ -30,6 +31,7 @@ import { lookupApi } from "./api/lookup.ts";
 import { membersApi } from "./api/members.ts";
 import { notificationsApi } from "./api/notifications.ts";
 import { postsApi } from "./api/posts.ts";
+import { reportsApi } from "./api/reports.ts";
 import { type AppEnv, createRouter } from "./api/router.ts";
 import { searchApi } from "./api/search.ts";
 import { sessionCookie, sessionMiddleware } from "./api/session.ts";
@@ -39,8 +41,11 @@ import { DomainError } from "./errors.ts";
 import { limitInboxDeliveries } from "./limits/inbox-limits.ts";
 import { requestLimits } from "./limits/request-limits.ts";
 import { answerMediaOrigin } from "./media.ts";
+import { mountAccountForms } from "./pages/account-forms.ts";
 import { mountClient } from "./pages/client.ts";
+import { renderConfirmEmail } from "./pages/confirm-email.ts";
 import { refuseMalformedAddresses } from "./pages/malformed-address.ts";
+import { renderResetPassword } from "./pages/reset-password.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { resolveSession } from "./services/sessions.ts";
 
@@ -78,10 +83,12 @@ function api(deps: Deps) {
     .route("/", lookupApi)
     .route("/", adminApi)
     .route("/", postsApi)
+    .route("/", reportsApi)
     .route("/", notificationsApi)
     .route("/", searchApi)
     .route("/", eventsApi)
-    .route("/", filesApi);
+    .route("/", filesApi)
+    .route("/", analyticsApi);
   router.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -93,9 +100,12 @@ function api(deps: Deps) {
   return router;
 }
 
-/** Liveness for operators' probes: the process answers and its database does too. */
+/**
+ * Liveness for operators' probes: the process answers and its database does too. Without
+ * the database it answers 503 with `Retry-After`, as the API does (renderError).
+ */
 export function createHealthApp(deps: Deps) {
-  return new Hono().get("/healthz", async (c) => {
+  return new Hono<AppEnv>().onError(renderError).get("/healthz", async (c) => {
     await deps.db.execute(sql`select 1`);
     return c.json({ status: "ok", role: deps.config.role });
   });
@@ -116,6 +126,9 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.route("/", createHealthApp(deps));
   app.route("/api/v1", api(deps));
   app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
+  mountAccountForms(app);
+  app.on(["GET", "POST"], "/reset-password/:token", (c) => renderResetPassword(c, deps));
+  app.on(["GET", "POST"], "/confirm-email/:token", (c) => renderConfirmEmail(c, deps));
   // Inboxes refuse bodies over 1 MB before anything reads them.
   const inboxLimit = limitBody(inboxBodyLimit);
   app.use((c, next) => (c.req.method === "POST" ? inboxLimit(c, next) : next()));

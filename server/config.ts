@@ -49,6 +49,23 @@ const wholeSeconds = z.coerce
   .int({ error: "must be a whole number of seconds" })
   .positive({ error: "must be a whole number of seconds" });
 
+const wholeDays = z.coerce
+  .number({ error: "must be a whole number of days" })
+  .int({ error: "must be a whole number of days" })
+  .positive({ error: "must be a whole number of days" });
+
+/** In the order of JavaScript's getUTCDay(), Sunday first. */
+export const weekdays = [
+  "sunday",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+] as const;
+export type Weekday = (typeof weekdays)[number];
+
 const ipAddressOrRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
   error: "must be IP addresses or ranges (like 10.0.0.0/8), separated by commas",
 });
@@ -129,6 +146,11 @@ const environmentSchema = z.object({
     .min(0, { error: "must be an hour of the day, 0 to 23 (UTC)" })
     .max(23, { error: "must be an hour of the day, 0 to 23 (UTC)" })
     .default(7),
+  WEEKLY_DIGEST_DAY: z
+    .enum(weekdays, { error: `must be a day of the week: ${weekdays.join(", ")}` })
+    .default("monday"),
+  INACTIVITY_DAYS: wholeDays.default(365),
+  PENDING_REMINDER_DAYS: wholeDays.default(14),
   PASSWORD_MIN_STRENGTH: z.coerce
     .number({ error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
     .int({ error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
@@ -192,8 +214,14 @@ export interface Config {
   queueHandlerTimeoutMs: number;
   /** How long another server may take to connect, answer or send a body. */
   remoteTimeoutMs: number;
-  /** The hour (UTC) at which daily digests go out. */
+  /** The hour (UTC) at which daily and weekly digests go out. */
   digestHour: number;
+  /** The day (UTC) on which weekly digests go out. */
+  weeklyDigestDay: Weekday;
+  /** Days without a new post or comment after which a community is dormant. */
+  inactivityDays: number;
+  /** Days a join request may wait before its community's owners and moderators are reminded. */
+  pendingReminderDays: number;
   logLevel: "debug" | "info" | "warning" | "error";
   /** The lowest zxcvbn score (0 to 4) a new password may have. */
   passwordMinStrength: number;
@@ -279,6 +307,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     directoryRefreshMs: env.DIRECTORY_REFRESH_SECONDS * 1000,
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
     digestHour: env.DIGEST_HOUR,
+    weeklyDigestDay: env.WEEKLY_DIGEST_DAY,
+    inactivityDays: env.INACTIVITY_DAYS,
+    pendingReminderDays: env.PENDING_REMINDER_DAYS,
     queueHandlerTimeoutMs: env.QUEUE_HANDLER_TIMEOUT_SECONDS * 1000,
     remoteTimeoutMs: env.REMOTE_TIMEOUT_SECONDS * 1000,
     logLevel: env.LOG_LEVEL,

@@ -3,6 +3,7 @@ import "../federation/engine-builtins.ts";
 import { serve } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
+import { isDatabaseUnavailable } from "../db/unavailable.ts";
 import { restoreEngineBuiltins } from "../federation/engine-builtins.ts";
 import { createPraxisFederation } from "../federation/index.ts";
 import { PostgresKvStore } from "../federation/kv.ts";
@@ -17,10 +18,26 @@ import { startScheduler } from "./scheduler.ts";
 const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
 
+/**
+ * The last resort for a promise nobody awaited that failed. Node ends the process then, and
+ * that is kept for every failure but one: a query refused because the database went away
+ * must not stop the server (it answers 503 and waits). That one is logged as an error naming
+ * it, which tests look for, so that the code that forgot to handle it is still found.
+ */
+function keepRunningThroughDatabaseOutages(): void {
+  process.on("unhandledRejection", (reason) => {
+    if (!isDatabaseUnavailable(reason)) throw reason;
+    logger.error("Unhandled rejection while the database cannot be reached: {error}", {
+      error: reason,
+    });
+  });
+}
+
 async function main(): Promise<void> {
   restoreEngineBuiltins();
   const config = loadConfig();
   await configureLogging(config.logLevel);
+  keepRunningThroughDatabaseOutages();
   guardOutgoingRequests({
     timeoutMs: config.remoteTimeoutMs,
     allowPrivateAddresses: config.allowPrivateAddresses,
@@ -46,8 +63,11 @@ async function main(): Promise<void> {
       url: config.publicUrl.href,
     }),
   );
-  const sweeper =
-    config.role === "web" ? undefined : setInterval(() => void kv.sweep(), sweepIntervalMs);
+  const sweepExpired = () =>
+    kv.sweep().catch((error: unknown) => {
+      logger.warn("Could not sweep the expired federation entries: {error}", { error });
+    });
+  const sweeper = config.role === "web" ? undefined : setInterval(sweepExpired, sweepIntervalMs);
   const stopScheduler = config.role === "web" ? undefined : startScheduler(deps);
   const stopWorkers =
     config.role === "web" ? undefined : startFederationWorkers(federation, deps, queues);

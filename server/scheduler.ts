@@ -1,11 +1,15 @@
 import { getLogger } from "@logtape/logtape";
+import { isDatabaseUnavailable, OutageLog } from "../db/unavailable.ts";
 import type { Deps } from "./deps.ts";
-import { sendDailyDigests } from "./services/digest.ts";
+import { forgetPastDays } from "./services/analytics/counting.ts";
+import { flagDormantCommunities, remindOfWaitingRequests } from "./services/community-health.ts";
+import { sendDailyDigests, sendWeeklyDigests } from "./services/digest.ts";
 import { refreshNetworkDirectory } from "./services/network-directory.ts";
 import { notifyEventsStartingSoon } from "./services/reminders.ts";
 
 const logger = getLogger(["praxis", "scheduler"]);
 const tickMs = 5 * 60 * 1000;
+const outage = new OutageLog(logger, "the scheduler");
 
 /**
  * Runs `job` now and then every `everyMs`, never twice at once: a run that outlasts the
@@ -19,7 +23,9 @@ function repeat(everyMs: number, job: () => Promise<void>): () => void {
     try {
       await job();
     } catch (error) {
-      logger.error("A scheduled job failed: {error}", { error });
+      // Without its database the job is only missed: the next run does its work.
+      if (isDatabaseUnavailable(error)) outage.failed(error);
+      else logger.error("A scheduled job failed: {error}", { error });
     } finally {
       running = false;
     }
@@ -30,8 +36,10 @@ function repeat(everyMs: number, job: () => Promise<void>): () => void {
 }
 
 /**
- * The periodic jobs of a worker: reminders of events starting soon, the daily digest once
- * its hour has come, and reading the partners' directories (DIRECTORY_REFRESH_SECONDS).
+ * The periodic jobs of a worker: reminders of events starting soon, the daily and weekly
+ * digests once their time has come, the community-health notices (dormant communities, join
+ * requests waiting), reading the partners' directories (DIRECTORY_REFRESH_SECONDS), and
+ * forgetting analytics' marks of days gone (services/analytics/counting.ts).
  * Each job is safe to run on several workers at once.
  */
 export function startScheduler(deps: Deps): () => void {
@@ -40,10 +48,29 @@ export function startScheduler(deps: Deps): () => void {
       const now = new Date();
       const reminded = await notifyEventsStartingSoon(deps, now);
       const digests = await sendDailyDigests(deps, now);
-      if (reminded || digests)
-        logger.info("Reminded {reminded}, sent {digests} digests", { reminded, digests });
+      const weeklyDigests = await sendWeeklyDigests(deps, now);
+      if (reminded || digests || weeklyDigests)
+        logger.info(
+          "Reminded {reminded}, sent {digests} daily and {weeklyDigests} weekly digests",
+          {
+            reminded,
+            digests,
+            weeklyDigests,
+          },
+        );
+    }),
+    repeat(tickMs, async () => {
+      const now = new Date();
+      const dormant = await flagDormantCommunities(deps, now);
+      const waiting = await remindOfWaitingRequests(deps, now);
+      if (dormant || waiting)
+        logger.info("Told {dormant} dormant communities, reminded {waiting} of waiting requests", {
+          dormant,
+          waiting,
+        });
     }),
     repeat(deps.config.directoryRefreshMs, () => refreshNetworkDirectory(deps)),
+    repeat(tickMs, () => forgetPastDays(deps)),
   ];
   return () => {
     for (const stop of stops) stop();

@@ -1,9 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
-import type { Community, Member, Post } from "../api.ts";
+import type { Community, Post } from "../api.ts";
 import { useShell } from "../context.ts";
-import { formatDateTime } from "../format.ts";
 import { ErrorMessage } from "./error.tsx";
-import { fieldsOf, useAction, usePublish } from "./use-action.ts";
+import { fieldsOf, usePublish } from "./use-action.ts";
 
 export interface ToolProps {
   community: Community;
@@ -38,63 +36,6 @@ export function FileUpload({ community }: ToolProps) {
       </div>
       <button type="submit" disabled={busy}>
         {t("tools.upload")}
-      </button>
-      <ErrorMessage message={error} />
-    </form>
-  );
-}
-
-const zones = (): string[] =>
-  typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : ["UTC"];
-
-/** A calendar entry: local date and time in a chosen zone, sent as instants plus the zone. */
-export function EventForm({ community }: ToolProps) {
-  const { t, api, timeZone } = useShell();
-  const { busy, error, publish } = usePublish();
-  return (
-    <form
-      class="panel"
-      onSubmit={(event) => {
-        const form = event.currentTarget as HTMLFormElement;
-        const f = fieldsOf(event);
-        publish(form, () =>
-          api.post(`/communities/${community.ref}/events`, {
-            title: f.title,
-            content: f.content,
-            // The server reads local times in the chosen zone when they carry no offset.
-            startsAt: f.startsAt,
-            endsAt: f.endsAt,
-            timezone: f.timezone,
-            location: f.location || undefined,
-            onlineUrl: f.onlineUrl || undefined,
-          }),
-        );
-      }}
-    >
-      <h2>{t("tools.newEvent")}</h2>
-      <label for="event-title">{t("compose.title")}</label>
-      <input id="event-title" name="title" required />
-      <label for="event-content">{t("compose.content")}</label>
-      <textarea id="event-content" name="content" rows={3} required />
-      <label for="startsAt">{t("tools.startsAt")}</label>
-      <input id="startsAt" name="startsAt" type="datetime-local" required />
-      <label for="endsAt">{t("tools.endsAt")}</label>
-      <input id="endsAt" name="endsAt" type="datetime-local" required />
-      <label for="timezone">{t("tools.timezone")}</label>
-      {/* A select drawn in the browser ignores defaultValue in Preact: mark the option. */}
-      <select id="timezone" name="timezone">
-        {zones().map((zone) => (
-          <option key={zone} value={zone} selected={zone === (timeZone ?? "UTC")}>
-            {zone}
-          </option>
-        ))}
-      </select>
-      <label for="location">{t("tools.location")}</label>
-      <input id="location" name="location" />
-      <label for="onlineUrl">{t("tools.onlineUrl")}</label>
-      <input id="onlineUrl" name="onlineUrl" type="url" />
-      <button type="submit" disabled={busy}>
-        {t("compose.publish")}
       </button>
       <ErrorMessage message={error} />
     </form>
@@ -140,133 +81,5 @@ export function PageForm({ community, items }: ToolProps) {
       </button>
       <ErrorMessage message={error} />
     </form>
-  );
-}
-
-const roles = ["member", "moderator", "admin"] as const;
-
-/** Roles, removal and bans, invitations, archiving and the log of decisions. */
-export function MemberAdmin({ community, items }: ToolProps) {
-  const { t, api, refresh, locale, timeZone } = useShell();
-  const { busy, error, run } = useAction();
-  const members = (items ?? []) as Member[];
-  const [invited, setInvited] = useState<string | null>(null);
-  const [logVersion, setLogVersion] = useState(0);
-  const [log, setLog] = useState<
-    { id: string; action: string; actor: string | null; target: string | null; createdAt: string }[]
-  >([]);
-  useEffect(() => {
-    void api
-      .get<{ items: typeof log }>(`/communities/${community.ref}/audit?limit=20`)
-      .then((page) => setLog(page.items))
-      .catch(() => setLog([]));
-  }, [community.ref, items, logVersion]);
-  const path = (member: Member) => `/communities/${community.ref}/members/${member.id}`;
-  return (
-    <section class="panel">
-      <h2>{t("tools.manage")}</h2>
-      <ul class="cards">
-        {members
-          .filter((member) => member.role !== "owner")
-          .map((member) => (
-            <li key={member.id} class="card row">
-              <span>{member.account.displayName || member.account.username}</span>
-              <label class="visually-hidden" for={`role-${member.id}`}>
-                {t("tools.role")}
-              </label>
-              <select
-                id={`role-${member.id}`}
-                value={member.role}
-                disabled={busy}
-                onChange={(event) =>
-                  void run(() => api.patch(path(member), { role: event.currentTarget.value })).then(
-                    refresh,
-                  )
-                }
-              >
-                {roles.map((role) => (
-                  <option key={role} value={role}>
-                    {t(`roles.${role}`)}
-                  </option>
-                ))}
-              </select>
-              <button
-                type="button"
-                class="secondary"
-                disabled={busy}
-                onClick={() => void run(() => api.delete(path(member))).then(refresh)}
-              >
-                {t("tools.remove")}
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                disabled={busy}
-                onClick={() =>
-                  void run(() => api.patch(path(member), { state: "banned" })).then(refresh)
-                }
-              >
-                {t("tools.ban")}
-              </button>
-            </li>
-          ))}
-      </ul>
-      <form
-        class="row"
-        onSubmit={(event) => {
-          const form = event.currentTarget as HTMLFormElement;
-          const { invitee } = fieldsOf(event);
-          // "@name@server" or a local name is a handle; anything else with an @ is an address.
-          const isEmail = !invitee?.startsWith("@") && invitee?.includes("@");
-          const body = isEmail ? { email: invitee } : { handle: invitee };
-          setInvited(null);
-          void run(() => api.post(`/communities/${community.ref}/invitations`, body)).then(
-            (done) => {
-              if (!done) return;
-              form.reset();
-              setInvited(invitee ?? null);
-              setLogVersion((version) => version + 1);
-            },
-          );
-        }}
-      >
-        <label for="invitee">{t("tools.invite")}</label>
-        <input
-          id="invitee"
-          name="invitee"
-          required
-          placeholder="name@example.org / @name@server"
-          dir="ltr"
-        />
-        <button type="submit" disabled={busy}>
-          {t("tools.sendInvitation")}
-        </button>
-      </form>
-      {invited && <p role="status">{t("tools.invited", { invitee: invited })}</p>}
-      <p>
-        <button
-          type="button"
-          class="secondary"
-          disabled={busy}
-          onClick={() =>
-            void run(() =>
-              api.patch(`/communities/${community.ref}`, { archived: !community.archived }),
-            ).then(refresh)
-          }
-        >
-          {community.archived ? t("tools.reactivate") : t("tools.archive")}
-        </button>
-      </p>
-      <ErrorMessage message={error} />
-      <h3>{t("tools.auditLog")}</h3>
-      <ul>
-        {log.map((entry) => (
-          <li key={entry.id}>
-            {formatDateTime(locale, entry.createdAt, timeZone)} ·{" "}
-            {t(`audit.${entry.action}`, { actor: entry.actor ?? "?", target: entry.target ?? "" })}
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { Post } from "../api.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime, languageName } from "../format.ts";
+import { ReportAction } from "./report-form.tsx";
 
 export function PostMeta({ post }: { post: Post }) {
   const { t, locale, timeZone } = useShell();
@@ -14,18 +15,32 @@ export function PostMeta({ post }: { post: Post }) {
   );
 }
 
+const Badge = ({ text }: { text: string }) => (
+  <>
+    {" "}
+    <span class="badge">{text}</span>
+  </>
+);
+
+/** Pinned posts lead the list their moderators pinned them in; the rest keep their order. */
+const pinnedFirst = (posts: Post[]) =>
+  [...posts].sort((a, b) => Number(b.pinned) - Number(a.pinned));
+
 export function PostList({ posts, empty }: { posts: Post[]; empty: string }) {
   const { t } = useShell();
   if (posts.length === 0) return <p>{empty}</p>;
   return (
     <ul class="cards">
-      {posts.map((post) => (
+      {pinnedFirst(posts).map((post) => (
         <li key={post.id} class="card">
           <h3>
             <a href={`/posts/${post.id}`}>{post.title}</a>
+            {post.pinned ? <Badge text={t("moderation.pinned")} /> : null}
+            {post.locked ? <Badge text={t("moderation.locked")} /> : null}
           </h3>
           <PostMeta post={post} />
           <p class="meta">{t("post.replies", { count: post.commentCount })}</p>
+          <ReportAction target="posts" id={post.id} />
         </li>
       ))}
     </ul>

@@ -1,12 +1,26 @@
+import type { TFunction } from "i18next";
 import { useState } from "preact/hooks";
 import { ApiError } from "../api.ts";
 import { useShell } from "../context.ts";
+
+/**
+ * Why a call failed, in the reader's language: the server's own message when it refused,
+ * and when it could not be reached (offline, or the network failed) that nothing was done.
+ */
+export function failureMessage(t: TFunction, failure: unknown): string {
+  if (failure instanceof ApiError) return failure.message;
+  if (failure instanceof TypeError || (typeof navigator !== "undefined" && !navigator.onLine)) {
+    return t("errors.offline");
+  }
+  return t("errors.unexpected");
+}
 
 /**
  * Runs a change the reader asked for, keeping what it needs to show meanwhile:
  * busy while it runs, and the server's own message when it refuses.
  */
 export function useAction() {
+  const { t } = useShell();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function run(change: () => Promise<unknown>): Promise<boolean> {
@@ -16,7 +30,7 @@ export function useAction() {
       await change();
       return true;
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
+      setError(failureMessage(t, failure));
       return false;
     } finally {
       setBusy(false);

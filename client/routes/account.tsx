@@ -1,6 +1,7 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import type { Me } from "../api.ts";
+import { CurrentPassword } from "../components/account-fields.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
@@ -17,95 +18,17 @@ const profileFields = [
   { name: "country", maxLength: 100, autoComplete: "country-name" },
 ] as const;
 
-/** Where to go after signing in: a path on this site only. */
-const nextOf = (query: URLSearchParams) => {
-  const next = query.get("next") ?? "/";
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
-};
-
-export function SignIn({ query }: ViewProps<unknown>) {
-  const { t, api, setMe, navigate } = useShell();
-  const { busy, error, run } = useAction();
+/** The reader's own account: their profile and preferences, password, address, and its end. */
+export function Settings({ query }: ViewProps<unknown>) {
+  const { t, me } = useShell();
+  if (!me) return <p>{t("account.signInFirst")}</p>;
   return (
-    <form
-      class="narrow"
-      onSubmit={(event) => {
-        const { login, password } = fieldsOf(event);
-        void run(async () => {
-          const session = await api.post<{ account: Me }>("/sessions", { login, password });
-          setMe(session.account);
-          navigate(nextOf(query));
-        });
-      }}
-    >
-      <h1>{t("account.signIn")}</h1>
-      <label for="login">{t("account.login")}</label>
-      <input id="login" name="login" autoComplete="username" required />
-      <label for="password">{t("account.password")}</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-      />
-      <button type="submit" disabled={busy}>
-        {t("account.signIn")}
-      </button>
-      <ErrorMessage message={error} />
-      <p>
-        <a href="/register">{t("account.noAccount")}</a>
-      </p>
-    </form>
-  );
-}
-
-export function Register() {
-  const { t, api, setMe, navigate, locale } = useShell();
-  const { busy, error, run } = useAction();
-  return (
-    <form
-      class="narrow"
-      onSubmit={(event) => {
-        const fields = fieldsOf(event);
-        void run(async () => {
-          await api.post("/accounts", { ...fields, locale });
-          const session = await api.post<{ account: Me }>("/sessions", {
-            login: fields.username,
-            password: fields.password,
-          });
-          setMe(session.account);
-          navigate("/");
-        });
-      }}
-    >
-      <h1>{t("account.register")}</h1>
-      <label for="username">{t("account.username")}</label>
-      <input id="username" name="username" autoComplete="username" required />
-      <label for="displayName">{t("account.displayName")}</label>
-      <input id="displayName" name="displayName" autoComplete="name" />
-      <label for="email">{t("account.email")}</label>
-      <input id="email" name="email" type="email" autoComplete="email" required />
-      <label for="new-password">{t("account.password")}</label>
-      <input
-        id="new-password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        minLength={10}
-        required
-      />
-      <label for="profession">{t("account.profession")}</label>
-      <input id="profession" name="profession" />
-      <label for="organisation">{t("account.organisation")}</label>
-      <input id="organisation" name="organisation" autoComplete="organization" />
-      <label for="country">{t("account.country")}</label>
-      <input id="country" name="country" autoComplete="country-name" />
-      <button type="submit" disabled={busy}>
-        {t("account.register")}
-      </button>
-      <ErrorMessage message={error} />
-    </form>
+    <>
+      <ProfileForm query={query} />
+      <PasswordChange />
+      <EmailChange />
+      <AccountDeletion />
+    </>
   );
 }
 
@@ -113,12 +36,12 @@ export function Register() {
  * Who the reader is to the communities they ask to join, and how Praxis speaks to them.
  * Its selects mark their option `selected`: Preact drops a select's defaultValue in the page.
  */
-export function Settings({ query }: ViewProps<unknown>) {
+function ProfileForm({ query }: { query: URLSearchParams }) {
   const { t, api, me, setMe, locale: shown } = useShell();
   const { busy, error, run } = useAction();
   // A change of language comes back through /lang, which reloads the page: the query says so.
   const [saved, setSaved] = useState(query.has("saved"));
-  if (!me) return <p>{t("account.signInFirst")}</p>;
+  if (!me) return null;
   return (
     <form
       class="narrow"
@@ -149,6 +72,14 @@ export function Settings({ query }: ViewProps<unknown>) {
             />
           </Fragment>
         ))}
+        <label for="profileAudience">{t("account.profileAudience")}</label>
+        <select id="profileAudience" name="profileAudience">
+          {(["everyone", "members", "admins"] as const).map((audience) => (
+            <option key={audience} value={audience} selected={audience === me.profileAudience}>
+              {t(`account.profileAudiences.${audience}`)}
+            </option>
+          ))}
+        </select>
       </fieldset>
       <fieldset>
         <legend>{t("account.preferences")}</legend>
@@ -162,7 +93,7 @@ export function Settings({ query }: ViewProps<unknown>) {
         </select>
         <label for="emailNotifications">{t("account.mail")}</label>
         <select id="emailNotifications" name="emailNotifications">
-          {(["each", "daily", "none"] as const).map((frequency) => (
+          {(["each", "daily", "weekly", "none"] as const).map((frequency) => (
             <option
               key={frequency}
               value={frequency}
@@ -181,6 +112,140 @@ export function Settings({ query }: ViewProps<unknown>) {
           {t("account.saved")}
         </p>
       ) : null}
+      <ErrorMessage message={error} />
+    </form>
+  );
+}
+
+/** A new password; this device stays signed in, every other one is signed out. */
+function PasswordChange() {
+  const { t, api, me } = useShell();
+  const { busy, error, run } = useAction();
+  const [done, setDone] = useState(false);
+  return (
+    <form
+      class="narrow"
+      onInput={() => setDone(false)}
+      onSubmit={(event) => {
+        const form = event.currentTarget as HTMLFormElement;
+        const { current, password } = fieldsOf(event);
+        void run(async () => {
+          await api.put("/me/password", { current, password });
+          form.reset();
+          setDone(true);
+        });
+      }}
+    >
+      <h2>{t("account.changePassword")}</h2>
+      <input type="hidden" name="username" autoComplete="username" value={me?.username} />
+      <CurrentPassword id="current-password" name="current" />
+      <label for="changed-password">{t("account.newPassword")}</label>
+      <input
+        id="changed-password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        minLength={10}
+        required
+      />
+      <button type="submit" disabled={busy}>
+        {t("account.changePassword")}
+      </button>
+      {done ? (
+        <p class="notice" role="status">
+          {t("account.passwordChanged")}
+        </p>
+      ) : null}
+      <ErrorMessage message={error} />
+    </form>
+  );
+}
+
+/** A new address, which takes effect once the link mailed to it is opened. */
+function EmailChange() {
+  const { t, api, me } = useShell();
+  const { busy, error, run } = useAction();
+  const [pending, setPending] = useState<string | null>(null);
+  return (
+    <form
+      class="narrow"
+      onSubmit={(event) => {
+        const form = event.currentTarget as HTMLFormElement;
+        const { email, password } = fieldsOf(event);
+        void run(async () => {
+          await api.post("/me/email", { email, password });
+          form.reset();
+          setPending(email ?? "");
+        });
+      }}
+    >
+      <h2>{t("account.changeEmail")}</h2>
+      <p class="hint">{t("account.currentEmail", { email: me?.email })}</p>
+      <label for="new-email">{t("account.newEmail")}</label>
+      <input id="new-email" name="email" type="email" autoComplete="email" required />
+      <CurrentPassword id="email-password" />
+      <button type="submit" disabled={busy}>
+        {t("account.changeEmail")}
+      </button>
+      {pending ? (
+        <p class="notice" role="status">
+          {t("account.emailPending", { email: pending })}
+        </p>
+      ) : null}
+      <ErrorMessage message={error} />
+    </form>
+  );
+}
+
+/** Deleting the account takes two steps: the first only shows what the second will do. */
+function AccountDeletion() {
+  const { t, api, setMe, navigate } = useShell();
+  const { busy, error, run } = useAction();
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <form
+      class="narrow"
+      onSubmit={(event) => {
+        const { password, content } = fieldsOf(event);
+        void run(async () => {
+          await api.delete("/me", { password, content });
+          setMe(null);
+          navigate("/");
+        });
+      }}
+    >
+      <h2>{t("account.deleteAccount")}</h2>
+      <p class="hint">{t("account.deleteHint")}</p>
+      {confirming ? (
+        <>
+          <fieldset>
+            <legend>{t("account.deleteContent")}</legend>
+            {(["anonymise", "delete"] as const).map((choice) => (
+              <label key={choice}>
+                <input
+                  type="radio"
+                  name="content"
+                  value={choice}
+                  required
+                  defaultChecked={choice === "anonymise"}
+                />{" "}
+                {t(`account.deleteChoice.${choice}`)}
+              </label>
+            ))}
+          </fieldset>
+          <CurrentPassword id="delete-password" />
+          <button type="submit" disabled={busy}>
+            {t("account.deleteConfirm")}
+          </button>{" "}
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t("account.cancel")}
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          {t("account.deleteStart")}
+        </button>
+      )}
       <ErrorMessage message={error} />
     </form>
   );

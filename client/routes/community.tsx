@@ -1,13 +1,26 @@
 import type { ComponentType } from "preact";
-import { ApiError, type Community, type Member, type Page, type Post } from "../api.ts";
+import {
+  ApiError,
+  type CalendarEvent,
+  type Community,
+  type CommunityProfile,
+  type Member,
+  type Page,
+  type Post,
+} from "../api.ts";
 import type { ToolProps } from "../components/community-tools.tsx";
 import { ErrorMessage } from "../components/error.tsx";
+import { AddToCalendar, EventTimes } from "../components/event-details.tsx";
 import { Lazy } from "../components/lazy.tsx";
+import { More, useMore, withCursor } from "../components/more.tsx";
+import { PageTree } from "../components/page-tree.tsx";
 import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
-import { fieldsOf, useAction, usePublish } from "../components/use-action.ts";
+import { fieldsOf, usePublish } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
-import { formatDateTime, formatKilobytes, formatNumber } from "../format.ts";
+import { formatKilobytes } from "../format.ts";
+import { AboutCommunity, CallToAction, CommunityFace, CommunityTitle } from "./community-face.tsx";
+import { MemberAdmin } from "./community-settings.tsx";
 import { defineScreen, type LoadContext, type ViewProps } from "./table.ts";
 
 const tabs = [
@@ -24,14 +37,17 @@ const tabs = [
 type Tab = (typeof tabs)[number];
 
 interface Data {
-  community: Community;
+  community: CommunityProfile;
   tab: Tab;
   /** What the tab lists, or null when the reader may not see it. */
   items: (Post | Member | Community)[] | null;
+  /** Where the tab's list goes on, when it is longer than one page. */
+  next: string | null;
   announcements: Post[];
 }
 
-const isStaff = (community: Community) =>
+/** Moderators and above, as the community's `viewer` says: they get moderation buttons. */
+export const isStaff = (community: Community) =>
   community.viewer?.state === "active" &&
   ["owner", "admin", "moderator"].includes(community.viewer.role);
 export const isAdmin = (community: Community) =>
@@ -47,123 +63,51 @@ const listPath: Record<Tab, ((ref: string) => string) | null> = {
   members: (ref) => `/communities/${ref}/members?limit=100`,
   discussions: (ref) => `/communities/${ref}/discussions?limit=50`,
   files: (ref) => `/communities/${ref}/files`,
-  pages: (ref) => `/communities/${ref}/pages`,
+  // All at once where they can be, to be shown as the tree they form.
+  pages: (ref) => `/communities/${ref}/pages?limit=100`,
   calendar: (ref) => `/communities/${ref}/events`,
   groups: (ref) => `/communities?parent=${encodeURIComponent(ref)}`,
 };
 
 /** Members-only lists answer 403 or 404 to others: the tab then says so instead. */
-async function listOrNull<T>(load: () => Promise<Page<T>>): Promise<T[] | null> {
+async function listOrNull<T>(load: () => Promise<Page<T>>): Promise<Page<T> | null> {
   try {
-    return (await load()).items;
+    return await load();
   } catch (error) {
     if (error instanceof ApiError && (error.status === 403 || error.status === 404)) return null;
     throw error;
   }
 }
 
-async function loadCommunity({ api, params }: LoadContext): Promise<Data> {
+async function loadCommunity({ api, params, query }: LoadContext): Promise<Data> {
   const ref = params.ref ?? "";
   const tab = (tabs as readonly string[]).includes(params.tab ?? "") ? (params.tab as Tab) : "home";
-  const community = await api.get<Community>(`/communities/${encodeURIComponent(ref)}`);
+  const community = await api.get<CommunityProfile>(
+    `/communities/${encodeURIComponent(ref)}/profile`,
+  );
+  // Whoever may not read the content sees the community's face: nothing of it is asked for.
+  if (!community.contentReadable) {
+    return { community, tab, items: null, next: null, announcements: [] };
+  }
   const path = listPath[tab];
-  const [items, announcements] = await Promise.all([
-    path ? listOrNull<Post | Member | Community>(() => api.get(path(community.ref))) : [],
+  const cursor = query.get("cursor");
+  const [list, announcements] = await Promise.all([
+    path
+      ? listOrNull<Post | Member | Community>(() =>
+          api.get(withCursor(path(community.ref), cursor)),
+        )
+      : { items: [], next: null },
     tab === "home"
       ? listOrNull<Post>(() => api.get(`/communities/${community.ref}/announcements?limit=3`))
-      : [],
+      : null,
   ]);
-  return { community, tab, items, announcements: announcements ?? [] };
-}
-
-function JoinPanel({ community }: { community: Community }) {
-  const { t, me, api, refresh } = useShell();
-  const { busy, error, run } = useAction();
-  const state = community.viewer?.state;
-  if (community.archived) return <p class="notice">{t("join.archived")}</p>;
-  if (state === "active") {
-    return (
-      <p class="row">
-        {t("join.member")}{" "}
-        <button
-          type="button"
-          class="secondary"
-          disabled={busy}
-          onClick={() => run(() => api.post(`/communities/${community.ref}/leave`)).then(refresh)}
-        >
-          {t("join.leave")}
-        </button>
-        <ErrorMessage message={error} />
-      </p>
-    );
-  }
-  if (state === "pending") return <p class="notice">{t("join.pending")}</p>;
-  if (state === "banned" || state === "rejected") return <p class="notice">{t("join.refused")}</p>;
-  if (!me) {
-    return (
-      <p>
-        <a href={`/signin?next=/c/${community.ref}`}>{t("join.signInToJoin")}</a>
-      </p>
-    );
-  }
-  if (community.privacy === "private" && state !== "invited") {
-    return <p class="notice">{t("join.inviteOnly")}</p>;
-  }
-  const join = (message?: string) =>
-    run(() => api.post(`/communities/${community.ref}/join`, message ? { message } : {})).then(
-      refresh,
-    );
-  if (community.privacy === "semi_private" && state !== "invited") {
-    return (
-      <form
-        class="panel"
-        onSubmit={(event) => {
-          void join(fieldsOf(event).message);
-        }}
-      >
-        <h2>{t("join.requestTitle")}</h2>
-        {community.eligibility ? (
-          <p>
-            <strong>{t("join.eligibility")}</strong> {community.eligibility}
-          </p>
-        ) : null}
-        <label for="join-message">{t("join.message")}</label>
-        <textarea id="join-message" name="message" rows={3} maxLength={2000} />
-        <button type="submit" disabled={busy}>
-          {t("join.request")}
-        </button>
-        <ErrorMessage message={error} />
-      </form>
-    );
-  }
-  return (
-    <p>
-      <button type="button" disabled={busy} onClick={() => void join()}>
-        {t("join.join")}
-      </button>
-      <ErrorMessage message={error} />
-    </p>
-  );
-}
-
-function FollowFromElsewhere({ community }: { community: Community }) {
-  const { t } = useShell();
-  return (
-    <details class="panel">
-      <summary>{t("community.followElsewhere")}</summary>
-      <p>{t("community.followExplain")}</p>
-      <p class="row">
-        <input readOnly value={community.handle} aria-label={t("community.handle")} />
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => void navigator.clipboard?.writeText(community.handle)}
-        >
-          {t("community.copy")}
-        </button>
-      </p>
-    </details>
-  );
+  return {
+    community,
+    tab,
+    items: list?.items ?? null,
+    next: list?.next ?? null,
+    announcements: announcements?.items ?? [],
+  };
 }
 
 function Composer({
@@ -197,43 +141,10 @@ function Composer({
   );
 }
 
-function About({ community }: { community: Community }) {
-  const { t } = useShell();
-  const note = community.conceptNote;
-  return (
-    <>
-      <h2>{t("about.overview")}</h2>
-      <p>{note.overview || community.summary}</p>
-      {note.purpose ? (
-        <>
-          <h2>{t("about.purpose")}</h2>
-          <p>{note.purpose}</p>
-        </>
-      ) : null}
-      {note.engagement ? (
-        <>
-          <h2>{t("about.engagement")}</h2>
-          <p>{note.engagement}</p>
-        </>
-      ) : null}
-      {community.eligibility ? (
-        <>
-          <h2>{t("join.eligibility")}</h2>
-          <p>{community.eligibility}</p>
-        </>
-      ) : null}
-      <p>
-        <PrivacyBadge community={community} /> {t(`privacy.${community.privacy}.explain`)}
-      </p>
-      <FollowFromElsewhere community={community} />
-    </>
-  );
-}
-
-function TabContent({ data }: { data: Data }) {
-  const { t, locale, timeZone } = useShell();
+function TabItems({ data }: { data: Data }) {
+  const { t, locale } = useShell();
   const { community, tab, items } = data;
-  if (tab === "about") return <About community={community} />;
+  if (tab === "about") return <AboutCommunity community={community} />;
   if (items === null) return <p class="notice">{t("community.membersOnly")}</p>;
   switch (tab) {
     case "home":
@@ -287,23 +198,18 @@ function TabContent({ data }: { data: Data }) {
             </a>
           </p>
           <ul class="cards">
-            {(items as Post[]).map((event) => (
+            {(items as CalendarEvent[]).map((event) => (
               <li key={event.id} class="card">
                 <h3>
                   <a href={`/posts/${event.id}`}>{event.title}</a>
                 </h3>
-                <p class="meta">
-                  {event.startsAt ? formatDateTime(locale, event.startsAt, timeZone) : ""}
-                  {event.location ? ` · ${event.location}` : ""}
-                </p>
-                <p>
-                  <a
-                    href={`/api/v1/events/${event.id}/event.ics`}
-                    aria-label={t("community.addToCalendarLabel", { title: event.title })}
-                  >
-                    {t("community.addToCalendar")}
-                  </a>
-                </p>
+                <EventTimes event={event} />
+                {event.location ? (
+                  <p class="meta">
+                    <bdi>{event.location}</bdi>
+                  </p>
+                ) : null}
+                <AddToCalendar event={event} />
               </li>
             ))}
             {items.length === 0 ? <li>{t("community.empty")}</li> : null}
@@ -321,42 +227,61 @@ function TabContent({ data }: { data: Data }) {
           {items.length === 0 ? <li>{t("community.empty")}</li> : null}
         </ul>
       );
+    case "pages":
+      return <PageTree pages={items as Post[]} />;
     default:
       return <PostList posts={items as Post[]} empty={t("community.empty")} />;
   }
 }
 
+const noItems: never[] = [];
+
+/** The tab's list, going on past its first page when the reader asks for more. */
+function TabContent({ data, query }: { data: Data; query: URLSearchParams }) {
+  const path = listPath[data.tab];
+  const list = useMore(
+    { items: data.items ?? noItems, next: data.next },
+    path ? path(data.community.ref) : null,
+  );
+  return (
+    <>
+      <TabItems data={data.items === null ? data : { ...data, items: list.items }} />
+      <More list={list} query={query} />
+    </>
+  );
+}
+
 const tools = () => import("../components/community-tools.tsx");
 const memberTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
   files: async () => (await tools()).FileUpload,
-  calendar: async () => (await tools()).EventForm,
+  calendar: async () => (await import("../components/event-form.tsx")).EventForm,
   pages: async () => (await tools()).PageForm,
 };
 const adminTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
-  members: async () => (await tools()).MemberAdmin,
+  members: async () => MemberAdmin,
+  home: async () => (await import("../components/owner-checklist.tsx")).OwnerChecklist,
 };
 
-function CommunityView({ data }: ViewProps<Data>) {
-  const { t, locale } = useShell();
+function CommunityView({ data, query }: ViewProps<Data>) {
+  const { t } = useShell();
   const { community, tab } = data;
+  if (!community.contentReadable) return <CommunityFace community={community} />;
   const member = community.viewer?.state === "active" && !community.archived;
   return (
     <>
       <header class="community-head">
-        <h1>{community.name}</h1>
-        <p>{community.summary}</p>
-        <p class="meta">
-          <PrivacyBadge community={community} />{" "}
-          {t("community.members", {
-            count: community.memberCount,
-            formatted: formatNumber(locale, community.memberCount),
-          })}{" "}
-          · <span dir="ltr">{community.handle}</span>
-        </p>
-        <JoinPanel community={community} />
-        {isAdmin(community) ? (
-          <p>
-            <a href={`/c/${community.ref}/requests`}>{t("admin.requests")}</a>
+        <CommunityTitle community={community} />
+        <CallToAction community={community} />
+        {isStaff(community) ? (
+          <p class="row">
+            {isAdmin(community) ? (
+              <>
+                <a href={`/c/${community.ref}/requests`}>{t("admin.requests")}</a>
+                <a href={`/c/${community.ref}/settings`}>{t("communitySettings.title")}</a>
+                <a href={`/c/${community.ref}/analytics`}>{t("admin.analytics")}</a>
+              </>
+            ) : null}
+            <a href={`/c/${community.ref}/reports`}>{t("report.queue")}</a>
           </p>
         ) : null}
       </header>
@@ -390,7 +315,7 @@ function CommunityView({ data }: ViewProps<Data>) {
       {isAdmin(community) && adminTools[tab] ? (
         <Lazy load={adminTools[tab]} props={{ community, items: data.items }} />
       ) : null}
-      <TabContent data={data} />
+      <TabContent data={data} query={query} />
     </>
   );
 }
@@ -398,7 +323,12 @@ function CommunityView({ data }: ViewProps<Data>) {
 export const communityScreen = defineScreen<Data>({
   pattern: "/c/:ref/:tab?",
   load: loadCommunity,
-  title: (t, data) => `${data.community.name} · ${t(`tabs.${data.tab}`)}`,
-  description: (_t, data) => data.community.summary,
+  // Its home, and its face (the same on every tab), are named for the community alone, as
+  // shared links show it.
+  title: (t, data) =>
+    data.tab === "home" || !data.community.contentReadable
+      ? data.community.name
+      : `${data.community.name} · ${t(`tabs.${data.tab}`)}`,
+  description: (_t, data) => data.community.summary || data.community.conceptNote.overview,
   view: CommunityView,
 });

@@ -1,5 +1,6 @@
 import type { Community, DirectoryFacets, Page } from "../api.ts";
 import { ErrorMessage } from "../components/error.tsx";
+import { More, useMore, withCursor } from "../components/more.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
 import { useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
@@ -16,14 +17,14 @@ interface Data {
 const filterNames = ["q", "topic", "language", "country", "privacy", "activity"] as const;
 const privacyLevels = ["open", "public", "semi_private", "private"] as const;
 
-/** The API's query for the directory the address asks for, at `cursor` when it names one. */
-function directoryQuery(query: URLSearchParams): string {
+/** The API's list of the communities the address asks for, from its first page. */
+function directoryPath(query: URLSearchParams): string {
   const params = new URLSearchParams({ limit: "50" });
-  for (const name of [...filterNames, "cursor"]) {
+  for (const name of filterNames) {
     const value = query.get(name);
     if (value) params.set(name, value);
   }
-  return params.toString();
+  return `/communities?${params}`;
 }
 
 function countryName(locale: Locale, code: string): string {
@@ -212,8 +213,7 @@ function Directory({ data, query }: ViewProps<Data>) {
   const { t, me } = useShell();
   const { page, facets } = data;
   const filtered = filterNames.some((name) => query.get(name));
-  const next = new URLSearchParams(query);
-  if (page.next) next.set("cursor", page.next);
+  const list = useMore(page, directoryPath(query));
   return (
     <>
       <h1>{t("directory.title")}</h1>
@@ -231,19 +231,15 @@ function Directory({ data, query }: ViewProps<Data>) {
           </a>
         </p>
       ) : null}
-      {page.items.length === 0 ? (
+      {list.items.length === 0 ? (
         <p>{t(filtered ? "directory.noMatch" : "directory.empty")}</p>
       ) : null}
       <ul class="cards">
-        {page.items.map((community) => (
+        {list.items.map((community) => (
           <Entry key={community.id} community={community} />
         ))}
       </ul>
-      {page.next ? (
-        <p>
-          <a href={`/?${next}`}>{t("directory.more")}</a>
-        </p>
-      ) : null}
+      <More list={list} query={query} label={t("directory.more")} />
     </>
   );
 }
@@ -252,7 +248,7 @@ export const directoryScreen = defineScreen<Data>({
   pattern: "/",
   load: async ({ api, query }) => {
     const [page, facets] = await Promise.all([
-      api.get<Page<Community>>(`/communities?${directoryQuery(query)}`),
+      api.get<Page<Community>>(withCursor(directoryPath(query), query.get("cursor"))),
       api.get<DirectoryFacets>("/directory/filters"),
     ]);
     return { page, facets };

@@ -1,36 +1,50 @@
-import type { Community, Member, Notification } from "../api.ts";
+import type { Community } from "../api.ts";
+import { communityAnalyticsScreen, instanceAnalyticsScreen } from "./analytics-screens.ts";
 import { communityScreen } from "./community.tsx";
+import { communitySettingsScreen } from "./community-settings.tsx";
 import { directoryScreen } from "./directory.tsx";
+import { invitationScreen } from "./invitation.tsx";
+import { searchScreen } from "./search.tsx";
+import { Register, SignIn } from "./sign-in.tsx";
 import { defineScreen, type Screen } from "./table.ts";
 import { threadScreen } from "./thread.tsx";
 
 /** Every screen, the most specific patterns first. */
 export const screens: Screen[] = [
   directoryScreen,
-  defineScreen<{ community: Community; pending: Member[] }>({
+  defineScreen({
     pattern: "/c/:ref/requests",
-    load: async ({ api, params }) => {
-      const community = await api.get<Community>(`/communities/${params.ref}`);
-      const pending = await api.get<{ items: Member[] }>(
-        `/communities/${community.ref}/members?state=pending&limit=100`,
-      );
-      return { community, pending: pending.items };
-    },
+    load: async (context) => (await import("./requests.tsx")).loadRequests(context),
     title: (t) => t("admin.requests"),
     lazy: async () => (await import("./requests.tsx")).Requests,
   }),
+  defineScreen({
+    pattern: "/c/:ref/reports",
+    load: async (context) => (await import("./reports.tsx")).loadCommunityReports(context),
+    title: (t) => t("report.queue"),
+    lazy: async () => (await import("./reports.tsx")).ReportQueue,
+  }),
+  defineScreen({
+    pattern: "/admin/reports",
+    load: async (context) => (await import("./reports.tsx")).loadInstanceReports(context),
+    title: (t) => t("report.queue"),
+    lazy: async () => (await import("./reports.tsx")).ReportQueue,
+  }),
+  communitySettingsScreen,
+  communityAnalyticsScreen,
+  instanceAnalyticsScreen,
   communityScreen,
   threadScreen,
+  searchScreen,
+  invitationScreen,
+  // In the first bundle and drawn on the server: both work as plain forms without scripts.
+  defineScreen({ pattern: "/signin", title: (t) => t("account.signIn"), view: SignIn }),
   defineScreen({
-    pattern: "/signin",
-    title: (t) => t("account.signIn"),
-    lazy: async () => (await import("./account.tsx")).SignIn,
+    pattern: "/forgot-password",
+    title: (t) => t("account.forgotTitle"),
+    lazy: async () => (await import("./forgot-password.tsx")).ForgotPassword,
   }),
-  defineScreen({
-    pattern: "/register",
-    title: (t) => t("account.register"),
-    lazy: async () => (await import("./account.tsx")).Register,
-  }),
+  defineScreen({ pattern: "/register", title: (t) => t("account.register"), view: Register }),
   defineScreen({
     pattern: "/settings",
     title: (t) => t("account.settings"),
@@ -46,10 +60,16 @@ export const screens: Screen[] = [
     title: (t, parent) => t(parent ? "create.groupTitle" : "create.title"),
     lazy: async () => (await import("./new-community.tsx")).NewCommunity,
   }),
-  defineScreen<{ items: Notification[] }>({
+  defineScreen({
     pattern: "/notifications",
-    load: ({ api }) => api.get("/notifications?limit=50"),
+    load: async (context) => (await import("./notifications.tsx")).loadNotifications(context),
     title: (t) => t("notifications.title"),
     lazy: async () => (await import("./notifications.tsx")).Notifications,
+  }),
+  defineScreen({
+    pattern: "/my-communities",
+    load: async (context) => (await import("./my-communities.tsx")).loadMyCommunities(context),
+    title: (t) => t("mine.title"),
+    lazy: async () => (await import("./my-communities.tsx")).MyCommunities,
   }),
 ];

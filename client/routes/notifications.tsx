@@ -1,24 +1,43 @@
-import type { Notification } from "../api.ts";
+import type { Notification, Page } from "../api.ts";
+import { ErrorMessage } from "../components/error.tsx";
+import { More, useMore, withCursor } from "../components/more.tsx";
 import { useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
-import type { ViewProps } from "./table.ts";
+import type { LoadContext, ViewProps } from "./table.ts";
 
-export interface NotificationsData {
-  items: Notification[];
+const notificationsPath = "/notifications?limit=50";
+
+export const loadNotifications = ({ api, query }: LoadContext) =>
+  api.get<Page<Notification>>(withCursor(notificationsPath, query.get("cursor")));
+
+/** Who did it and where, as far as the notification knows. */
+function Origin({ notification }: { notification: Notification }) {
+  const { t, locale, timeZone } = useShell();
+  const { actor, place } = notification;
+  return (
+    <p class="meta">
+      {actor ? (
+        <>
+          {t("notifications.from")} <bdi>{actor.displayName || actor.username}</bdi> ·{" "}
+        </>
+      ) : null}
+      {place ? (
+        <>
+          {t("notifications.in")} <bdi>{place.name}</bdi> ·{" "}
+        </>
+      ) : null}
+      <time dateTime={notification.createdAt}>
+        {formatDateTime(locale, notification.createdAt, timeZone)}
+      </time>
+    </p>
+  );
 }
 
-function linkOf(notification: Notification): string | null {
-  if (notification.kind === "join_request") return `/c/${notification.data.community}/requests`;
-  if (notification.subject && ["announcement", "reply", "event_soon"].includes(notification.kind)) {
-    return `/posts/${notification.subject}`;
-  }
-  return notification.data.community ? `/c/${notification.data.community}` : null;
-}
-
-export function Notifications({ data }: ViewProps<NotificationsData>) {
-  const { t, api, refresh, locale, timeZone } = useShell();
-  const { busy, run } = useAction();
+export function Notifications({ data, query }: ViewProps<Page<Notification>>) {
+  const { t, api, refresh } = useShell();
+  const { busy, error, run } = useAction();
+  const list = useMore(data, notificationsPath);
   return (
     <>
       <h1>{t("notifications.title")}</h1>
@@ -30,20 +49,35 @@ export function Notifications({ data }: ViewProps<NotificationsData>) {
         >
           {t("notifications.markRead")}
         </button>
+        <ErrorMessage message={error} />
       </p>
-      {data.items.length === 0 ? <p>{t("notifications.empty")}</p> : null}
+      {list.items.length === 0 ? <p>{t("notifications.empty")}</p> : null}
       <ul class="cards">
-        {data.items.map((notification) => {
-          const link = linkOf(notification);
-          const text = t(`notifications.kinds.${notification.kind}`, notification.data);
+        {list.items.map((notification) => {
+          const text = t(`notifications.kinds.${notification.kind}`, {
+            ...notification.data,
+            community: notification.place?.name ?? notification.data.community,
+          });
           return (
             <li key={notification.id} class={notification.read ? "card" : "card unread"}>
-              {link ? <a href={link}>{text}</a> : text}
-              <p class="meta">{formatDateTime(locale, notification.createdAt, timeZone)}</p>
+              {/* Through the API, which marks it read, on to what it is about. */}
+              {notification.target ? (
+                <a href={`/api/v1/notifications/${notification.id}/open`}>{text}</a>
+              ) : (
+                text
+              )}
+              {notification.read ? null : (
+                <>
+                  {" "}
+                  <span class="badge">{t("notifications.unread")}</span>
+                </>
+              )}
+              <Origin notification={notification} />
             </li>
           );
         })}
       </ul>
+      <More list={list} query={query} />
     </>
   );
 }

@@ -1,23 +1,37 @@
 import { useState } from "preact/hooks";
-import type { Community, Member } from "../api.ts";
+import type { Community, Member, Page } from "../api.ts";
 import { ErrorMessage } from "../components/error.tsx";
+import { More, useMore, withCursor } from "../components/more.tsx";
 import { useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
-import type { ViewProps } from "./table.ts";
+import type { LoadContext, ViewProps } from "./table.ts";
 
 export interface RequestsData {
   community: Community;
-  pending: Member[];
+  pending: Page<Member>;
+}
+
+const pendingPath = (community: Community) =>
+  `/communities/${community.ref}/members?state=pending&limit=100`;
+
+export async function loadRequests({ api, params, query }: LoadContext): Promise<RequestsData> {
+  const community = await api.get<Community>(`/communities/${params.ref}`);
+  const pending = await api.get<Page<Member>>(
+    withCursor(pendingPath(community), query.get("cursor")),
+  );
+  return { community, pending };
 }
 
 /** The admins' queue: who asks to join, why, and who they are; decided one by one or together. */
-export function Requests({ data }: ViewProps<RequestsData>) {
+export function Requests({ data, query }: ViewProps<RequestsData>) {
   const { t, api, refresh, locale, timeZone } = useShell();
   const { busy, error, run } = useAction();
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState("");
-  const { community, pending } = data;
+  const { community } = data;
+  const list = useMore(data.pending, pendingPath(community));
+  const pending = list.items;
   const decide = (ids: string[], decision: "approve" | "reject") =>
     run(async () => {
       for (const id of ids) {
@@ -106,6 +120,7 @@ export function Requests({ data }: ViewProps<RequestsData>) {
           </button>
         </p>
       ) : null}
+      <More list={list} query={query} />
       <ErrorMessage message={error} />
     </>
   );

@@ -1,14 +1,20 @@
-import type { Comment, Post } from "../api.ts";
+import type { CalendarEvent, Comment, Community, Post } from "../api.ts";
+import { Confirm } from "../components/confirm.tsx";
 import { ErrorMessage } from "../components/error.tsx";
+import { EventDetails } from "../components/event-details.tsx";
+import { Lazy } from "../components/lazy.tsx";
 import { PostMeta } from "../components/post-list.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
+import { isStaff } from "./community.tsx";
 import { defineScreen, type ViewProps } from "./table.ts";
 
 interface Data {
   post: Post;
   comments: Comment[];
+  /** The post's community as the signed-in reader relates to it; null for visitors. */
+  community: Community | null;
 }
 
 function ReplyForm({ post, inReplyTo }: { post: Post; inReplyTo?: string }) {
@@ -45,12 +51,14 @@ function Replies({
   post,
   comments,
   parent,
+  moderates,
 }: {
   post: Post;
   comments: Comment[];
   parent: string | null;
+  moderates: boolean;
 }) {
-  const { t, locale, timeZone, me } = useShell();
+  const { t, locale, timeZone, me, api } = useShell();
   const children = comments.filter((comment) => comment.inReplyTo === parent);
   if (children.length === 0) return null;
   return (
@@ -75,7 +83,14 @@ function Replies({
               <ReplyForm post={post} inReplyTo={comment.id} />
             </details>
           ) : null}
-          <Replies post={post} comments={comments} parent={comment.id} />
+          {!comment.deleted && (moderates || (me && comment.author?.id === me.id)) ? (
+            <Confirm
+              label={t("moderation.delete")}
+              question={t("moderation.confirm.deleteReply")}
+              act={() => api.delete(`/comments/${comment.id}`)}
+            />
+          ) : null}
+          <Replies post={post} comments={comments} parent={comment.id} moderates={moderates} />
         </li>
       ))}
     </ol>
@@ -123,9 +138,40 @@ function EditForm({ post }: { post: Post & { source?: string } }) {
   );
 }
 
+/**
+ * Pinning, locking and deleting, for the community's moderators (and deleting for the author);
+ * each asks first, and a refusal shows the server's message.
+ */
+function ModerationTools({ post, moderates }: { post: Post; moderates: boolean }) {
+  const { t, api, me } = useShell();
+  const writtenByReader = me !== null && post.author?.id === me.id;
+  if (post.deleted || !(moderates || writtenByReader)) return null;
+  const action = (name: string, change: () => Promise<unknown>) => (
+    <Confirm
+      label={t(`moderation.${name}`)}
+      question={t(`moderation.confirm.${name}`, { title: post.title })}
+      act={change}
+    />
+  );
+  const toggle = (field: "pinned" | "locked", on: string, off: string) =>
+    action(post[field] ? off : on, () => api.patch(`/posts/${post.id}`, { [field]: !post[field] }));
+  return (
+    <div class="row moderation">
+      {moderates ? toggle("pinned", "pin", "unpin") : null}
+      {moderates ? toggle("locked", "lock", "unlock") : null}
+      {action("delete", () => api.delete(`/posts/${post.id}`))}
+    </div>
+  );
+}
+
+/** The organiser's form stays out of every reader's first load. */
+const eventEditForm = async () => (await import("../components/event-form.tsx")).EventEditForm;
+
 function Thread({ data }: ViewProps<Data>) {
   const { t, me } = useShell();
   const { post, comments } = data;
+  const moderates = data.community !== null && isStaff(data.community);
+  const event = post.kind === "event" ? (post as CalendarEvent) : null;
   return (
     <article>
       <p>
@@ -139,13 +185,19 @@ function Thread({ data }: ViewProps<Data>) {
         // Sanitised on the server with an allowlist before it is stored.
         <div class="prose" dangerouslySetInnerHTML={{ __html: post.content }} />
       )}
+      {event && !post.deleted ? <EventDetails event={event} /> : null}
       <p class="row">
         <LikeButton post={post} />
       </p>
+      <ModerationTools post={post} moderates={moderates} />
       {me && post.author?.id === me.id && !post.deleted ? <EditForm post={post} /> : null}
-      <h2>{t("thread.repliesTitle", { count: comments.length })}</h2>
+      {event && me && post.author?.id === me.id && !post.deleted ? (
+        <Lazy load={eventEditForm} props={{ event }} />
+      ) : null}
+      {/* An event's replies are its questions and their answers. */}
+      <h2>{t(event ? "event.questions" : "thread.repliesTitle", { count: comments.length })}</h2>
       {post.locked ? <p class="notice">{t("thread.locked")}</p> : null}
-      <Replies post={post} comments={comments} parent={null} />
+      <Replies post={post} comments={comments} parent={null} moderates={moderates} />
       {me && !post.locked && !post.deleted ? <ReplyForm post={post} /> : null}
     </article>
   );
@@ -153,12 +205,17 @@ function Thread({ data }: ViewProps<Data>) {
 
 export const threadScreen = defineScreen<Data>({
   pattern: "/posts/:id",
-  load: async ({ api, params }) => {
+  load: async ({ api, me, params }) => {
     const [post, comments] = await Promise.all([
       api.get<Post>(`/posts/${params.id}`),
       api.get<{ items: Comment[] }>(`/posts/${params.id}/comments`),
     ]);
-    return { post, comments: comments.items };
+    // Only a signed-in reader can be one of its moderators: visitors are spared the call. It
+    // only adds buttons, so the thread still reads if it fails.
+    const community = me
+      ? await api.get<Community>(`/communities/${post.community}`).catch(() => null)
+      : null;
+    return { post, comments: comments.items, community };
   },
   title: (_t, data) => data.post.title,
   description: (_t, data) =>

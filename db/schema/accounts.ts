@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { boolean, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { instant } from "./instant.ts";
 import { remoteActorColumns } from "./remote.ts";
 
@@ -7,9 +16,14 @@ export const accountStates = ["active", "pending", "rejected", "suspended"] as c
 export const accountState = pgEnum("account_state", accountStates);
 
 /** How often a person wants e-mail about their communities' news. */
-export const mailFrequencies = ["each", "daily", "none"] as const;
+export const mailFrequencies = ["each", "daily", "weekly", "none"] as const;
 export type MailFrequency = (typeof mailFrequencies)[number];
 export const mailFrequency = pgEnum("mail_frequency", mailFrequencies);
+
+/** Who sees a person's profession, organisation and country (the rule: services/privacy.ts). */
+export const profileAudiences = ["everyone", "members", "admins"] as const;
+export type ProfileAudience = (typeof profileAudiences)[number];
+export const profileAudience = pgEnum("profile_audience", profileAudiences);
 
 export const accounts = pgTable(
   "accounts",
@@ -25,6 +39,7 @@ export const accounts = pgTable(
     country: text().notNull().default(""),
     organisation: text().notNull().default(""),
     emailNotifications: mailFrequency().notNull().default("each"),
+    profileAudience: profileAudience().notNull().default("everyone"),
     isAdmin: boolean().notNull().default(false),
     state: accountState().notNull().default("active"),
     /**
@@ -33,6 +48,16 @@ export const accounts = pgTable(
      * another is named by its id until the holder's own document goes by another name.
      */
     holdsHandle: boolean().notNull().default(true),
+    /**
+     * A remote person whose own document carries Praxis's terms: their server keeps the
+     * members-only posts of the communities they belong to, as a replica, for them.
+     */
+    speaksPraxis: boolean().notNull().default(false),
+    /**
+     * When the person deleted their account. The row stays, emptied, so that their name stays
+     * taken (no one may sign up as them) and what they chose to keep still has an author.
+     */
+    deletedAt: instant(),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),
     ...remoteActorColumns(),
@@ -47,6 +72,33 @@ export const accounts = pgTable(
 );
 
 export type Account = typeof accounts.$inferSelect;
+
+export const accountLinkPurposes = ["password_reset", "email_change"] as const;
+export type AccountLinkPurpose = (typeof accountLinkPurposes)[number];
+
+/**
+ * A link mailed to someone about their account, which works once: its signed token names
+ * the row, and using it stamps `usedAt`. An e-mail change keeps the address it confirms.
+ */
+export const accountLinks = pgTable(
+  "account_links",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    purpose: text({ enum: accountLinkPurposes }).notNull(),
+    newEmail: text(),
+    createdAt: instant().notNull().defaultNow(),
+    expiresAt: instant().notNull(),
+    usedAt: instant(),
+  },
+  (table) => [
+    index("account_links_account_idx").on(table.accountId),
+    check("account_links_purpose", sql`${table.purpose} IN ('password_reset', 'email_change')`),
+  ],
+);
+export type AccountLink = typeof accountLinks.$inferSelect;
 
 /** What a post or comment shows of its author: reads of many select only this. */
 export const authorColumns = {

@@ -13,6 +13,8 @@ export const auditActions = [
   "member_unbanned",
   "role_changed",
   "invitation_sent",
+  "content_removed",
+  "report_dismissed",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

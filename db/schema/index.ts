@@ -1,6 +1,8 @@
 export * from "./accounts.ts";
+export * from "./analytics.ts";
 export * from "./audit.ts";
 export * from "./communities.ts";
+export * from "./community-health.ts";
 export * from "./events.ts";
 export * from "./federation.ts";
 export * from "./files.ts";
@@ -11,4 +13,5 @@ export * from "./names.ts";
 export * from "./notifications.ts";
 export * from "./posts.ts";
 export * from "./rate-limits.ts";
+export * from "./reports.ts";
 export * from "./sessions.ts";

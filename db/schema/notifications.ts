@@ -12,6 +12,8 @@ export const notificationKinds = [
   "invitation",
   "report",
   "event_soon",
+  "community_dormant",
+  "join_requests_waiting",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKind = pgEnum("notification_kind", notificationKinds);

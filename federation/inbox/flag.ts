@@ -6,8 +6,9 @@ import { rememberAccount } from "../remote-actors.ts";
 import { ignore } from "./ignored.ts";
 
 /**
- * A report from another server's moderators or members, about content here. Without an id
- * a report could not be told from its repeated deliveries, so it needs one.
+ * A report from another server's moderators or members (or the server itself, as Mastodon and
+ * Praxis sign theirs), about content here: it joins the moderators' queue. Without an id a
+ * report could not be told from its repeated deliveries, so it needs one.
  */
 export async function onFlag(ctx: InboxContext<FederationContext>, flag: Flag): Promise<void> {
   if (!flag.id) return ignore(flag, "a report needs an id");
@@ -20,6 +21,6 @@ export async function onFlag(ctx: InboxContext<FederationContext>, flag: Flag): 
     reason: flag.content?.toString() ?? "",
   });
   // Mastodon reports accounts as well as posts (app/lib/activitypub/activity/flag.rb); only
-  // posts and replies are reported to the admins here.
+  // posts and replies join the reports queue here.
   if (found === 0) ignore(flag, "it reports no post or reply that is here, or came before");
 }

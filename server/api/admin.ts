@@ -2,8 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { accountStates } from "../../db/schema/accounts.ts";
 import type { DomainBlock } from "../../db/schema/federation.ts";
 import { decideRegistration, listAccountsByState } from "../services/accounts.ts";
+import { listDormantCommunities } from "../services/community-health.ts";
 import { blockDomain, listDomainBlocks, unblockDomain } from "../services/domains.ts";
 import { inviteToInstance } from "../services/invitations.ts";
+import { refOf } from "../urls.ts";
 import { createRouter } from "./router.ts";
 import {
   Email,
@@ -92,9 +94,47 @@ const removeBlock = createRoute({
   responses: { 204: { description: "Unblocked" }, ...errorResponses },
 });
 
+const DormantCommunity = z
+  .object({
+    ref: z.string(),
+    name: z.string(),
+    lastActivityAt: z.string(),
+    pendingRequests: z.number().int(),
+    oldestRequestAt: z.string().nullable(),
+    oldestRequestDays: z.number().int().nullable(),
+  })
+  .openapi("DormantCommunity");
+
+const dormant = createRoute({
+  method: "get",
+  path: "/admin/communities/dormant",
+  tags,
+  summary: "Communities with no new post or comment for INACTIVITY_DAYS, longest dormant first",
+  request: { query: z.object(PageQuery) },
+  responses: {
+    200: jsonResponse(pageOf(DormantCommunity), "A page of dormant communities"),
+    ...errorResponses,
+  },
+});
+
 const blockJson = (block: DomainBlock) => ({ ...block, createdAt: block.createdAt.toISOString() });
 
 export const adminApi = createRouter()
+  .openapi(dormant, async (c) => {
+    const page = await listDormantCommunities(
+      c.get("deps"),
+      requireAccount(c),
+      c.req.valid("query"),
+    );
+    const items = page.items.map(({ community, oldestRequestAt, ...counts }) => ({
+      ref: refOf(community),
+      name: community.name,
+      lastActivityAt: community.lastActivityAt.toISOString(),
+      oldestRequestAt: oldestRequestAt?.toISOString() ?? null,
+      ...counts,
+    }));
+    return c.json({ items, next: page.next }, 200);
+  })
   .openapi(listBlocks, async (c) => {
     const blocks = await listDomainBlocks(c.get("deps"), requireAccount(c));
     return c.json({ items: blocks.map(blockJson) }, 200);

@@ -6,8 +6,10 @@ import {
   listDirectory,
   updateCommunity,
   viewCommunity,
+  viewCommunityProfile,
 } from "../services/communities.ts";
 import { joinCommunity, leaveCommunity } from "../services/membership.ts";
+import { countViewOf } from "./analytics.ts";
 import { DirectoryFilterQuery } from "./directory.ts";
 import { createRouter } from "./router.ts";
 import {
@@ -71,6 +73,22 @@ const read = createRoute({
   summary: "One community",
   request: { params: RefParam },
   responses: { 200: jsonResponse(Community, "The community"), ...errorResponses },
+});
+
+const CommunityProfile = Community.extend({
+  contentReadable: z.boolean().openapi({
+    description:
+      "Whether you may read its posts, files, events and members; when not, show only this",
+  }),
+}).openapi("CommunityProfile");
+
+const profile = createRoute({
+  method: "get",
+  path: "/communities/{ref}/profile",
+  tags,
+  summary: "One community's public face: what anyone who may see it is shown",
+  request: { params: RefParam },
+  responses: { 200: jsonResponse(CommunityProfile, "The community"), ...errorResponses },
 });
 
 const update = createRoute({
@@ -151,6 +169,12 @@ export const communitiesApi = createRouter()
       communityJson(deps, await viewCommunity(deps, c.req.valid("param").ref, viewerOf(c))),
       200,
     );
+  })
+  .openapi(profile, async (c) => {
+    const deps = c.get("deps");
+    const view = await viewCommunityProfile(deps, c.req.valid("param").ref, viewerOf(c));
+    await countViewOf(c, { kind: "community", id: view.community.id });
+    return c.json({ ...communityJson(deps, view), contentReadable: view.contentReadable }, 200);
   })
   .openapi(update, async (c) => {
     const deps = c.get("deps");

@@ -39,10 +39,12 @@ const TimeZone = z
   .min(1)
   .max(100)
   .openapi({ example: "Africa/Nairobi", description: "IANA time zone" });
+// Kept as the URL parser writes it: controls and spaces percent-encoded, so no link can carry
+// a line break into a calendar file, a page or an attachment.
 const Link = z
-  .url({ protocol: /^https?$/ })
+  .url({ protocol: /^https?$/, normalize: true })
   .max(2000)
-  .openapi({ description: "An http(s) URL" });
+  .openapi({ description: "An http(s) URL, stored normalised" });
 const Location = z.string().trim().max(500);
 const WebinarLinks = z
   .object({ recordingUrl: Link.nullable(), slidesUrl: Link.nullable() })
@@ -237,10 +239,21 @@ export const eventsApi = createRouter()
     return c.json({ items: page.items.map((view) => eventJson(deps, view)), next: page.next }, 200);
   })
   .openapi(communityFeed, async (c) =>
-    calendar(c, await communityCalendar(c.get("deps"), c.req.valid("param").ref, viewerOf(c))),
+    calendar(
+      c,
+      await communityCalendar(
+        c.get("deps"),
+        c.req.valid("param").ref,
+        viewerOf(c),
+        c.get("locale"),
+      ),
+    ),
   )
   .openapi(oneCalendar, async (c) =>
-    calendar(c, await eventCalendar(c.get("deps"), c.req.valid("param").id, viewerOf(c))),
+    calendar(
+      c,
+      await eventCalendar(c.get("deps"), c.req.valid("param").id, viewerOf(c), c.get("locale")),
+    ),
   )
   .openapi(one, async (c) => {
     const deps = c.get("deps");

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { downloadResponse } from "../downloads.ts";
 import { downloadFile, listFiles, uploadFile, viewFile } from "../services/files.ts";
 import { forwardToMedia } from "../services/media-links.ts";
+import { countViewOf } from "./analytics.ts";
 import { createRouter } from "./router.ts";
 import {
   errorResponses,
@@ -117,6 +118,7 @@ export const filesApi = createRouter()
     // A member on another server downloads through their own server, which signs as them.
     const viewer = viewerOf(c) ?? (await deps.federation.signerOf(c.req.raw));
     const onMedia = mediaUrl ? await forwardToMedia(deps, mediaUrl, id, viewer) : null;
-    if (onMedia) return c.redirect(onMedia, 302);
-    return downloadResponse(c, await downloadFile(deps, id, viewer));
+    const download = onMedia ?? (await downloadFile(deps, id, viewer));
+    await countViewOf(c, { kind: "download", id }, viewer);
+    return typeof download === "string" ? c.redirect(download, 302) : downloadResponse(c, download);
   });

@@ -5,10 +5,19 @@ import {
   inviteByHandle,
   previewInvitation,
 } from "../services/invitations.ts";
+import { publishesProfileDetails } from "../services/privacy.ts";
 import { createRouter } from "./router.ts";
-import { Email, errorResponses, Invitation, jsonBody, jsonResponse, RefParam } from "./schemas.ts";
+import {
+  Email,
+  errorResponses,
+  Invitation,
+  jsonBody,
+  jsonResponse,
+  PublicAccount,
+  RefParam,
+} from "./schemas.ts";
 import { requireAccount } from "./session.ts";
-import { invitationJson } from "./shapes.ts";
+import { invitationJson, publicAccountJson } from "./shapes.ts";
 
 const tags = ["Invitations"];
 const TokenParam = z.object({
@@ -46,14 +55,18 @@ const invite = createRoute({
   responses: { 201: jsonResponse(Invitation, "Invitation sent"), ...errorResponses },
 });
 
+const InvitationPreview = Invitation.extend({ invitedBy: PublicAccount }).openapi(
+  "InvitationPreview",
+);
+
 const preview = createRoute({
   method: "get",
   path: "/invitations/{token}",
   tags,
-  summary: "What an invitation link offers",
+  summary: "What an invitation link offers, and who sent it",
   request: { params: TokenParam },
   responses: {
-    200: jsonResponse(Invitation, "The invitation"),
+    200: jsonResponse(InvitationPreview, "The invitation"),
     410: errorResponses[404],
     ...errorResponses,
   },
@@ -84,9 +97,18 @@ export const invitationsApi = createRouter()
         : await inviteByHandle(deps, ref, viewer, body.handle);
     return c.json(invitationJson(view), 201);
   })
-  .openapi(preview, async (c) =>
-    c.json(invitationJson(await previewInvitation(c.get("deps"), c.req.valid("param").token)), 200),
-  )
+  .openapi(preview, async (c) => {
+    const deps = c.get("deps");
+    const view = await previewInvitation(deps, c.req.valid("param").token);
+    return c.json(
+      {
+        ...invitationJson(view),
+        // Whoever holds the link is not a member yet: only what the inviter shows everyone.
+        invitedBy: publicAccountJson(deps, view.inviter, publishesProfileDetails(view.inviter)),
+      },
+      200,
+    );
+  })
   .openapi(accept, async (c) => {
     const view = await acceptInvitation(
       c.get("deps"),

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { handlePattern, lookUpHandle } from "../services/lookup.ts";
+import { seesProfileDetails } from "../services/privacy.ts";
 import { createRouter } from "./router.ts";
 import { Community, errorResponses, jsonResponse, PublicAccount } from "./schemas.ts";
 import { viewerOf } from "./session.ts";
@@ -32,10 +33,19 @@ const route = createRoute({
 
 export const lookupApi = createRouter().openapi(route, async (c) => {
   const deps = c.get("deps");
-  const found = await lookUpHandle(deps, c.req.valid("query").handle, viewerOf(c));
+  const viewer = viewerOf(c);
+  const found = await lookUpHandle(deps, c.req.valid("query").handle, viewer);
   return c.json(
     found.kind === "account"
-      ? { kind: found.kind, account: publicAccountJson(deps, found.account) }
+      ? {
+          kind: found.kind,
+          // Met in no community here: only what the person shows everyone.
+          account: publicAccountJson(
+            deps,
+            found.account,
+            seesProfileDetails(found.account, viewer, null),
+          ),
+        }
       : { kind: found.kind, community: communityJson(deps, found.view) },
     200,
   );

@@ -6,7 +6,7 @@ import {
   listMembers,
   removeMember,
 } from "../services/membership.ts";
-import { isCommunityAdmin } from "../services/privacy.ts";
+import type { Relation } from "../services/privacy.ts";
 import { createRouter } from "./router.ts";
 import {
   errorResponses,
@@ -76,10 +76,16 @@ const remove = createRoute({
   method: "delete",
   path: "/communities/{ref}/members/{id}",
   tags,
-  summary: "Remove a member (or lift a ban)",
-  request: { params: MemberParams },
+  summary: "Remove a member (or lift a ban), with a reason for the log",
+  request: {
+    params: MemberParams,
+    body: { required: false, content: { "application/json": { schema: Reason } } },
+  },
   responses: { 204: { description: "Removed" }, ...errorResponses },
 });
+
+/** Who changed a membership: the services let only a community's admins do it. */
+const actingAdmin: Relation = { state: "active", role: "admin" };
 
 export const membersApi = createRouter()
   .openapi(list, async (c) => {
@@ -90,9 +96,12 @@ export const membersApi = createRouter()
       viewerOf(c),
       c.req.valid("query"),
     );
-    const forAdmin = isCommunityAdmin(relation);
+    const viewer = viewerOf(c);
     return c.json(
-      { items: page.items.map((view) => memberJson(deps, view, forAdmin)), next: page.next },
+      {
+        items: page.items.map((view) => memberJson(deps, view, viewer, relation)),
+        next: page.next,
+      },
       200,
     );
   })
@@ -105,11 +114,12 @@ export const membersApi = createRouter()
       "role" in body
         ? await changeRole(deps, ref, viewer, id, body.role)
         : await banMember(deps, ref, viewer, id, body.reason);
-    return c.json(memberJson(deps, view, true), 200);
+    return c.json(memberJson(deps, view, viewer, actingAdmin), 200);
   })
   .openapi(remove, async (c) => {
     const { ref, id } = c.req.valid("param");
-    await removeMember(c.get("deps"), ref, requireAccount(c), id);
+    const { reason } = c.req.valid("json");
+    await removeMember(c.get("deps"), ref, requireAccount(c), id, reason);
     return c.body(null, 204);
   });
 
@@ -118,7 +128,8 @@ for (const kind of ["approve", "reject"] as const) {
     const deps = c.get("deps");
     const { ref, id } = c.req.valid("param");
     const { reason } = c.req.valid("json");
-    const view = await decideJoinRequest(deps, ref, requireAccount(c), id, kind, reason);
-    return c.json(memberJson(deps, view, true), 200);
+    const viewer = requireAccount(c);
+    const view = await decideJoinRequest(deps, ref, viewer, id, kind, reason);
+    return c.json(memberJson(deps, view, viewer, actingAdmin), 200);
   });
 }

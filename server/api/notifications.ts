@@ -1,7 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { listNotifications, markNotificationsRead } from "../services/notifications.ts";
+import {
+  listNotifications,
+  markNotificationsRead,
+  openNotification,
+} from "../services/notifications.ts";
+import { handleOf, refOf } from "../urls.ts";
 import { createRouter } from "./router.ts";
-import { errorResponses, jsonResponse, Notification, PageQuery } from "./schemas.ts";
+import { errorResponses, IdParam, jsonResponse, Notification, PageQuery } from "./schemas.ts";
 import { requireAccount } from "./session.ts";
 
 const tags = ["Notifications"];
@@ -46,6 +51,18 @@ const read = createRoute({
   },
 });
 
+const open = createRoute({
+  method: "get",
+  path: "/notifications/{id}/open",
+  tags,
+  summary: "Open a notification: it is marked read and the answer sends you to what it is about",
+  request: { params: IdParam },
+  responses: {
+    303: { description: "Read; `Location` is its target (a page of the site)" },
+    ...errorResponses,
+  },
+});
+
 export const notificationsApi = createRouter()
   .openapi(list, async (c) => {
     const { unread, ...page } = c.req.valid("query");
@@ -55,12 +72,19 @@ export const notificationsApi = createRouter()
     });
     return c.json(
       {
-        items: result.page.items.map((n) => ({
+        items: result.page.items.map(({ notification: n, actor, community, target }) => ({
           id: n.id,
           kind: n.kind,
           community: n.communityId,
           subject: n.subjectId,
           data: n.data,
+          actor: actor && {
+            username: actor.username,
+            displayName: actor.displayName,
+            handle: handleOf(c.get("deps").config.publicUrl, actor.username, actor),
+          },
+          place: community && { ref: refOf(community), name: community.name },
+          target,
           read: n.readAt !== null,
           createdAt: n.createdAt.toISOString(),
         })),
@@ -77,4 +101,12 @@ export const notificationsApi = createRouter()
       c.req.valid("json").ids,
     );
     return c.json({ read: count }, 200);
+  })
+  .openapi(open, async (c) => {
+    const target = await openNotification(
+      c.get("deps"),
+      requireAccount(c),
+      c.req.valid("param").id,
+    );
+    return c.redirect(target, 303);
   });

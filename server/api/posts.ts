@@ -4,6 +4,7 @@ import { viewEvent } from "../services/events.ts";
 import { viewFile } from "../services/files.ts";
 import { setLike } from "../services/likes.ts";
 import { createPost, deletePost, listPosts, updatePost, viewPost } from "../services/posts.ts";
+import { countViewOf } from "./analytics.ts";
 import { createRouter } from "./router.ts";
 import {
   AttachmentIds,
@@ -168,6 +169,7 @@ export const postsApi = createRouter()
     const { id } = c.req.valid("param");
     const viewer = viewerOf(c);
     const view = await viewPost(deps, id, viewer);
+    await countViewOf(c, { kind: "post", id });
     // An event or a file reads as it does under /events or /files, whichever address is asked.
     switch (view.post.kind) {
       case "event":

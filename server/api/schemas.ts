@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { accountStates, mailFrequencies } from "../../db/schema/accounts.ts";
+import { accountStates, mailFrequencies, profileAudiences } from "../../db/schema/accounts.ts";
 import { privacyLevels } from "../../db/schema/communities.ts";
 import { rsvpStatuses } from "../../db/schema/events.ts";
 import { memberRoles, membershipStates } from "../../db/schema/memberships.ts";
@@ -48,6 +48,10 @@ export const ProfileFields = {
   profession: shortText(200).optional(),
   country: shortText(100).optional(),
   organisation: shortText(200).optional(),
+  profileAudience: z.enum(profileAudiences).optional().openapi({
+    description:
+      "Who sees your profession, organisation and country: everyone, the members of a community you are in, or its admins (default everyone; other servers get them only then)",
+  }),
 };
 
 export const ConceptNote = z.object({
@@ -131,6 +135,7 @@ export const OwnAccount = PublicAccount.extend({
   locale: Locale,
   isAdmin: z.boolean(),
   emailNotifications: z.enum(mailFrequencies),
+  profileAudience: z.enum(profileAudiences),
   state: z.enum(accountStates),
   createdAt: z.string(),
 }).openapi("OwnAccount");
@@ -330,6 +335,17 @@ export const Notification = z
     community: z.uuid().nullable(),
     subject: z.uuid().nullable(),
     data: z.record(z.string(), z.string()),
+    actor: z
+      .object({ username: z.string(), displayName: z.string(), handle: z.string() })
+      .nullable()
+      .openapi({ description: "Who caused it; null when no one here did" }),
+    place: z
+      .object({ ref: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: "The community it happened in" }),
+    target: z.string().nullable().openapi({
+      description: "The site path it is about; `/notifications/{id}/open` leads there",
+    }),
     read: z.boolean(),
     createdAt: z.string(),
   })

@@ -15,15 +15,18 @@ function bearerToken(header: string | undefined): string | undefined {
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** A browser sends these on requests another site made it send. */
-function isCrossSite(c: Context<AppEnv>): boolean {
-  const origin = c.req.header("origin");
-  if (origin) {
-    const allowed = [c.get("deps").config.publicUrl.origin, new URL(c.req.url).origin];
-    return !allowed.includes(origin);
-  }
+/**
+ * Whether another site made the browser send this request. A form posted from a page of ours
+ * says `Origin: null` (our pages send no referrer), so the browser's own Sec-Fetch-Site,
+ * which no page can set, is believed first; the origin decides where a client sends none.
+ */
+export function isCrossSite(c: Context<AppEnv>): boolean {
   const site = c.req.header("sec-fetch-site");
-  return site === "cross-site" || site === "same-site";
+  if (site) return site === "cross-site" || site === "same-site";
+  const origin = c.req.header("origin");
+  if (!origin) return false;
+  const allowed = [c.get("deps").config.publicUrl.origin, new URL(c.req.url).origin];
+  return !allowed.includes(origin);
 }
 
 /**

@@ -12,27 +12,34 @@ import { downloadUrlOf } from "../services/media-links.ts";
 import type { MemberView } from "../services/membership.ts";
 import { postUrl } from "../services/notifications.ts";
 import type { PostView } from "../services/posts.ts";
+import { isCommunityAdmin, type Relation, seesProfileDetails } from "../services/privacy.ts";
 import { actorUriOf, handleOf, refOf } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
 
+/**
+ * A person as others see them; their profession, organisation and country are blank unless
+ * `seesDetails` (the viewer may see them, by privacy.ts's seesProfileDetails).
+ */
 export function publicAccountJson(
   deps: Deps,
   account: Account,
+  seesDetails: boolean,
 ): z.infer<typeof schemas.PublicAccount> {
   return {
     id: account.id,
     username: account.username,
     handle: handleOf(deps.config.publicUrl, account.username, account),
     displayName: account.displayName,
-    profession: account.profession,
-    country: account.country,
-    organisation: account.organisation,
+    profession: seesDetails ? account.profession : "",
+    country: seesDetails ? account.country : "",
+    organisation: seesDetails ? account.organisation : "",
   };
 }
 
 export function ownAccountJson(deps: Deps, account: Account): z.infer<typeof schemas.OwnAccount> {
   return {
-    ...publicAccountJson(deps, account),
+    ...publicAccountJson(deps, account, true),
+    profileAudience: account.profileAudience,
     email: account.email ?? "",
     locale: account.locale as Locale,
     isAdmin: account.isAdmin,
@@ -63,23 +70,32 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
     languages: community.languages,
     countries: community.countries,
     lastActivityAt: community.lastActivityAt.toISOString(),
-    active: isActiveCommunity(community),
+    active: isActiveCommunity(community, deps.config.inactivityDays),
     viewer: view.relation,
     createdAt: community.createdAt.toISOString(),
     updatedAt: community.updatedAt.toISOString(),
   };
 }
 
-/** A member as listed; the request message and decision reason only for admins. */
+/**
+ * A member as `viewer` sees them, in their `relation` to the community: the request message
+ * and decision reason only for admins, the profile details as the member chose.
+ */
 export function memberJson(
   deps: Deps,
   view: MemberView,
-  forAdmin: boolean,
+  viewer: Account | null,
+  relation: Relation,
 ): z.infer<typeof schemas.Member> {
   const { membership } = view;
+  const forAdmin = isCommunityAdmin(relation);
   return {
     id: membership.id,
-    account: publicAccountJson(deps, view.account),
+    account: publicAccountJson(
+      deps,
+      view.account,
+      seesProfileDetails(view.account, viewer, relation),
+    ),
     role: membership.role,
     state: membership.state,
     ...(forAdmin ? { message: membership.message, decisionReason: membership.decisionReason } : {}),
@@ -99,7 +115,10 @@ export function invitationJson(view: InvitationView): z.infer<typeof schemas.Inv
   };
 }
 
-function authorJson(deps: Deps, author: Author | null): z.infer<typeof schemas.Author> | null {
+export function authorJson(
+  deps: Deps,
+  author: Author | null,
+): z.infer<typeof schemas.Author> | null {
   if (!author) return null;
   const { id, username, displayName } = author;
   return { id, username, handle: handleOf(deps.config.publicUrl, username, author), displayName };

@@ -74,6 +74,18 @@ const registrationAttempt = limitRequest({
   keeps: () => true,
 });
 
+/**
+ * Each reset request may send a mail, so that a client may ask a few times an hour and no
+ * more (every request counts: the answer must not say which addresses exist).
+ */
+const passwordReset = limitRequest({
+  name: "password-reset-client",
+  limit: () => ({ points: 10, durationSeconds: 3600 }),
+  code: "too_many_password_resets",
+  by: "client",
+  keeps: () => true,
+});
+
 const invitation = limitRequest({
   name: "invitation-account",
   limit: (config) => config.rateLimits.invitationsPerAccount,
@@ -98,6 +110,15 @@ const upload = limitRequest({
   keeps: done,
 });
 
+/** Each report notifies every moderator and may go to other servers: a few an hour is plenty. */
+const report = limitRequest({
+  name: "report-account",
+  limit: () => ({ points: 20, durationSeconds: 3600 }),
+  code: "too_many_reports",
+  by: "account",
+  keeps: done,
+});
+
 /**
  * The API's limits, routed ahead of the routes they guard (mounted first, after the
  * session is known). Posts of every kind, events and comments share one limit of writes.
@@ -105,10 +126,12 @@ const upload = limitRequest({
 export const requestLimits = createRouter()
   .on("POST", "/sessions", signIn)
   .on("POST", "/accounts", registrationAttempt, registration)
+  .on("POST", "/password-resets", passwordReset)
   .on("POST", ["/communities/:ref/invitations", "/admin/invitations"], invitation)
   .on(
     "POST",
     ["/communities/:ref/:kind{discussions|announcements|pages|events}", "/posts/:id/comments"],
     write,
   )
-  .on("POST", "/communities/:ref/files", upload);
+  .on("POST", "/communities/:ref/files", upload)
+  .on("POST", ["/posts/:id/reports", "/comments/:id/reports"], report);

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../html.ts";
-import { isLocale, translator } from "../i18n.ts";
+import { isLocale, type Locale, translator } from "../i18n.ts";
 import type { OutgoingMail } from "./mailer.ts";
 
 export type MailKind =
@@ -9,7 +9,18 @@ export type MailKind =
   | "request_rejected"
   | "account_approved"
   | "announcement"
-  | "digest";
+  | "password_reset"
+  | "email_change"
+  | "email_changed"
+  | "digest"
+  | "weekly_digest"
+  | "community_dormant"
+  | "join_requests_waiting";
+
+/** The language a person's mail is written in: theirs when Praxis speaks it, else English. */
+export function mailLocale(recipient: { locale: string }): Locale {
+  return isLocale(recipient.locale) ? recipient.locale : "en";
+}
 
 /**
  * Builds a plain-text and HTML message in the recipient's language from the
@@ -24,7 +35,7 @@ export function composeMail(
 ): OutgoingMail | null {
   // People on other servers have no address here; their own server tells them.
   if (!recipient.email) return null;
-  const locale = isLocale(recipient.locale) ? recipient.locale : "en";
+  const locale = mailLocale(recipient);
   const t = translator(locale, "mail");
   const subject = t(`${kind}.subject`, params);
   const paragraphs = t(`${kind}.body`, params).split("\n\n");

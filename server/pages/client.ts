@@ -9,9 +9,12 @@ import { renderToString } from "preact-render-to-string";
 import { ApiError, createApi, type Me } from "../../client/api.ts";
 import { App, findScreen, type InitialState } from "../../client/app.tsx";
 import { createTranslator, type Messages } from "../../client/i18n.ts";
+import { unavailableRetryAfterSeconds } from "../../db/unavailable.ts";
 import type { AppEnv } from "../api/router.ts";
 import { escapeHtml } from "../html.ts";
 import { i18n, isLocale, languageCookie, readerLocale } from "../i18n.ts";
+import { takeRefusal } from "./account-forms.ts";
+import { pathOnThisServer } from "./next-path.ts";
 import { mountWebApp, webAppLinks } from "./web-app.ts";
 
 const distDir = fileURLToPath(new URL("../../dist/client", import.meta.url));
@@ -69,6 +72,18 @@ ${bundle ? `<script type="module" src="${bundle.script}"></script>` : ""}
 </html>`;
 }
 
+const refusalStatuses = [403, 404, 409, 410, 503] as const;
+type PageStatus = 200 | (typeof refusalStatuses)[number];
+
+/**
+ * A screen the API refused answers with the API's status when a browser or crawler can act on
+ * it (forbidden, gone, already used, or the database out of reach for now: 503); anything else,
+ * "sign in first" included, reads as not found.
+ */
+function pageStatusOf(error: ApiError): PageStatus {
+  return refusalStatuses.find((status) => status === error.status) ?? 404;
+}
+
 /** First path segments before a community's name in its address: Praxis, Lemmy and others. */
 const actorPathPrefixes = new Set(["c", "actors", "g", "groups", "u", "users"]);
 
@@ -97,24 +112,6 @@ export function refToOpen(input: string, ownHost: string): string {
   } catch {
     return text;
   }
-}
-
-/**
- * Where `next` leads, as a path of this server, or `/` if it leads elsewhere. It is resolved
- * with the URL parser browsers use, so whatever they read as another host (`/\evil`, a tab
- * or newline inside `//evil`, `https:evil`) is seen as such here too.
- */
-function pathOnThisServer(next: string | undefined, publicUrl: URL): string {
-  if (!next) return "/";
-  let url: URL;
-  try {
-    url = new URL(next, publicUrl);
-  } catch {
-    return "/";
-  }
-  if (url.origin !== publicUrl.origin) return "/";
-  // `/.//evil` resolves to the path `//evil`, which a browser reads as a host.
-  return `${url.pathname.replace(/^\/+/, "/")}${url.search}${url.hash}`;
 }
 
 /**
@@ -157,11 +154,12 @@ export function mountClient(app: Hono<AppEnv>): void {
     const path = actor ? `/c/${actor[1]}` : url.pathname;
     const api = createApi(url.origin, (request) => {
       const headers = new Headers(request.headers);
-      for (const name of ["cookie", "accept-language"]) {
+      for (const name of ["cookie", "accept-language", "user-agent", "sec-purpose", "purpose"]) {
         const value = c.req.header(name);
         if (value) headers.set(name, value);
       }
-      return Promise.resolve(app.request(new Request(request, { headers })));
+      // The reader's connection goes along, so that the API knows who reads (analytics).
+      return Promise.resolve(app.request(new Request(request, { headers }), undefined, c.env));
     });
     const me = await api.get<Me>("/me").catch(() => null);
     const locale = readerLocale(c, me?.locale);
@@ -173,9 +171,18 @@ export function mountClient(app: Hono<AppEnv>): void {
           .then((answer) => answer.unread)
           .catch(() => 0)
       : 0;
-    const state: InitialState = { path, search: url.search, locale, messages, me, unread };
+    const refusal = await takeRefusal(c);
+    const state: InitialState = {
+      path,
+      search: url.search,
+      locale,
+      messages,
+      me,
+      unread,
+      ...(refusal ? { refusal } : {}),
+    };
     const found = findScreen(path);
-    let status: 200 | 404 | 403 = found ? 200 : 404;
+    let status: PageStatus = found ? 200 : 404;
     let title = t("directory.title");
     let description = t("directory.intro");
     if (!found) state.error = { status: 404, message: t("errors.notFound") };
@@ -191,7 +198,8 @@ export function mountClient(app: Hono<AppEnv>): void {
         description = found.screen.description?.(t, state.data) ?? description;
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        status = error.status === 403 ? 403 : 404;
+        status = pageStatusOf(error);
+        if (status === 503) c.header("Retry-After", String(unavailableRetryAfterSeconds));
         state.error = { status, message: error.message };
       }
     } else if (found) {

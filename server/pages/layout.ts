@@ -8,7 +8,7 @@ export function renderPage(
   c: Context,
   locale: Locale,
   page: { title: string; description?: string; body: string },
-  status: 200 | 400 | 404 = 200,
+  status: 200 | 400 | 404 | 409 | 410 = 200,
 ): Response {
   const direction = locale === "ar" ? "rtl" : "ltr";
   const description = page.description

@@ -1,5 +1,6 @@
 import { and, eq, or, type SQL, sql } from "drizzle-orm";
-import { type Account, accounts } from "../../db/schema/accounts.ts";
+import type { Executor } from "../../db/index.ts";
+import { type Account, accounts, type ProfileAudience } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import {
@@ -13,6 +14,7 @@ import { redeemInvitationForRegistration } from "./invitations.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { claimName, localAccountNamed } from "./names.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { closeOtherSessions, type Session } from "./sessions.ts";
 
 export interface Registration {
   username: string;
@@ -23,15 +25,25 @@ export interface Registration {
   profession?: string | undefined;
   country?: string | undefined;
   organisation?: string | undefined;
+  profileAudience?: ProfileAudience | undefined;
   invitation?: string | undefined;
 }
 
 export type ProfileChanges = Partial<
   Pick<
     Account,
-    "displayName" | "locale" | "profession" | "country" | "organisation" | "emailNotifications"
+    | "displayName"
+    | "locale"
+    | "profession"
+    | "country"
+    | "organisation"
+    | "emailNotifications"
+    | "profileAudience"
   >
 >;
+
+/** Whom failed sign-ins of an account are counted against, whichever login named it. */
+export const signInSubjectOf = (accountId: string) => `account:${accountId}`;
 
 function byLogin(login: string): SQL | undefined {
   return or(localAccountNamed(login), sql`lower(${accounts.email}) = lower(${login})`);
@@ -63,6 +75,7 @@ export async function registerAccount(deps: Deps, input: Registration): Promise<
         profession: input.profession ?? "",
         country: input.country ?? "",
         organisation: input.organisation ?? "",
+        ...(input.profileAudience ? { profileAudience: input.profileAudience } : {}),
         isAdmin: isFirst,
         state: isFirst || mode !== "approval" || input.invitation ? "active" : "pending",
       })
@@ -96,10 +109,9 @@ export async function authenticate(
 ): Promise<Account> {
   const [account] = await deps.db.select().from(accounts).where(byLogin(login)).limit(1);
   // Both spellings of one account (name, e-mail) share its failures; unknown logins their own.
-  const who = account ? `account:${account.id}` : `login:${login.toLowerCase()}`;
+  const who = account ? signInSubjectOf(account.id) : `login:${login.toLowerCase()}`;
   await assertSignInNotPaused(deps, who, client);
-  // Verifying against a throwaway hash keeps unknown logins as slow as wrong passwords.
-  const valid = await verifyPassword(account?.passwordHash ?? (await dummyHash()), password);
+  const valid = await passwordMatches(account, password);
   if (!account || !valid) {
     await recordFailedSignIn(deps, who, client);
     throw new DomainError("invalid_credentials");
@@ -113,6 +125,65 @@ let dummy: Promise<string> | undefined;
 function dummyHash(): Promise<string> {
   dummy ??= hashPassword("not a real password, only a timing shield");
   return dummy;
+}
+
+/**
+ * Whether `password` is the account's. Without an account, or one with no password (a
+ * deleted one), it is checked against a throwaway hash, so that those answers take as long
+ * as a wrong password, and never match, whatever is typed.
+ */
+async function passwordMatches(account: Account | undefined, password: string): Promise<boolean> {
+  if (account?.passwordHash) return verifyPassword(account.passwordHash, password);
+  await verifyPassword(await dummyHash(), password);
+  return false;
+}
+
+/**
+ * Refuses a change to a signed-in account unless its owner typed its password again. Wrong
+ * ones count as failed sign-ins of the account from `client`, so that a stolen session
+ * cannot be used to guess the password either.
+ */
+export async function confirmPassword(
+  deps: Deps,
+  account: Account,
+  password: string,
+  client: string,
+): Promise<void> {
+  const who = signInSubjectOf(account.id);
+  await assertSignInNotPaused(deps, who, client);
+  if (!(await passwordMatches(account, password))) {
+    await recordFailedSignIn(deps, who, client);
+    throw new DomainError("wrong_password");
+  }
+  await forgetFailedSignIns(deps, who, client);
+}
+
+/** Sets a new password, already checked for strength, and signs out every device but `keepSession`. */
+export async function replacePassword(
+  db: Executor,
+  accountId: string,
+  passwordHash: string,
+  keepSession?: string,
+): Promise<void> {
+  await db
+    .update(accounts)
+    .set({ passwordHash, updatedAt: new Date() })
+    .where(eq(accounts.id, accountId));
+  await closeOtherSessions(db, accountId, keepSession);
+}
+
+/** The signed-in person changes their password; the session they do it from stays. */
+export async function changePassword(
+  deps: Deps,
+  session: Session,
+  change: { current: string; password: string },
+  client: string,
+): Promise<void> {
+  const { account } = session;
+  await confirmPassword(deps, account, change.current, client);
+  assertStrongPassword(deps, change.password, { ...account, email: account.email ?? "" });
+  const passwordHash = await hashPassword(change.password);
+  await deps.db.transaction((tx) => replacePassword(tx, account.id, passwordHash, session.id));
 }
 
 export function assertMaySignIn(account: Account): void {

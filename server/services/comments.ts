@@ -96,7 +96,7 @@ export async function createComment(
   return { comment, author: viewer };
 }
 
-async function viewComment(deps: Deps, id: string, viewer: Account) {
+export async function viewComment(deps: Deps, id: string, viewer: Account) {
   const [row] = await deps.db.select(commentColumns).from(comments).where(eq(comments.id, id));
   if (!row) throw new DomainError("comment_not_found");
   const view: PostView = await viewPost(deps, row.postId, viewer).catch(() => {
@@ -142,16 +142,15 @@ export async function deleteComment(deps: Deps, id: string, viewer: Account): Pr
   if (comment.authorId !== viewer.id && !hasRoleAtLeast(relation, "moderator")) {
     throw new DomainError(isActive(relation) ? "not_author" : "members_only");
   }
+  await deps.db.transaction((tx) => tombstoneComment(deps, tx, id, viewer.id));
+}
+
+/** Empties a comment into its tombstone and tells other servers, once the caller may do it. */
+export async function tombstoneComment(deps: Deps, tx: Executor, id: string, deletedById: string) {
   const now = new Date();
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .update(comments)
-      .set({ source: "", content: "", deletedAt: now, updatedAt: now })
-      .where(eq(comments.id, id));
-    await deps.federation.publish(tx, {
-      type: "comment_deleted",
-      commentId: id,
-      deletedById: viewer.id,
-    });
-  });
+  await tx
+    .update(comments)
+    .set({ source: "", content: "", deletedAt: now, updatedAt: now })
+    .where(eq(comments.id, id));
+  await deps.federation.publish(tx, { type: "comment_deleted", commentId: id, deletedById });
 }

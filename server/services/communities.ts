@@ -14,11 +14,12 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
-import { recordDecision } from "./audit.ts";
+import { recordDecision, type SettingChange } from "./audit.ts";
 import type { Facets } from "./community-facets.ts";
 import { claimName, communityNamed } from "./names.ts";
 import { type DirectoryFilters, directoryConditions } from "./network-directory.ts";
 import {
+  canReadContent,
   canSeeCommunity,
   communitiesVisibleTo,
   isActiveMembership,
@@ -163,6 +164,19 @@ export async function viewCommunity(
   return view;
 }
 
+/**
+ * A community as its page shows it to anyone who may see it, with whether they may also read
+ * its content: a visitor or non-member who may not is shown only its public face.
+ */
+export async function viewCommunityProfile(
+  deps: Deps,
+  ref: string,
+  viewer: Account | null,
+): Promise<CommunityView & { contentReadable: boolean }> {
+  const view = await viewCommunity(deps, ref, viewer);
+  return { ...view, contentReadable: canReadContent(view.community, view.relation) };
+}
+
 /** Like viewCommunity, but only for the community's owners and admins. */
 export async function administerCommunity(
   deps: Deps,
@@ -224,6 +238,26 @@ export async function createCommunity(
   };
 }
 
+/** Settings short enough for the log to keep what they were and what they became. */
+const loggedValues = new Set<string>(["name", "privacy", "hidden", "archived"]);
+
+/** What `changes` would really change in `community`, for the log: unchanged fields are left out. */
+function settingChanges(community: Community, changes: CommunityChanges): SettingChange[] {
+  const { conceptNote, ...fields } = changes;
+  const touched: SettingChange[] = [];
+  const compare = (field: string, before: unknown, after: unknown) => {
+    if (after === undefined || JSON.stringify(before) === JSON.stringify(after)) return;
+    touched.push(loggedValues.has(field) ? { field, from: before, to: after } : { field });
+  };
+  for (const [field, value] of Object.entries(fields)) {
+    compare(field, community[field as keyof typeof fields], value);
+  }
+  for (const [part, value] of Object.entries(conceptNote ?? {})) {
+    compare(part, community.conceptNote[part as keyof ConceptNote], value);
+  }
+  return touched;
+}
+
 export async function updateCommunity(
   deps: Deps,
   ref: string,
@@ -232,10 +266,8 @@ export async function updateCommunity(
 ): Promise<CommunityView> {
   const view = await administerCommunity(deps, ref, viewer);
   const { conceptNote, ...fields } = changes;
-  const changed = Object.keys(changes).filter(
-    (key) => changes[key as keyof CommunityChanges] !== undefined,
-  );
-  if (changed.length === 0) return view;
+  const touched = settingChanges(view.community, changes);
+  if (touched.length === 0) return view;
   await deps.db.transaction(async (tx) => {
     await tx
       .update(communities)
@@ -249,7 +281,7 @@ export async function updateCommunity(
       communityId: view.community.id,
       actorId: viewer.id,
       action: "community_updated",
-      details: { fields: changed },
+      details: { changes: touched },
     });
     await deps.federation.publish(tx, {
       type: "community_updated",
@@ -273,6 +305,25 @@ function escapeLike(text: string): string {
  * search or a parent, only top-level communities are listed; working groups are
  * listed under their parent.
  */
+/**
+ * The communities the viewer is an active member of, working groups and other servers' ones
+ * included; invitations and requests still waiting are not memberships yet.
+ */
+export async function listMemberCommunities(
+  deps: Deps,
+  viewer: Account,
+  query: PageRequest,
+): Promise<Page<CommunityView>> {
+  const rows = await viewsQuery(deps.db, viewer.id)
+    .where(
+      and(isActiveMembership, afterCursor(communities.createdAt, communities.id, query.cursor)),
+    )
+    .orderBy(...cursorOrder(communities.createdAt, communities.id))
+    .limit(query.limit + 1);
+  const page = toPage(rows, query.limit, (row) => row.community);
+  return { items: page.items.map(toView), next: page.next };
+}
+
 export async function listDirectory(
   deps: Deps,
   viewer: Account | null,
@@ -281,7 +332,7 @@ export async function listDirectory(
   const conditions: (SQL | undefined)[] = [
     communitiesVisibleTo(viewer),
     afterCursor(communities.createdAt, communities.id, query.cursor),
-    ...directoryConditions(query),
+    ...directoryConditions(query, deps.config.inactivityDays),
   ];
   if (query.parent) {
     const parentView = await viewCommunity(deps, query.parent, viewer);

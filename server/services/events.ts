@@ -7,6 +7,7 @@ import { memberships } from "../../db/schema/memberships.ts";
 import { postColumns, posts } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { isLocale, type Locale, translator } from "../i18n.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { viewCommunity } from "./communities.ts";
 import { renderCalendar } from "./icalendar.ts";
@@ -258,11 +259,12 @@ function feedWindow(now: Date): SQL | undefined {
   );
 }
 
-/** The community's calendar, for whoever may read its events. */
+/** The community's calendar, for whoever may read its events, its links named in `locale`. */
 export async function communityCalendar(
   deps: Deps,
   ref: string,
   viewer: Account | null,
+  locale: Locale,
 ): Promise<string> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   assertMayRead(community, relation, viewer);
@@ -275,6 +277,7 @@ export async function communityCalendar(
     .limit(feedLimit);
   return renderCalendar(
     deps,
+    translator(locale, "pages"),
     community.name,
     rows.map((row) => ({ ...row, community })),
   );
@@ -285,10 +288,13 @@ export async function eventCalendar(
   deps: Deps,
   id: string,
   viewer: Account | null,
+  locale: Locale,
 ): Promise<string> {
   const { post, details, community } = await viewEvent(deps, id, viewer);
   if (post.deletedAt) throw new DomainError("post_not_found");
-  return renderCalendar(deps, post.title, [{ post, details, community }]);
+  return renderCalendar(deps, translator(locale, "pages"), post.title, [
+    { post, details, community },
+  ]);
 }
 
 /** A link to the account's own calendar that works without signing in, for calendar apps. */
@@ -302,7 +308,10 @@ export async function calendarFeedUrl(deps: Deps, account: Account): Promise<str
   return new URL(`/api/v1/calendar/${token}.ics`, deps.config.publicUrl).href;
 }
 
-/** The events of every community the token's account is an active member of. */
+/**
+ * The events of every community the token's account is an active member of; calendar apps
+ * send no language, so the account's names the links.
+ */
 export async function accountCalendar(deps: Deps, token: string): Promise<string> {
   const verified = await verifyToken(deps.config.secretKey, "calendar", token);
   if (verified.status !== "valid") throw new DomainError("not_found");
@@ -327,5 +336,11 @@ export async function accountCalendar(deps: Deps, token: string): Promise<string
     .where(feedWindow(new Date()))
     .orderBy(desc(eventDetails.startsAt))
     .limit(feedLimit);
-  return renderCalendar(deps, `Praxis: ${account.displayName || account.username}`, rows);
+  const locale = isLocale(account.locale) ? account.locale : "en";
+  return renderCalendar(
+    deps,
+    translator(locale, "pages"),
+    `Praxis: ${account.displayName || account.username}`,
+    rows,
+  );
 }

@@ -37,6 +37,13 @@ export type FederationEvent =
       accountId: string;
       liked: boolean;
     }
+  /**
+   * A local person deleted their account; `communityIds` are the communities they were known
+   * in (their memberships are gone by the time this is sent).
+   */
+  | { type: "account_deleted"; accountId: string; communityIds: string[] }
+  /** Someone here reported a post or comment and asked for its author's server to be told. */
+  | { type: "report_filed"; reportId: string }
   /** A local community's settings, About page or member count changed. */
   | { type: "community_updated"; communityId: string }
   /** A person on another server is no longer a member of a local community. */

@@ -1,3 +1,4 @@
+import type { TFunction } from "i18next";
 import ical, {
   escape as escapeIcalText,
   type ICalDayJsStub,
@@ -125,7 +126,23 @@ function vtimezone(zone: string, years: { first: number; last: number }): string
   return lines.join("\r\n");
 }
 
-export function renderCalendar(deps: Deps, name: string, items: FeedEvent[]): string {
+/**
+ * The event's text, then its links, each named, on lines of their own: calendar apps show
+ * DESCRIPTION but few show ATTACH, and LOCATION holds the place when there is one.
+ */
+function descriptionOf(t: TFunction, post: Post, details: EventDetails): string {
+  const links = [
+    [t("calendar.online"), details.onlineUrl],
+    [t("calendar.recording"), details.recordingUrl],
+    [t("calendar.slides"), details.slidesUrl],
+  ]
+    .filter(([, link]) => link)
+    .map(([label, link]) => t("calendar.link", { label, link }));
+  return [post.source, links.join("\n")].filter(Boolean).join("\n\n");
+}
+
+/** `t` names the links in the reader's language (the `pages` namespace). */
+export function renderCalendar(deps: Deps, t: TFunction, name: string, items: FeedEvent[]): string {
   const years = new Map<string, { first: number; last: number }>();
   const events: ICalEventData[] = items.map(({ post, details, community }) => {
     const zone = isUtc(details.timezone) ? null : details.timezone;
@@ -139,7 +156,7 @@ export function renderCalendar(deps: Deps, name: string, items: FeedEvent[]): st
     return {
       id: uri,
       summary: calendarText(post.title),
-      description: calendarText(post.source),
+      description: calendarText(descriptionOf(t, post, details)),
       location: calendarText(details.location || details.onlineUrl || "") || null,
       url: uri,
       start: zone ? inZone(details.startsAt, zone) : details.startsAt,
@@ -148,9 +165,10 @@ export function renderCalendar(deps: Deps, name: string, items: FeedEvent[]): st
       created: post.createdAt,
       lastModified: post.updatedAt,
       categories: [{ name: calendarText(community.name) }],
-      attachments: [details.recordingUrl, details.slidesUrl].filter(
-        (link): link is string => link !== null,
-      ),
+      // Links stored before the API normalised them may hold controls: cleaned as text is.
+      attachments: [details.recordingUrl, details.slidesUrl]
+        .filter((link): link is string => link !== null)
+        .map(calendarText),
     };
   });
   const calendar = ical({

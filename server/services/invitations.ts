@@ -238,11 +238,21 @@ function assertRedeemable(invitation: Invitation): void {
   if (invitation.expiresAt.getTime() <= Date.now()) throw new DomainError("invitation_expired");
 }
 
-/** What an invitation link offers, for the page that asks its holder to accept. */
-export async function previewInvitation(deps: Deps, token: string): Promise<InvitationView> {
+export interface InvitationPreview extends InvitationView {
+  inviter: Account;
+}
+
+/** What an invitation link offers and who sent it, for the page that asks its holder to accept. */
+export async function previewInvitation(deps: Deps, token: string): Promise<InvitationPreview> {
   const view = await loadInvitation(deps.db, await invitationIdOf(deps, token), false);
   assertRedeemable(view.invitation);
-  return view;
+  const [inviter] = await deps.db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.id, view.invitation.invitedById));
+  // Deleting an account deletes the invitations it sent.
+  if (!inviter) throw new DomainError("invitation_not_found");
+  return { ...view, inviter };
 }
 
 async function markUsed(db: Executor, invitation: Invitation, account: Account): Promise<void> {

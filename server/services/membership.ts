@@ -14,7 +14,7 @@ import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
-import { recordDecision } from "./audit.ts";
+import { recordDecision, withReason } from "./audit.ts";
 import { administerCommunity, relationOf, viewCommunity } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { notify } from "./notifications.ts";
@@ -316,22 +316,30 @@ export async function endMembership(
   community: Community,
   account: Account,
 ): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    const membership = await findMembership(tx, community.id, account.id);
-    if (!membership || membership.state === "banned" || membership.state === "rejected") {
-      throw new DomainError("member_not_found");
-    }
-    await assertNotLastOwner(tx, membership);
-    await dropWithWorkingGroups(tx, community, account.id);
-    if (community.domain) {
-      await deps.federation.publish(tx, {
-        type: "left",
-        communityId: community.id,
-        accountId: account.id,
-        followUri: membership.followUri,
-      });
-    }
-  });
+  await deps.db.transaction((tx) => endMembershipIn(tx, deps, community, account));
+}
+
+/** `endMembership` within the caller's transaction, as when an account is deleted. */
+export async function endMembershipIn(
+  tx: Executor,
+  deps: Deps,
+  community: Community,
+  account: Account,
+): Promise<void> {
+  const membership = await findMembership(tx, community.id, account.id);
+  if (!membership || membership.state === "banned" || membership.state === "rejected") {
+    throw new DomainError("member_not_found");
+  }
+  await assertNotLastOwner(tx, membership);
+  await dropWithWorkingGroups(tx, community, account.id);
+  if (community.domain) {
+    await deps.federation.publish(tx, {
+      type: "left",
+      communityId: community.id,
+      accountId: account.id,
+      followUri: membership.followUri,
+    });
+  }
 }
 
 /**
@@ -469,7 +477,7 @@ export async function decideJoinRequest(
       actorId: viewer.id,
       action: decision === "approve" ? "request_approved" : "request_rejected",
       targetAccountId: member.account.id,
-      details: reason?.trim() ? { reason: reason.trim() } : {},
+      details: withReason(reason),
     });
     if (member.account.domain) {
       await deps.federation.publish(tx, { type: "join_decided", membershipId });
@@ -624,18 +632,19 @@ export async function banMember(
       actorId: viewer.id,
       action: "member_banned",
       targetAccountId: member.account.id,
-      details: reason?.trim() ? { reason: reason.trim() } : {},
+      details: withReason(reason),
     });
     return { membership: membership ?? member.membership, account: member.account };
   });
 }
 
-/** Removes a member (or lifts a ban, letting the person ask again). */
+/** Removes a member (or lifts a ban, letting the person ask again), saying why in the log. */
 export async function removeMember(
   deps: Deps,
   ref: string,
   viewer: Account,
   membershipId: string,
+  reason: string | undefined,
 ): Promise<void> {
   const { community, relation } = await administerCommunity(deps, ref, viewer);
   await deps.db.transaction(async (tx) => {
@@ -651,6 +660,7 @@ export async function removeMember(
       actorId: viewer.id,
       action: member.membership.state === "banned" ? "member_unbanned" : "member_removed",
       targetAccountId: member.account.id,
+      details: withReason(reason),
     });
   });
 }

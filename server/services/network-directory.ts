@@ -28,7 +28,10 @@ export interface DirectoryFilters {
   onlyHere?: boolean | undefined;
 }
 
-export function directoryConditions(filters: DirectoryFilters): (SQL | undefined)[] {
+export function directoryConditions(
+  filters: DirectoryFilters,
+  inactivityDays: number,
+): (SQL | undefined)[] {
   const { topic, language, country, privacy, activity, onlyHere } = filters;
   return [
     topic ? arrayContains(communities.topics, [topic]) : undefined,
@@ -38,7 +41,7 @@ export function directoryConditions(filters: DirectoryFilters): (SQL | undefined
       : undefined,
     country ? arrayContains(communities.countries, [country]) : undefined,
     privacy ? eq(communities.privacy, privacy) : undefined,
-    activity ? communitiesWithActivity(activity) : undefined,
+    activity ? communitiesWithActivity(activity, inactivityDays) : undefined,
     onlyHere ? isNull(communities.domain) : undefined,
   ];
 }

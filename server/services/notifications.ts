@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
-import type { Community } from "../../db/schema/communities.ts";
+import { type Community, communities } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { type NotificationKind, notifications } from "../../db/schema/notifications.ts";
 import type { Post } from "../../db/schema/posts.ts";
 import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
@@ -141,14 +142,33 @@ export async function notify(
   await db.insert(notifications).values(notice);
 }
 
+/** Where a notification leads: what it is about, else its community. */
+function targetOf(
+  notice: Pick<typeof notifications.$inferSelect, "kind" | "subjectId" | "data">,
+  community: Pick<Community, "slug" | "domain"> | null,
+): string | null {
+  if (notice.kind === "reply" && notice.data.post) return `/posts/${notice.data.post}`;
+  if (["announcement", "event_soon"].includes(notice.kind) && notice.subjectId) {
+    return `/posts/${notice.subjectId}`;
+  }
+  if (!community) return null;
+  const home = `/c/${refOf(community)}`;
+  return ["join_request", "join_requests_waiting"].includes(notice.kind)
+    ? `${home}/requests`
+    : home;
+}
+
+/** The viewer's notifications, each with who caused it, where, and where it leads. */
 export async function listNotifications(
   deps: Deps,
   viewer: Account,
   query: PageRequest & { unread?: boolean | undefined },
 ) {
   const rows = await deps.db
-    .select()
+    .select({ notification: notifications, actor: accounts, community: communities })
     .from(notifications)
+    .leftJoin(accounts, eq(accounts.id, notifications.actorId))
+    .leftJoin(communities, eq(communities.id, notifications.communityId))
     .where(
       and(
         eq(notifications.accountId, viewer.id),
@@ -162,7 +182,31 @@ export async function listNotifications(
     notifications,
     and(eq(notifications.accountId, viewer.id), isNull(notifications.readAt)),
   );
-  return { page: toPage(rows, query.limit, (row) => row), unread };
+  const page = toPage(rows, query.limit, (row) => row.notification);
+  return {
+    page: {
+      items: page.items.map((row) => ({
+        ...row,
+        target: targetOf(row.notification, row.community),
+      })),
+      next: page.next,
+    },
+    unread,
+  };
+}
+
+/** Opening a notification reads it: where it leads, once marked read. */
+export async function openNotification(deps: Deps, viewer: Account, id: string): Promise<string> {
+  const [row] = await deps.db
+    .update(notifications)
+    .set({ readAt: sql`coalesce(${notifications.readAt}, now())` })
+    .where(and(eq(notifications.id, id), eq(notifications.accountId, viewer.id)))
+    .returning();
+  if (!row) throw new DomainError("not_found");
+  const [community] = row.communityId
+    ? await deps.db.select().from(communities).where(eq(communities.id, row.communityId))
+    : [];
+  return targetOf(row, community ?? null) ?? "/notifications";
 }
 
 /** Marks the given notifications (all when none are named) as read. */

@@ -315,12 +315,15 @@ export async function deletePost(deps: Deps, id: string, viewer: Account): Promi
   if (post.authorId !== viewer.id && !hasRoleAtLeast(relation, "moderator")) {
     throw new DomainError(isActive(relation) ? "not_author" : "members_only");
   }
+  await deps.db.transaction((tx) => tombstonePost(deps, tx, id, viewer.id));
+}
+
+/** Empties a post into its tombstone and tells other servers, once the caller may do it. */
+export async function tombstonePost(deps: Deps, tx: Executor, id: string, deletedById: string) {
   const now = new Date();
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .update(posts)
-      .set({ title: "", source: "", content: "", deletedAt: now, updatedAt: now })
-      .where(eq(posts.id, id));
-    await deps.federation.publish(tx, { type: "post_deleted", postId: id, deletedById: viewer.id });
-  });
+  await tx
+    .update(posts)
+    .set({ title: "", source: "", content: "", deletedAt: now, updatedAt: now })
+    .where(eq(posts.id, id));
+  await deps.federation.publish(tx, { type: "post_deleted", postId: id, deletedById });
 }

@@ -156,3 +156,31 @@ export function postsReadableBy(viewer: Viewer): SQL {
 export function canSeeMembersIn(state: MembershipState, relation: Relation): boolean {
   return state === "active" || isCommunityAdmin(relation);
 }
+
+/**
+ * Whether a viewer sees a person's profession, organisation and country, as the person chose:
+ * everyone, the members of a community where they meet, or that community's admins only.
+ * `relation` is the viewer's to that community (null where they meet in none, as in a lookup
+ * by handle); people always see their own. A person from another server is shown as their
+ * own server published them: it sends only what everyone may see (federation/actors.ts).
+ */
+export function seesProfileDetails(
+  person: Pick<Account, "id" | "domain" | "profileAudience">,
+  viewer: Viewer,
+  relation: Relation,
+): boolean {
+  if (person.domain || viewer?.id === person.id) return true;
+  switch (person.profileAudience) {
+    case "everyone":
+      return true;
+    case "members":
+      return isActive(relation);
+    case "admins":
+      return isCommunityAdmin(relation);
+  }
+}
+
+/** Whether other servers, which cannot tell who the members are, get the profile details. */
+export const publishesProfileDetails = (
+  person: Pick<Account, "id" | "domain" | "profileAudience">,
+) => seesProfileDetails(person, null, null);

@@ -1,4 +1,5 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, ne, sql } from "drizzle-orm";
+import type { Executor } from "../../db/index.ts";
 import { preparedFor } from "../../db/prepared.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { sessions } from "../../db/schema/sessions.ts";
@@ -56,4 +57,18 @@ export async function resolveSession(deps: Deps, token: string): Promise<Session
 
 export async function closeSession(deps: Deps, sessionId: string): Promise<void> {
   await deps.db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Ends every session of an account but `keep`, the one asking when it stays signed in: after
+ * its password changes, a device someone else signed in on is signed out.
+ */
+export async function closeOtherSessions(
+  db: Executor,
+  accountId: string,
+  keep?: string,
+): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(and(eq(sessions.accountId, accountId), keep ? ne(sessions.id, keep) : undefined));
 }

@@ -1,6 +1,13 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 
-export type TokenPurpose = "session" | "invitation" | "calendar" | "unsubscribe" | "download";
+export type TokenPurpose =
+  | "session"
+  | "invitation"
+  | "calendar"
+  | "unsubscribe"
+  | "download"
+  | "password_reset"
+  | "email_change";
 
 const keys = new Map<string, Promise<CryptoKey>>();
 
@@ -38,7 +45,7 @@ export async function signToken(
 
 export type VerifiedToken =
   | { status: "valid"; sub: string; sid?: string }
-  | { status: "expired"; sub: string }
+  | { status: "expired"; sub: string; sid?: string }
   | { status: "invalid" };
 
 export async function verifyToken(
@@ -59,7 +66,8 @@ export async function verifyToken(
     };
   } catch (error) {
     if (error instanceof errors.JWTExpired && typeof error.payload.sub === "string") {
-      return { status: "expired", sub: error.payload.sub };
+      const { sub, sid } = error.payload;
+      return { status: "expired", sub, ...(typeof sid === "string" ? { sid } : {}) };
     }
     return { status: "invalid" };
   }

@@ -1,13 +1,6 @@
-import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTranslator,
-  directionOf,
-  type Locale,
-  locales,
-  type Messages,
-} from "../../client/i18n.ts";
+import { directionOf, type Locale, locales } from "../../client/i18n.ts";
 import {
   type BrowserInstance,
   register,
@@ -15,20 +8,7 @@ import {
   startBrowserInstance,
 } from "../support/browser.ts";
 import { killLaunched } from "../support/process.ts";
-
-/**
- * The client's own words in one language, translated as the client does. A key the language
- * lacks fails the journey instead of matching the bare key the page would show.
- */
-function wordsIn(locale: Locale) {
-  const messages = JSON.parse(readFileSync(`locales/${locale}/client.json`, "utf8")) as Messages;
-  const t = createTranslator(locale, messages);
-  return (key: string, values: Record<string, unknown> = {}): string => {
-    const text = t(key, values);
-    if (!text || text === key) throw new Error(`locales/${locale}/client.json lacks ${key}`);
-    return text;
-  };
-}
+import { wordsIn } from "../support/words.ts";
 
 /** Each language's run has its own people and community, so all share one instance. */
 const journeyIn = (locale: Locale) => ({
@@ -122,7 +102,11 @@ describe("a semi-private community from creation to its first announcement", () 
         .getByRole("link", { name: `${t("nav.notifications")} (2)`, exact: true })
         .click();
       const announcement = memberPage.getByRole("link", {
-        name: t("notifications.kinds.announcement", { community: slug, title }),
+        // Named by the community's name, which people read, rather than its slug.
+        name: t("notifications.kinds.announcement", {
+          community: "Shock-responsive social protection",
+          title,
+        }),
         exact: true,
       });
       await announcement.waitFor();

@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seriousAxeProblems } from "../support/axe.ts";
 import { type BrowserInstance, screenshot, startBrowserInstance } from "../support/browser.ts";
 import { requester, signUpWith } from "../support/client.ts";
 import { killLaunched } from "../support/process.ts";
 
 const budgetBytes = 100 * 1024;
-const axeSource = readFileSync("node_modules/axe-core/axe.min.js", "utf8");
 
 /** Reading Praxis: without JavaScript, in Arabic, with assistive technology, on a small budget. */
 describe("reading communities in the browser", () => {
@@ -95,17 +94,7 @@ describe("reading communities in the browser", () => {
     for (const path of paths) {
       await page.goto(`${instance.origin}${path}`);
       await page.locator("main[aria-busy=false]").waitFor();
-      await page.addScriptTag({ content: axeSource });
-      const found = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe;
-        const { violations } = await axe.run();
-        return violations
-          .filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map(
-            (v) =>
-              `${v.id}: ${v.nodes.map((n: { target: string[] }) => n.target.join(" ")).join(", ")}`,
-          );
-      });
+      const found = await seriousAxeProblems(page);
       problems.push(...found.map((problem) => `${path} ${problem}`));
     }
     expect(problems).toEqual([]);

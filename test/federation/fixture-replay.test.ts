@@ -26,16 +26,6 @@ const listenerFailure =
 const reasonLine =
   /praxis·federation·inbox.*|Unsupported activity type.*|Failed to parse the queued incoming activity.*/;
 
-/**
- * Fixtures that still fail for a reason in code another engineer is changing (issue 15): a
- * Person whose key is not PEM, inside an Update, makes Fedify throw a TypeError out of the
- * inbox, past federation/hono.ts (which is learning to answer signature errors), and Hono 500.
- */
-const awaitingOtherWork = new Set([
-  "mastodon/bonfire-activity_pub-fixtures/mastodon/mastodon-update.json",
-  "mastodon/mobilizon-test-fixtures/mastodon-update.json",
-]);
-
 const isFailure = (r: Result) => r.outcome === "500" || r.outcome === "silent";
 const described = (r: Result) => `${r.outcome} ${r.replay.file}: ${r.why}`;
 
@@ -242,12 +232,7 @@ describe("the fixture corpus replayed into a Group inbox", () => {
           .map((r) => `${r.outcome.padEnd(8)} ${r.replay.file}  ${r.why}`),
       ].join("\n"),
     );
-    const failures = results.filter((r) => isFailure(r) && !awaitingOtherWork.has(r.replay.file));
-    expect(failures.map(described)).toEqual([]);
-  });
-
-  it.fails("answers the Updates awaiting other work without a 500 either", () => {
-    const failures = results.filter((r) => isFailure(r) && awaitingOtherWork.has(r.replay.file));
+    const failures = results.filter(isFailure);
     expect(failures.map(described)).toEqual([]);
   });
 

@@ -55,7 +55,12 @@ describe("deliveries to a member whose inbox is on a private address", () => {
       "the delivery attempt",
     );
     expect(inbox.heard).toEqual([]);
-    expect(records.filter(retryScheduled)).toHaveLength(1);
+    // An open community's new post goes out twice (relayed as its Create, and boosted), the
+    // boost perhaps only after the Create's retry, as they are kept in order: each delivery
+    // that was tried failed once and was given one retry.
+    const retried = records.filter(retryScheduled).map((record) => record.properties.activityId);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(new Set(retried).size).toBe(retried.length);
     const refusals = records.filter((record) => record.category.includes("outgoing"));
     expect(refusals.map((record) => record.properties)).toEqual([
       { host: "127.0.0.60", address: "127.0.0.60" },

@@ -1,32 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Temporal } from "@js-temporal/polyfill";
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { queuedMessages } from "../../db/schema/federation.ts";
-import {
-  enqueueMessages,
-  PostgresMessageQueue,
-  type QueueOptions,
-} from "../../federation/queue.ts";
-import { freshDatabase } from "../support/database.ts";
+import { enqueueMessages, PostgresMessageQueue } from "../../federation/queue.ts";
 import { eventually } from "../support/peer.ts";
+import { queueHarness } from "../support/queue-harness.ts";
 
 describe("PostgresMessageQueue", () => {
-  let connection: Awaited<ReturnType<typeof freshDatabase>>;
-  const stops: AbortController[] = [];
-
-  beforeAll(async () => {
-    connection = await freshDatabase();
-  });
-  afterEach(async () => {
-    for (const stop of stops.splice(0)) stop.abort();
-    await connection.db.delete(queuedMessages);
-  });
-  afterAll(() => connection.close());
-
-  let queueCount = 0;
-  const newQueue = (options: QueueOptions = {}) =>
-    new PostgresMessageQueue(connection.db, connection.sql, `test-${++queueCount}`, options);
+  const harness = queueHarness("test");
+  const { newQueue } = harness;
 
   /** Listens in the background, keeping what the handler saw; stopped after each test. */
   function listen(
@@ -34,8 +17,7 @@ describe("PostgresMessageQueue", () => {
     handler: (message: any) => Promise<void> | void = () => {},
   ) {
     const seen: any[] = [];
-    const stop = new AbortController();
-    stops.push(stop);
+    const stop = harness.stopAtTheEnd();
     const listening = queue.listen(
       async (message) => {
         seen.push(message);
@@ -64,7 +46,7 @@ describe("PostgresMessageQueue", () => {
       () => queue.getDepth(),
       (depth) => depth.queued === 0,
     );
-    expect((await connection.db.select().from(queuedMessages)).length).toBe(0);
+    expect((await harness.connection.db.select().from(queuedMessages)).length).toBe(0);
   });
 
   it("wakes a listener through NOTIFY well before its polling interval", async () => {
@@ -100,9 +82,14 @@ describe("PostgresMessageQueue", () => {
 
   it("enqueues many at once, each handled once even with two listeners", async () => {
     const queue = newQueue({ concurrency: 4 });
-    const other = new PostgresMessageQueue(connection.db, connection.sql, queue.name, {
-      concurrency: 4,
-    });
+    const other = new PostgresMessageQueue(
+      harness.connection.db,
+      harness.connection.sql,
+      queue.name,
+      {
+        concurrency: 4,
+      },
+    );
     const first = listen(queue, () => sleep(5));
     const second = listen(other, () => sleep(5));
     await queue.enqueueMany(Array.from({ length: 200 }, (_, i) => i));
@@ -122,12 +109,12 @@ describe("PostgresMessageQueue", () => {
     const queue = newQueue();
     const { seen } = listen(queue);
     await expect(
-      connection.db.transaction(async (tx) => {
+      harness.connection.db.transaction(async (tx) => {
         await enqueueMessages(tx, queue.name, ["never"]);
         throw new Error("the change failed");
       }),
     ).rejects.toThrow("the change failed");
-    await connection.db.transaction((tx) => enqueueMessages(tx, queue.name, ["committed"]));
+    await harness.connection.db.transaction((tx) => enqueueMessages(tx, queue.name, ["committed"]));
     await waitFor(
       "the committed message",
       () => seen,
@@ -140,7 +127,7 @@ describe("PostgresMessageQueue", () => {
   it("takes again a message whose worker died holding it, once its lease ran out", async () => {
     const queue = newQueue({ handlerTimeoutMs: 100, pollIntervalMs: 200 });
     // What a killed worker leaves: a message leased a moment ago, never finished.
-    await connection.db.insert(queuedMessages).values({
+    await harness.connection.db.insert(queuedMessages).values({
       queue: queue.name,
       payload: "orphan",
       leasedUntil: sql`now() + interval '1 second'`,

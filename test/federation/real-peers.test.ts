@@ -87,14 +87,12 @@ describe("real fediverse servers as members of Praxis communities", () => {
   });
 
   /**
-   * The step marked `it.fails` fails today, read against GoToSocial v0.18.3's own source;
-   * once it passes, drop `.fails`.
-   * - MEMBERS-ONLY: a public community's Page is for its members: addressed to the Group and
-   *   its followers, neither as:Public nor the author's followers, so GoToSocial reads it as a
-   *   direct message (internal/ap/extract.go, ExtractVisibility), refuses the Group's boost
-   *   of it (internal/federation/dereferencing/status_permitted.go, isPermittedBoost) and
-   *   shows a direct status only to the accounts it mentions (internal/filter/visibility/
-   *   status.go). Mastodon-API servers have no "members of a group" audience.
+   * MEMBERS-ONLY: a public community's Page is for its members: addressed to the Group and its
+   * followers, neither as:Public nor the author's followers, so GoToSocial reads it as a direct
+   * message (internal/ap/extract.go, ExtractVisibility), refuses the Group's boost of it
+   * (internal/federation/dereferencing/status_permitted.go) and shows a direct status only to
+   * the accounts it mentions (internal/filter/visibility/status.go). So it reaches a member
+   * there as a private mention from its author (federation/private-mentions.ts).
    */
   describe("a GoToSocial account", () => {
     let token: string;
@@ -197,10 +195,24 @@ describe("real fediverse servers as members of Praxis communities", () => {
       stepTimeoutMs,
     );
 
-    it.fails(
-      "MEMBERS-ONLY: reads the public community's new thread through GoToSocial's own API",
+    it(
+      "MEMBERS-ONLY: reads the public community's members-only thread as a private mention",
       async () => {
-        await threadOnGoToSocial("forum", "New in the forum");
+        const title = "New in the forum";
+        const made = await publish("forum", "discussions", title);
+        const found = await onGoToSocial(
+          "the forum's thread among gina's mentions",
+          async () => {
+            const mentions = await api<any[]>("GET", "/api/v1/notifications");
+            return (Array.isArray(mentions.body) ? mentions.body : [])
+              .filter((notification) => notification.type === "mention")
+              .map((notification) => notification.status)
+              .find((status) => status && textOf(status.content).includes(title));
+          },
+          (status) => status !== undefined,
+        );
+        expect(found?.uri).toBe(made.uri);
+        expect(found?.visibility).toBe("direct");
       },
       stepTimeoutMs,
     );

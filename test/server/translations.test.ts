@@ -77,7 +77,9 @@ describe("translations", () => {
     const english = await praxis.request("POST", "/api/v1/accounts", {
       body: { username: "ok_name", email: "ok@example.org", password: "short" },
     });
-    expect(answer.body.error.message).toContain("password");
+    // The field is named in the reader's words, never by the code's name for it.
+    expect(answer.body.error.message).toContain("senha");
+    expect(answer.body.error.message).not.toContain("password");
     expect(answer.body.error.message).toContain("10");
     expect(answer.body.error.message).not.toBe(english.body.error.message);
   });
