@@ -73,6 +73,10 @@ export interface Me {
   emailNotifications: "each" | "daily" | "weekly" | "none";
   /** Who sees their profession, organisation and country. */
   profileAudience: "everyone" | "members" | "admins";
+  bio: string;
+  languages: string[];
+  expertise: string[];
+  resourcePerson: boolean;
   isAdmin?: boolean;
 }
 
@@ -127,6 +131,25 @@ export interface Author {
   displayName: string;
 }
 
+/** A person as the reader may see them: profession, organisation and country blank otherwise. */
+export interface Person extends Author {
+  profession: string;
+  organisation: string;
+  country: string;
+  languages: string[];
+  expertise: string[];
+  resourcePerson: boolean;
+  /** Their picture, once they uploaded one. */
+  avatarUrl?: string | null;
+}
+
+export interface Profile extends Person {
+  uri: string;
+  bio: string;
+  /** Their communities the reader may read. */
+  communities: { ref: string; name: string }[];
+}
+
 export interface Post {
   id: string;
   kind: string;
@@ -144,6 +167,8 @@ export interface Post {
   deleted: boolean;
   locked: boolean;
   pinned: boolean;
+  /** When its facilitators featured it for the weekly mail. */
+  digestFeaturedAt?: string | null;
   editedAt: string | null;
   createdAt: string;
   startsAt?: string;
@@ -179,7 +204,7 @@ export interface Comment {
 
 export interface Member {
   id: string;
-  account: Author & { profession?: string; country?: string; organisation?: string };
+  account: Person;
   role: string;
   state: string;
   message?: string;

@@ -67,6 +67,7 @@ function Header({ here }: { here: string }) {
         <a href="/search">{t("nav.search")}</a>
         {me ? (
           <>
+            <a href="/people">{t("people.nav")}</a>
             <a href="/my-communities">{t("nav.mine")}</a>
             <a href="/notifications">
               {t("nav.notifications")}
@@ -75,6 +76,7 @@ function Header({ here }: { here: string }) {
             <a href="/settings">{t("nav.settings")}</a>
             {me.isAdmin ? (
               <>
+                <a href="/admin">{t("instanceAdmin.title")}</a>
                 <a href="/admin/reports">{t("report.queue")}</a>
                 <a href="/admin/analytics">{t("admin.analytics")}</a>
               </>

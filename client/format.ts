@@ -1,10 +1,17 @@
 import type { Locale } from "./i18n.ts";
 
-/** Dates and times in the reader's language and time zone (UTC until the browser says). */
+/**
+ * A moment in the reader's language and time zone (UTC until the browser says), the zone named
+ * in that language ("UTC", "غرينتش+1"…) so that a time drawn on the server says which it is.
+ */
 export function formatDateTime(locale: Locale, iso: string, timeZone?: string): string {
   return new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
     timeZone: timeZone ?? "UTC",
   }).format(new Date(iso));
 }

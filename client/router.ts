@@ -1,4 +1,7 @@
-/** `/c/:ref/:tab?` against a path: the named parts, or null when it does not match. */
+/**
+ * `/c/:ref/:tab?` against a path: the named parts, or null when it does not match. A segment
+ * may start with text before its name, as `/@:handle` does.
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const wanted = pattern.split("/").filter(Boolean);
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
@@ -13,6 +16,10 @@ export function matchPath(pattern: string, path: string): Record<string, string>
         return null;
       }
       params[name] = part;
+    } else if (segment.includes(":")) {
+      const [before = "", name = ""] = segment.split(":");
+      if (!part?.startsWith(before) || part.length === before.length) return null;
+      params[name] = part.slice(before.length);
     } else if (segment !== part) {
       return null;
     }

@@ -16,6 +16,7 @@ import {
 } from "../server/services/privacy.ts";
 import { actorPathTemplate } from "../server/urls.ts";
 import { tombstoneOfDeletedPerson } from "./account-deletion.ts";
+import { actorImageOf } from "./actor-images.ts";
 import { answersRequest, isHiddenFrom } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 import { actorKeyPairs } from "./keys.ts";
@@ -99,13 +100,31 @@ function aboutOf(community: Community): LanguageString[] {
   });
 }
 
-/** A member's profile as profile fields, the way Mastodon shows them beside a person. */
+/**
+ * A member's profile as profile fields, the way Mastodon shows them beside a person, named in
+ * the person's language: the languages they speak and their expertise always, their
+ * profession, country and organisation only when everyone may see them.
+ */
 function profileFieldsOf(account: Account): PropertyValue[] {
-  if (!publishesProfileDetails(account)) return [];
   const t = i18n.getFixedT(account.locale, "pages");
-  return (["profession", "country", "organisation"] as const)
-    .filter((field) => account[field].trim())
-    .map((field) => new PropertyValue({ name: t(`actor.${field}`), value: account[field] }));
+  const languageNames = new Intl.DisplayNames([account.locale], { type: "language" });
+  const details = publishesProfileDetails(account)
+    ? (["profession", "country", "organisation"] as const).map((field) => ({
+        name: t(`actor.${field}`),
+        value: account[field].trim(),
+      }))
+    : [];
+  const fields = [
+    ...details,
+    {
+      name: t("profile.languages"),
+      value: account.languages.map((tag) => languageNames.of(tag) ?? tag).join(", "),
+    },
+    { name: t("profile.expertise"), value: account.expertise.join(", ") },
+  ];
+  return fields
+    .filter((field) => field.value)
+    .map((field) => new PropertyValue({ name: field.name, value: escapeHtml(field.value) }));
 }
 
 type ActorContext = Context<FederationContext>;
@@ -144,6 +163,7 @@ export async function groupOf(ctx: ActorContext, community: Community): Promise<
     featured: ctx.getFeaturedUri(identifier),
     attribution: ctx.getCollectionUri("moderators", { identifier }),
     discoverable: !community.hidden,
+    image: actorImageOf(ctx.data.deps.config, "banner", community.banner, "1280x320"),
     // A working group names the community it belongs to, as the context it exists in.
     contexts: parent ? [ctx.getActorUri(parent.slug.toLowerCase())] : [],
   });
@@ -171,7 +191,9 @@ export function registerActors(federation: Federation<FederationContext>): void 
         ...(await commonOf(ctx, identifier)),
         preferredUsername: account.username,
         name: account.displayName || account.username,
+        summary: account.bio ? paragraphs(account.bio) : null,
         attachments: profileFieldsOf(account),
+        icon: actorImageOf(ctx.data.deps.config, "avatar", account.avatar, "256"),
         // Lemmy refuses a Person without an outbox, and so every post and comment by them
         // (`outbox: Url`, crates/apub/objects/src/protocol/person.rs). People follow
         // communities here, not one another, so there is no followers collection to name.

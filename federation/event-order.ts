@@ -30,6 +30,11 @@ export async function orderingKeyOf(tx: Executor, event: FederationEvent): Promi
       return `account:${event.accountId}`;
     case "report_filed":
       return `report:${event.reportId}`;
+    case "message_sent":
+      return `conversation:${event.conversationId}`;
+    case "blocked":
+    case "unblocked":
+      return `block:${event.blockerId}:${event.blockedId}`;
     case "left":
     case "member_dropped":
       return membershipKey(event.communityId, event.accountId);

@@ -3,6 +3,7 @@ import {
   Accept,
   Activity,
   Announce,
+  Block,
   Create,
   Delete,
   Flag,
@@ -25,6 +26,7 @@ import { registerDirectory } from "./directory.ts";
 import { registerGroupCollections } from "./group-collections.ts";
 import { isSelfUpdate, onActorUpdate } from "./inbox/actor-update.ts";
 import { onAnnounce } from "./inbox/announce.ts";
+import { onBlock, onUndoBlock } from "./inbox/block.ts";
 import { onDelete } from "./inbox/delete.ts";
 import { onFlag } from "./inbox/flag.ts";
 import { onAccept, onFollow, onLeave, onReject, onUndoFollow } from "./inbox/follow.ts";
@@ -75,7 +77,8 @@ export function createPraxisFederation(
         const undone = await undo.getObject(ctx);
         if (undone instanceof Follow) await onUndoFollow(ctx, undo);
         else if (undone instanceof Like) await onUndoLike(ctx, undo);
-        else ignore(undo, "only a follow or a like is undone here");
+        else if (undone instanceof Block) await onUndoBlock(ctx, undo);
+        else ignore(undo, "only a follow, a like or a block is undone here");
       }),
     )
     .on(Accept, settled(onAccept))
@@ -90,6 +93,7 @@ export function createPraxisFederation(
     .on(Delete, settled(onDelete))
     .on(Like, settled(onLike))
     .on(Flag, settled(onFlag))
+    .on(Block, settled(onBlock))
     .on(Announce, settled(onAnnounce))
     .on(Invite, settled(onInvite))
     // Fedify hands an activity to the listener of its closest class: this one gets the rest.

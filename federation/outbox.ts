@@ -24,6 +24,7 @@ import { announceOf, boostOf, createOf } from "./activities.ts";
 import { groupOf } from "./actors.ts";
 import { membersElsewhere } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
+import { sendBlock, sendDirectMessage } from "./direct-messages.ts";
 import { fetchHistory, type HistoryPage } from "./history.ts";
 import {
   audienceOf,
@@ -388,6 +389,11 @@ export async function publishEvent(ctx: Ctx, db: Executor, event: FederationEven
       return sendAccountDeletion(ctx, db, event);
     case "report_filed":
       return sendReport(ctx, db, event.reportId);
+    case "message_sent":
+      return sendDirectMessage(ctx, db, event.messageId);
+    case "blocked":
+    case "unblocked":
+      return sendBlock(ctx, db, event);
     case "member_dropped": {
       const { community, account } = await load(db, event.communityId, event.accountId);
       await answerFollow(ctx, community, account, event.followUri, false);

@@ -17,6 +17,8 @@ async function reportedWriting(ctx: Ctx, db: Executor, report: typeof reports.$i
     if (!row) return undefined;
     return { uri: commentUri(ctx, row.comment), author: row.author, community: row.post.community };
   }
+  // A report about a person's conduct here names no writing, and stays here.
+  if (!report.postId) return undefined;
   const row = await loadPost(db, report.postId);
   if (!row) return undefined;
   return { uri: postUri(ctx, row.post), author: row.author, community: row.community };

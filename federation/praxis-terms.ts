@@ -7,6 +7,7 @@ import type { Deps } from "../server/deps.ts";
 import { countMembers } from "../server/services/communities.ts";
 import { type Facets, facetsFrom } from "../server/services/community-facets.ts";
 import { publishesProfileDetails } from "../server/services/privacy.ts";
+import { type ProfileFacets, profileFacetsFrom } from "../server/services/profiles.ts";
 import type { FederationContext } from "./context.ts";
 import { localAccountCalled, localCommunityCalled } from "./names.ts";
 
@@ -33,10 +34,12 @@ export interface GroupTerms extends Facets {
   lastActivityAt?: Date;
 }
 
-export interface PersonTerms {
+export interface PersonTerms extends ProfileFacets {
   profession: string;
   country: string;
   organisation: string;
+  /** Whether they offer to be a resource person: the finder of people lists them then. */
+  resourcePerson: boolean;
 }
 
 export function groupTermsOf(community: Community, memberCount: number): GroupTerms {
@@ -59,7 +62,8 @@ export function personTermsOf(account: Account): PersonTerms {
   const { profession, country, organisation } = publishesProfileDetails(account)
     ? account
     : { profession: "", country: "", organisation: "" };
-  return { profession, country, organisation };
+  const { languages, expertise, resourcePerson } = account;
+  return { profession, country, organisation, languages, expertise, resourcePerson };
 }
 
 /** The Praxis term naming a kind of post. */
@@ -176,6 +180,11 @@ export function readPersonTerms(document: unknown): PersonTerms | null {
     profession: term("profession"),
     country: term("country"),
     organisation: term("organisation"),
+    ...profileFacetsFrom({
+      languages: document[`${prefix}:languages`],
+      expertise: document[`${prefix}:expertise`],
+    }),
+    resourcePerson: document[`${prefix}:resourcePerson`] === true,
   };
 }
 

@@ -1,10 +1,12 @@
 import { type Actor, Group, isActor } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { and, eq, ne, sql } from "drizzle-orm";
+import { decodeHTML } from "entities";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import type { Deps } from "../server/deps.ts";
 import { remoteAccountNamed } from "../server/services/names.ts";
+import { maxBioLength } from "../server/services/profiles.ts";
 import type { GroupTerms, PersonTerms } from "./praxis-terms.ts";
 
 const logger = getLogger(["praxis", "federation", "actors"]);
@@ -32,6 +34,24 @@ export function plain(value: unknown, fallback: string, maxLength = 200): string
       .trim()
       .slice(0, maxLength) || fallback
   );
+}
+
+/**
+ * A person's summary from another server, which is HTML, as the plain text a bio is here:
+ * paragraphs and line breaks kept, markup dropped, entities (`&amp;`) read.
+ */
+export function bioFrom(summary: unknown): string {
+  const html = typeof summary === "string" ? summary : (summary?.toString() ?? "");
+  const text = html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/p>/gi, "\n\n")
+    .replace(/<[^>]*>/g, "");
+  return decodeHTML(text)
+    .replace(/[^\S\n]+/g, " ")
+    .replace(/ *\n */g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()
+    .slice(0, maxBioLength);
 }
 
 /**
@@ -71,6 +91,7 @@ export async function rememberAccount(
     const profile = {
       username,
       displayName: plain(actor.name, username),
+      bio: bioFrom(actor.summary),
       ...(terms ?? {}),
       // Only a document read whole says whether it has Praxis's terms (null: it has none).
       ...(terms === undefined ? {} : { speaksPraxis: terms !== null }),

@@ -11,6 +11,7 @@ import { hostMeta } from "../federation/host-meta.ts";
 import { refuseDeepNesting } from "../federation/inbox-body-shape.ts";
 import type { PraxisFederation } from "../federation/index.ts";
 import { servingTerms } from "../federation/praxis-terms.ts";
+import { profilePath, sendActivityRequestsToActor } from "../federation/profile-address.ts";
 import { refuseSignaturesWithoutDigest } from "../federation/signature-coverage.ts";
 import {
   answerMalformedWebFingerInJson,
@@ -21,16 +22,23 @@ import packageJson from "../package.json" with { type: "json" };
 import { accountsApi } from "./api/accounts.ts";
 import { adminApi } from "./api/admin.ts";
 import { analyticsApi } from "./api/analytics.ts";
+import { coffeeApi } from "./api/coffee.ts";
 import { communitiesApi } from "./api/communities.ts";
+import { communityHealthApi } from "./api/community-health.ts";
 import { directoryApi } from "./api/directory.ts";
 import { renderError } from "./api/errors.ts";
 import { eventsApi } from "./api/events.ts";
 import { filesApi } from "./api/files.ts";
+import { imagesApi } from "./api/images.ts";
+import { instanceApi } from "./api/instance.ts";
 import { invitationsApi } from "./api/invitations.ts";
 import { lookupApi } from "./api/lookup.ts";
 import { membersApi } from "./api/members.ts";
+import { messagesApi } from "./api/messages.ts";
 import { notificationsApi } from "./api/notifications.ts";
 import { postsApi } from "./api/posts.ts";
+import { profilesApi } from "./api/profiles.ts";
+import { questionsApi } from "./api/questions.ts";
 import { reportsApi } from "./api/reports.ts";
 import { type AppEnv, createRouter } from "./api/router.ts";
 import { searchApi } from "./api/search.ts";
@@ -47,6 +55,7 @@ import { renderConfirmEmail } from "./pages/confirm-email.ts";
 import { refuseMalformedAddresses } from "./pages/malformed-address.ts";
 import { renderResetPassword } from "./pages/reset-password.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
+import { imageRoute, serveImage } from "./served-images.ts";
 import { resolveSession } from "./services/sessions.ts";
 
 export const apiBodyLimit = 1024 * 1024;
@@ -79,16 +88,23 @@ function api(deps: Deps) {
     .route("/", communitiesApi)
     .route("/", directoryApi)
     .route("/", membersApi)
+    .route("/", coffeeApi)
+    .route("/", questionsApi)
     .route("/", invitationsApi)
     .route("/", lookupApi)
+    .route("/", profilesApi)
     .route("/", adminApi)
+    .route("/", instanceApi)
     .route("/", postsApi)
     .route("/", reportsApi)
     .route("/", notificationsApi)
+    .route("/", messagesApi)
     .route("/", searchApi)
     .route("/", eventsApi)
     .route("/", filesApi)
-    .route("/", analyticsApi);
+    .route("/", imagesApi)
+    .route("/", analyticsApi)
+    .route("/", communityHealthApi);
   router.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -124,6 +140,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.route("/", createHealthApp(deps));
+  app.get(imageRoute, serveImage(deps));
   app.route("/api/v1", api(deps));
   app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
   mountAccountForms(app);
@@ -158,6 +175,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   );
   app.get(webFingerPath, answerUnknownWebFingerInJson);
   app.route("/", hostMeta(deps.config.publicUrl));
+  app.get(profilePath, sendActivityRequestsToActor(deps.config.publicUrl));
   mountClient(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { Cron } from "croner";
 import { z } from "zod";
 
 const booleanFlag = z
@@ -70,6 +71,16 @@ const ipAddressOrRange = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
   error: "must be IP addresses or ranges (like 10.0.0.0/8), separated by commas",
 });
 
+/** Whether croner reads the pattern, as the worker's schedules do (services/scheduled-runs.ts). */
+function isCronPattern(pattern: string): boolean {
+  try {
+    new Cron(pattern, { timezone: "UTC", paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Entries separated by commas, each trimmed; none when unset. */
 const commaList = z
   .string()
@@ -113,6 +124,11 @@ const environmentSchema = z.object({
     .positive({ error: "must be a number of megabytes" })
     .max(2048, { error: "must be at most 2048 (megabytes)" })
     .default(25),
+  IMAGE_UPLOAD_LIMIT_MB: z.coerce
+    .number({ error: "must be a number of megabytes" })
+    .positive({ error: "must be a number of megabytes" })
+    .max(100, { error: "must be at most 100 (megabytes)" })
+    .default(5),
   PRAXIS_ROLE: z
     .enum(["web", "worker", "all"], { error: "must be web, worker or all" })
     .default("all"),
@@ -151,6 +167,12 @@ const environmentSchema = z.object({
     .default("monday"),
   INACTIVITY_DAYS: wholeDays.default(365),
   PENDING_REMINDER_DAYS: wholeDays.default(14),
+  COFFEE_SCHEDULE: z
+    .string()
+    .refine(isCronPattern, {
+      error: "must be a cron pattern read in UTC, like 0 9 * * 1#1 (the first Monday at 09:00)",
+    })
+    .default("0 9 * * 1#1"),
   PASSWORD_MIN_STRENGTH: z.coerce
     .number({ error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
     .int({ error: "must be a whole number from 0 (anything) to 4 (very hard to guess)" })
@@ -199,6 +221,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   uploadLimitBytes: number;
+  /** The largest avatar or banner accepted before resizing. */
+  imageUploadLimitBytes: number;
   role: Role;
   registrationMode: RegistrationMode;
   federationAllowlist: string[];
@@ -222,6 +246,8 @@ export interface Config {
   inactivityDays: number;
   /** Days a join request may wait before its community's owners and moderators are reminded. */
   pendingReminderDays: number;
+  /** When coffee rounds pair people (services/coffee.ts), as a cron pattern read in UTC. */
+  coffeeSchedule: string;
   logLevel: "debug" | "info" | "warning" | "error";
   /** The lowest zxcvbn score (0 to 4) a new password may have. */
   passwordMinStrength: number;
@@ -300,6 +326,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `Praxis <no-reply@${publicUrl.hostname}>`,
     uploadLimitBytes: Math.round(env.UPLOAD_LIMIT_MB * 1024 * 1024),
+    imageUploadLimitBytes: Math.round(env.IMAGE_UPLOAD_LIMIT_MB * 1024 * 1024),
     role: env.PRAXIS_ROLE,
     registrationMode: env.REGISTRATION_MODE,
     federationAllowlist: env.FEDERATION_ALLOWLIST,
@@ -310,6 +337,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     weeklyDigestDay: env.WEEKLY_DIGEST_DAY,
     inactivityDays: env.INACTIVITY_DAYS,
     pendingReminderDays: env.PENDING_REMINDER_DAYS,
+    coffeeSchedule: env.COFFEE_SCHEDULE,
     queueHandlerTimeoutMs: env.QUEUE_HANDLER_TIMEOUT_SECONDS * 1000,
     remoteTimeoutMs: env.REMOTE_TIMEOUT_SECONDS * 1000,
     logLevel: env.LOG_LEVEL,

@@ -5,11 +5,13 @@ import { IdParam } from "./api/schemas.ts";
 import type { Deps } from "./deps.ts";
 import { downloadResponse } from "./downloads.ts";
 import { DomainError } from "./errors.ts";
+import { imageRoute, serveImage } from "./served-images.ts";
 import { downloadFromMedia, mediaFileRoute } from "./services/media-links.ts";
 
 /**
- * The media origin: file bytes and nothing else (no API, no actors, no WebFinger), so that
- * nothing a member uploads is ever served where it could pass for a document of the main origin.
+ * The media origin: file bytes, avatars and banners, and nothing else (no API, no actors, no
+ * WebFinger), so that nothing a member uploads is ever served where it could pass for a
+ * document of the main origin.
  */
 function createMediaApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -20,6 +22,7 @@ function createMediaApp(deps: Deps) {
     if (!param.success) throw new DomainError("not_found");
     return downloadResponse(c, await downloadFromMedia(deps, param.data.id, c.req.query("token")));
   });
+  app.get(imageRoute, serveImage(deps));
   return app;
 }
 

@@ -2,6 +2,7 @@ import { getLogger } from "@logtape/logtape";
 import { isDatabaseUnavailable, OutageLog } from "../db/unavailable.ts";
 import type { Deps } from "./deps.ts";
 import { forgetPastDays } from "./services/analytics/counting.ts";
+import { runCoffeeRounds } from "./services/coffee.ts";
 import { flagDormantCommunities, remindOfWaitingRequests } from "./services/community-health.ts";
 import { sendDailyDigests, sendWeeklyDigests } from "./services/digest.ts";
 import { refreshNetworkDirectory } from "./services/network-directory.ts";
@@ -38,8 +39,9 @@ function repeat(everyMs: number, job: () => Promise<void>): () => void {
 /**
  * The periodic jobs of a worker: reminders of events starting soon, the daily and weekly
  * digests once their time has come, the community-health notices (dormant communities, join
- * requests waiting), reading the partners' directories (DIRECTORY_REFRESH_SECONDS), and
- * forgetting analytics' marks of days gone (services/analytics/counting.ts).
+ * requests waiting), the coffee rounds (COFFEE_SCHEDULE), reading the partners' directories
+ * (DIRECTORY_REFRESH_SECONDS), and forgetting analytics' marks of days gone
+ * (services/analytics/counting.ts).
  * Each job is safe to run on several workers at once.
  */
 export function startScheduler(deps: Deps): () => void {
@@ -68,6 +70,10 @@ export function startScheduler(deps: Deps): () => void {
           dormant,
           waiting,
         });
+    }),
+    repeat(tickMs, async () => {
+      const groups = await runCoffeeRounds(deps, new Date());
+      if (groups) logger.info("Made {groups} coffee groups", { groups });
     }),
     repeat(deps.config.directoryRefreshMs, () => refreshNetworkDirectory(deps)),
     repeat(tickMs, () => forgetPastDays(deps)),

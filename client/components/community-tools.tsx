@@ -64,7 +64,7 @@ export function PageForm({ community, items }: ToolProps) {
     >
       <h2>{t("tools.newPage")}</h2>
       <label for="page-title">{t("compose.title")}</label>
-      <input id="page-title" name="title" required />
+      <input id="page-title" name="title" required dir="auto" />
       <label for="page-parent">{t("tools.parentPage")}</label>
       <select id="page-parent" name="parent">
         <option value="">{t("tools.topLevel")}</option>
@@ -75,7 +75,7 @@ export function PageForm({ community, items }: ToolProps) {
         ))}
       </select>
       <label for="page-content">{t("compose.content")}</label>
-      <textarea id="page-content" name="content" rows={6} required />
+      <textarea id="page-content" name="content" rows={6} required dir="auto" />
       <button type="submit" disabled={busy}>
         {t("compose.publish")}
       </button>

@@ -1,15 +1,17 @@
 import type { Post } from "../api.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime, languageName } from "../format.ts";
+import { AuthorName } from "./author-name.tsx";
 import { ReportAction } from "./report-form.tsx";
 
 export function PostMeta({ post }: { post: Post }) {
   const { t, locale, timeZone } = useShell();
   return (
     <p class="meta">
-      {post.author?.displayName || post.author?.username || t("post.someone")} ·{" "}
-      <time dateTime={post.createdAt}>{formatDateTime(locale, post.createdAt, timeZone)}</time> ·{" "}
-      <span lang={post.language}>{languageName(locale, post.language)}</span>
+      <AuthorName author={post.author} /> ·{" "}
+      <time dateTime={post.createdAt}>{formatDateTime(locale, post.createdAt, timeZone)}</time>
+      {/* "und": the author did not say and the detector was not sure; no label beats a wrong one. */}
+      {post.language === "und" ? "" : ` · ${languageName(locale, post.language)}`}
       {post.editedAt ? ` · ${t("post.edited")}` : ""}
     </p>
   );
@@ -34,7 +36,9 @@ export function PostList({ posts, empty }: { posts: Post[]; empty: string }) {
       {pinnedFirst(posts).map((post) => (
         <li key={post.id} class="card">
           <h3>
-            <a href={`/posts/${post.id}`}>{post.title}</a>
+            <a href={`/posts/${post.id}`} dir="auto">
+              {post.title}
+            </a>
             {post.pinned ? <Badge text={t("moderation.pinned")} /> : null}
             {post.locked ? <Badge text={t("moderation.locked")} /> : null}
           </h3>

@@ -1,6 +1,7 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import type { Me } from "../api.ts";
+import { AboutFields, withAboutChanges } from "../components/about-fields.tsx";
 import { CurrentPassword } from "../components/account-fields.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
@@ -49,7 +50,7 @@ function ProfileForm({ query }: { query: URLSearchParams }) {
       onSubmit={(event) => {
         const changes = fieldsOf(event);
         void run(async () => {
-          setMe(await api.patch<Me>("/me", changes));
+          setMe(await api.patch<Me>("/me", withAboutChanges(changes)));
           if (changes.locale === shown) setSaved(true);
           // Pages are rendered in the chosen language from now on, on this device too.
           else location.assign(`/lang?to=${changes.locale}&next=${encodeURIComponent(savedPath)}`);
@@ -80,6 +81,7 @@ function ProfileForm({ query }: { query: URLSearchParams }) {
             </option>
           ))}
         </select>
+        <AboutFields me={me} />
       </fieldset>
       <fieldset>
         <legend>{t("account.preferences")}</legend>

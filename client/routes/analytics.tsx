@@ -5,6 +5,7 @@ import type { AnalyticsData } from "./analytics-screens.ts";
 import { type Analytics, type AnalyticsTable, tablesFor } from "./analytics-tables.ts";
 import type { ViewProps } from "./table.ts";
 import "./analytics.css";
+import { BackLink } from "../components/back-link.tsx";
 
 type ChartName = "weekly" | "monthly";
 
@@ -133,11 +134,7 @@ export function AnalyticsScreen({ data }: ViewProps<AnalyticsData>) {
     `/api/v1${source}.csv?${new URLSearchParams({ table: table.name, from, to })}`;
   return (
     <div class="analytics">
-      {community ? (
-        <p>
-          <a href={`/c/${community.ref}`}>← {community.name}</a>
-        </p>
-      ) : null}
+      {community ? <BackLink href={`/c/${community.ref}`}>{community.name}</BackLink> : null}
       <h1>
         {community ? t("analytics.title", { name: community.name }) : t("analytics.instanceTitle")}
       </h1>

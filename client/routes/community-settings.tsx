@@ -2,6 +2,7 @@ import type { TFunction } from "i18next";
 import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Community, Member } from "../api.ts";
+import { BackLink } from "../components/back-link.tsx";
 import type { ToolProps } from "../components/community-tools.tsx";
 import { Confirm } from "../components/confirm.tsx";
 import { ErrorMessage } from "../components/error.tsx";
@@ -463,11 +464,7 @@ function CommunitySettings({ data, query }: ViewProps<Data>) {
   const { community, members, banned, log } = data;
   return (
     <>
-      <p>
-        <a href={`/c/${community.ref}`}>
-          ← <bdi>{community.name}</bdi>
-        </a>
-      </p>
+      <BackLink href={`/c/${community.ref}`}>{community.name}</BackLink>
       <h1>{t("communitySettings.title")}</h1>
       <SettingsForm community={community} saved={query.get("saved") === "1"} />
       <ArchiveToggle community={community} />

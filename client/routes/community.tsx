@@ -14,11 +14,13 @@ import { AddToCalendar, EventTimes } from "../components/event-details.tsx";
 import { Lazy } from "../components/lazy.tsx";
 import { More, useMore, withCursor } from "../components/more.tsx";
 import { PageTree } from "../components/page-tree.tsx";
+import { PeopleSearch, PersonCard, withPeopleFilters } from "../components/people.tsx";
 import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
 import { fieldsOf, usePublish } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatKilobytes } from "../format.ts";
+import { languageNames, locales } from "../i18n.ts";
 import { AboutCommunity, CallToAction, CommunityFace, CommunityTitle } from "./community-face.tsx";
 import { MemberAdmin } from "./community-settings.tsx";
 import { defineScreen, type LoadContext, type ViewProps } from "./table.ts";
@@ -69,6 +71,14 @@ const listPath: Record<Tab, ((ref: string) => string) | null> = {
   groups: (ref) => `/communities?parent=${encodeURIComponent(ref)}`,
 };
 
+/** The tab's API list; the member directory's is filtered as the page's query asks. */
+const tabListPath = (
+  tab: Tab,
+  path: (ref: string) => string,
+  ref: string,
+  query: URLSearchParams,
+) => (tab === "members" ? withPeopleFilters(path(ref), query) : path(ref));
+
 /** Members-only lists answer 403 or 404 to others: the tab then says so instead. */
 async function listOrNull<T>(load: () => Promise<Page<T>>): Promise<Page<T> | null> {
   try {
@@ -94,7 +104,7 @@ async function loadCommunity({ api, params, query }: LoadContext): Promise<Data>
   const [list, announcements] = await Promise.all([
     path
       ? listOrNull<Post | Member | Community>(() =>
-          api.get(withCursor(path(community.ref), cursor)),
+          api.get(withCursor(tabListPath(tab, path, community.ref, query), cursor)),
         )
       : { items: [], next: null },
     tab === "home"
@@ -124,15 +134,25 @@ function Composer({
       class="panel"
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
-        const { title, content } = fieldsOf(event);
-        publish(form, () => api.post(`/communities/${community.ref}/${kind}`, { title, content }));
+        const { title, content, language } = fieldsOf(event);
+        const body = { title, content, ...(language ? { language } : {}) };
+        publish(form, () => api.post(`/communities/${community.ref}/${kind}`, body));
       }}
     >
       <h2>{t(`compose.${kind}`)}</h2>
       <label for={`${kind}-title`}>{t("compose.title")}</label>
-      <input id={`${kind}-title`} name="title" required maxLength={300} />
+      <input id={`${kind}-title`} name="title" required maxLength={300} dir="auto" />
       <label for={`${kind}-content`}>{t("compose.content")}</label>
-      <textarea id={`${kind}-content`} name="content" rows={5} required />
+      <textarea id={`${kind}-content`} name="content" rows={5} required dir="auto" />
+      <label for={`${kind}-language`}>{t("compose.language")}</label>
+      <select id={`${kind}-language`} name="language">
+        <option value="">{t("compose.detectLanguage")}</option>
+        {locales.map((code) => (
+          <option key={code} value={code} lang={code}>
+            {languageNames[code]}
+          </option>
+        ))}
+      </select>
       <button type="submit" disabled={busy}>
         {t("compose.publish")}
       </button>
@@ -164,13 +184,9 @@ function TabItems({ data }: { data: Data }) {
       return (
         <ul class="cards">
           {(items as Member[]).map((member) => (
-            <li key={member.id} class="card">
-              <strong>{member.account.displayName || member.account.username}</strong>{" "}
-              <span class="meta">
-                {member.account.handle} · {t(`roles.${member.role}`)}
-              </span>
-            </li>
+            <PersonCard key={member.id} person={member.account} role={t(`roles.${member.role}`)} />
           ))}
+          {items.length === 0 ? <li>{t("people.none")}</li> : null}
         </ul>
       );
     case "files":
@@ -178,11 +194,11 @@ function TabItems({ data }: { data: Data }) {
         <ul class="cards">
           {(items as Post[]).map((file) => (
             <li key={file.id} class="card">
-              <a href={file.file?.url} download>
+              <a href={file.file?.url} download dir="auto">
                 {file.title}
               </a>{" "}
               <span class="meta">
-                {file.file?.category} · {formatKilobytes(locale, file.file?.size ?? 0)}
+                <bdi>{file.file?.category}</bdi> · {formatKilobytes(locale, file.file?.size ?? 0)}
               </span>
             </li>
           ))}
@@ -201,7 +217,9 @@ function TabItems({ data }: { data: Data }) {
             {(items as CalendarEvent[]).map((event) => (
               <li key={event.id} class="card">
                 <h3>
-                  <a href={`/posts/${event.id}`}>{event.title}</a>
+                  <a href={`/posts/${event.id}`} dir="auto">
+                    {event.title}
+                  </a>
                 </h3>
                 <EventTimes event={event} />
                 {event.location ? (
@@ -221,7 +239,10 @@ function TabItems({ data }: { data: Data }) {
         <ul class="cards">
           {(items as Community[]).map((group) => (
             <li key={group.id} class="card">
-              <a href={`/c/${group.ref}`}>{group.name}</a> <PrivacyBadge community={group} />
+              <a href={`/c/${group.ref}`} dir="auto">
+                {group.name}
+              </a>{" "}
+              <PrivacyBadge community={group} />
             </li>
           ))}
           {items.length === 0 ? <li>{t("community.empty")}</li> : null}
@@ -241,10 +262,13 @@ function TabContent({ data, query }: { data: Data; query: URLSearchParams }) {
   const path = listPath[data.tab];
   const list = useMore(
     { items: data.items ?? noItems, next: data.next },
-    path ? path(data.community.ref) : null,
+    path ? tabListPath(data.tab, path, data.community.ref, query) : null,
   );
   return (
     <>
+      {data.tab === "members" && data.items !== null ? (
+        <PeopleSearch action={`/c/${data.community.ref}/members`} query={query} />
+      ) : null}
       <TabItems data={data.items === null ? data : { ...data, items: list.items }} />
       <More list={list} query={query} />
     </>
@@ -257,6 +281,9 @@ const memberTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>>
   calendar: async () => (await import("../components/event-form.tsx")).EventForm,
   pages: async () => (await tools()).PageForm,
 };
+/** A dormant community's home offers its admins to reactivate or archive it. */
+const dormancyActions = async () =>
+  (await import("../components/dormancy-actions.tsx")).DormancyActions;
 const adminTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
   members: async () => MemberAdmin,
   home: async () => (await import("../components/owner-checklist.tsx")).OwnerChecklist,
@@ -311,6 +338,9 @@ function CommunityView({ data, query }: ViewProps<Data>) {
             {t("community.newGroup")}
           </a>
         </p>
+      ) : null}
+      {tab === "home" && isAdmin(community) && !community.active && !community.archived ? (
+        <Lazy load={dormancyActions} props={{ community }} />
       ) : null}
       {isAdmin(community) && adminTools[tab] ? (
         <Lazy load={adminTools[tab]} props={{ community, items: data.items }} />

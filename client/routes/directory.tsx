@@ -80,10 +80,12 @@ function Entry({ community }: { community: Community }) {
   return (
     <li class="card">
       <h2>
-        <a href={`/c/${community.ref}`}>{community.name}</a>
+        <a href={`/c/${community.ref}`} dir="auto">
+          {community.name}
+        </a>
       </h2>
       {home ? <p class="meta">{t("directory.elsewhere", { host: home })}</p> : null}
-      <p>{community.summary}</p>
+      <p dir="auto">{community.summary}</p>
       {community.topics.length > 0 ? (
         <p class="row">
           {community.topics.map((topic) => (

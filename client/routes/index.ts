@@ -3,7 +3,11 @@ import { communityAnalyticsScreen, instanceAnalyticsScreen } from "./analytics-s
 import { communityScreen } from "./community.tsx";
 import { communitySettingsScreen } from "./community-settings.tsx";
 import { directoryScreen } from "./directory.tsx";
+import type { Instance } from "./instance-admin/instance-settings.tsx";
+import { instanceAdminScreens } from "./instance-admin/screens.ts";
 import { invitationScreen } from "./invitation.tsx";
+import { peopleScreen } from "./people.tsx";
+import { profileScreen } from "./profile.tsx";
 import { searchScreen } from "./search.tsx";
 import { Register, SignIn } from "./sign-in.tsx";
 import { defineScreen, type Screen } from "./table.ts";
@@ -33,9 +37,12 @@ export const screens: Screen[] = [
   communitySettingsScreen,
   communityAnalyticsScreen,
   instanceAnalyticsScreen,
+  ...instanceAdminScreens,
   communityScreen,
   threadScreen,
   searchScreen,
+  peopleScreen,
+  profileScreen,
   invitationScreen,
   // In the first bundle and drawn on the server: both work as plain forms without scripts.
   defineScreen({ pattern: "/signin", title: (t) => t("account.signIn"), view: SignIn }),
@@ -44,7 +51,13 @@ export const screens: Screen[] = [
     title: (t) => t("account.forgotTitle"),
     lazy: async () => (await import("./forgot-password.tsx")).ForgotPassword,
   }),
-  defineScreen({ pattern: "/register", title: (t) => t("account.register"), view: Register }),
+  defineScreen<Instance>({
+    pattern: "/register",
+    // The instance's rules, shown above the form.
+    load: ({ api }) => api.get<Instance>("/instance"),
+    title: (t) => t("account.register"),
+    view: Register,
+  }),
   defineScreen({
     pattern: "/settings",
     title: (t) => t("account.settings"),

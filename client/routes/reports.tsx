@@ -1,5 +1,8 @@
 import { useState } from "preact/hooks";
+import { BackLink } from "../components/back-link.tsx";
+import { Confirm } from "../components/confirm.tsx";
 import { ErrorMessage } from "../components/error.tsx";
+import { Prose } from "../components/prose.tsx";
 import { useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
@@ -22,9 +25,10 @@ export interface Report {
   community: string;
   communityName: string;
   target: {
-    kind: "post" | "comment";
+    kind: "post" | "comment" | "file" | "event" | "person";
     id: string;
-    postId: string;
+    /** Null for a report about a person. */
+    postId: string | null;
     title: string;
     content: string;
     deleted: boolean;
@@ -49,7 +53,10 @@ function ReportCard({ report }: { report: Report }) {
   const [confirming, setConfirming] = useState<Action | null>(null);
   const [note, setNote] = useState("");
   const { target } = report;
-  const link = `/posts/${target.postId}${target.kind === "comment" ? `#comment-${target.id}` : ""}`;
+  const link =
+    target.postId === null
+      ? `/@${target.author?.username ?? ""}`
+      : `/posts/${target.postId}${target.kind === "comment" ? `#comment-${target.id}` : ""}`;
   const decide = (action: Action) =>
     run(() => api.post(`/reports/${report.id}/resolve`, note ? { action, note } : { action })).then(
       (done) => done && refresh(),
@@ -68,12 +75,7 @@ function ReportCard({ report }: { report: Report }) {
         </time>
       </p>
       {report.reason ? <blockquote>{report.reason}</blockquote> : null}
-      {target.deleted ? (
-        <p class="meta">{t("thread.deleted")}</p>
-      ) : (
-        // Sanitised on the server with an allowlist before it is stored.
-        <div class="prose" dangerouslySetInnerHTML={{ __html: target.content }} />
-      )}
+      {target.deleted ? <p class="meta">{t("thread.deleted")}</p> : <Prose html={target.content} />}
       {confirming ? (
         <div>
           <label for={`note-${report.id}`}>{t("report.note")}</label>
@@ -94,16 +96,56 @@ function ReportCard({ report }: { report: Report }) {
         </div>
       ) : (
         <p class="row">
-          <button type="button" onClick={() => setConfirming("remove")}>
-            {t("report.remove")}
-          </button>
+          {target.postId ? (
+            <button type="button" onClick={() => setConfirming("remove")}>
+              {t("report.remove")}
+            </button>
+          ) : null}
           <button type="button" class="secondary" onClick={() => setConfirming("dismiss")}>
             {t("report.dismiss")}
           </button>
         </p>
       )}
+      {target.author ? <PersonActions report={report} name={nameOf(target.author)} /> : null}
       <ErrorMessage message={error} />
     </li>
+  );
+}
+
+/**
+ * What may be done about the person behind a report, each after asking, with the reason kept
+ * in the log: removal and bans (the instance administrator suspends the account instead), and
+ * for the instance administrator a block of the person's server. The server refuses whoever
+ * may not, with its own message.
+ */
+function PersonActions({ report, name }: { report: Report; name: string }) {
+  const { t, api, me } = useShell();
+  const decide = (action: string) => (reason: string) =>
+    api.post(`/reports/${report.id}/resolve`, reason ? { action, note: reason } : { action });
+  const community = report.communityName;
+  return (
+    <div class="row">
+      <Confirm
+        label={t("report.removePerson")}
+        question={t("confirm.remove", { name })}
+        reason="optional"
+        act={decide("remove_person")}
+      />
+      <Confirm
+        label={t(me?.isAdmin ? "report.suspendPerson" : "report.banPerson")}
+        question={t(me?.isAdmin ? "report.suspendQuestion" : "confirm.ban", { name, community })}
+        reason="optional"
+        act={decide("ban_person")}
+      />
+      {me?.isAdmin ? (
+        <Confirm
+          label={t("report.blockDomain")}
+          question={t("report.blockDomainQuestion", { name })}
+          reason="optional"
+          act={decide("block_domain")}
+        />
+      ) : null}
+    </div>
   );
 }
 
@@ -113,9 +155,7 @@ export function ReportQueue({ data }: ViewProps<ReportQueueData>) {
   return (
     <>
       {data.community ? (
-        <p>
-          <a href={`/c/${data.community}`}>← {t("thread.back")}</a>
-        </p>
+        <BackLink href={`/c/${data.community}`}>{t("thread.back")}</BackLink>
       ) : null}
       <h1>{t("report.queue")}</h1>
       {data.reports.length === 0 ? <p>{t("report.empty")}</p> : null}

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Community, Member, Page } from "../api.ts";
+import { BackLink } from "../components/back-link.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { More, useMore, withCursor } from "../components/more.tsx";
 import { useAction } from "../components/use-action.ts";
@@ -50,9 +51,7 @@ export function Requests({ data, query }: ViewProps<RequestsData>) {
   };
   return (
     <>
-      <p>
-        <a href={`/c/${community.ref}`}>← {community.name}</a>
-      </p>
+      <BackLink href={`/c/${community.ref}`}>{community.name}</BackLink>
       <h1>{t("admin.requests")}</h1>
       {pending.length === 0 ? <p>{t("admin.noRequests")}</p> : null}
       <label for="reason">{t("admin.reason")}</label>
@@ -68,7 +67,9 @@ export function Requests({ data, query }: ViewProps<RequestsData>) {
                 onChange={() => toggle(member.id)}
               />
               <label for={`choose-${member.id}`}>
-                <strong>{member.account.displayName || member.account.username}</strong>{" "}
+                <strong>
+                  <bdi>{member.account.displayName || member.account.username}</bdi>
+                </strong>{" "}
                 <span class="meta" dir="ltr">
                   {member.account.handle}
                 </span>

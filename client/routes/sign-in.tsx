@@ -3,6 +3,7 @@ import { NewAccountFields, registerAndSignIn } from "../components/account-field
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
+import type { Instance } from "./instance-admin/instance-settings.tsx";
 import type { ViewProps } from "./table.ts";
 
 /*
@@ -59,7 +60,7 @@ export function SignIn({ query }: ViewProps<unknown>) {
   );
 }
 
-export function Register() {
+export function Register({ data }: ViewProps<Instance | undefined>) {
   const { t, api, setMe, navigate, locale } = useShell();
   const { busy, error, run } = useAction();
   return (
@@ -76,6 +77,18 @@ export function Register() {
       }}
     >
       <h1>{t("account.register")}</h1>
+      {data?.rules.length ? (
+        <section aria-labelledby="instance-rules">
+          <h2 id="instance-rules">{t("instance.rules", { name: data.name })}</h2>
+          <ol>
+            {data.rules.map((rule) => (
+              <li key={rule} dir="auto">
+                {rule}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       <NewAccountFields />
       <label for="profession">{t("account.profession")}</label>
       <input id="profession" name="profession" />

@@ -1,9 +1,13 @@
 import type { CalendarEvent, Comment, Community, Post } from "../api.ts";
+import { AuthorName } from "../components/author-name.tsx";
+import { BackLink } from "../components/back-link.tsx";
 import { Confirm } from "../components/confirm.tsx";
+import { DigestFeatureButton } from "../components/digest-feature-button.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { EventDetails } from "../components/event-details.tsx";
 import { Lazy } from "../components/lazy.tsx";
 import { PostMeta } from "../components/post-list.tsx";
+import { Prose } from "../components/prose.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
@@ -38,7 +42,7 @@ function ReplyForm({ post, inReplyTo }: { post: Post; inReplyTo?: string }) {
       }}
     >
       <label for={id}>{t("thread.reply")}</label>
-      <textarea id={id} name="content" rows={3} required />
+      <textarea id={id} name="content" rows={3} required dir="auto" />
       <button type="submit" disabled={busy}>
         {t("thread.send")}
       </button>
@@ -66,7 +70,7 @@ function Replies({
       {children.map((comment) => (
         <li key={comment.id} id={`comment-${comment.id}`}>
           <p class="meta">
-            {comment.author?.displayName || comment.author?.username || t("post.someone")} ·{" "}
+            <AuthorName author={comment.author} /> ·{" "}
             <time dateTime={comment.createdAt}>
               {formatDateTime(locale, comment.createdAt, timeZone)}
             </time>
@@ -74,8 +78,7 @@ function Replies({
           {comment.deleted ? (
             <p class="meta">{t("thread.deleted")}</p>
           ) : (
-            // Sanitised on the server with an allowlist before it is stored.
-            <div class="prose" dangerouslySetInnerHTML={{ __html: comment.content }} />
+            <Prose html={comment.content} />
           )}
           {me && !post.locked && !comment.deleted ? (
             <details>
@@ -126,9 +129,15 @@ function EditForm({ post }: { post: Post & { source?: string } }) {
         }}
       >
         <label for="edit-title">{t("compose.title")}</label>
-        <input id="edit-title" name="title" defaultValue={post.title} required />
+        <input id="edit-title" name="title" defaultValue={post.title} required dir="auto" />
         <label for="edit-content">{t("compose.content")}</label>
-        <textarea id="edit-content" name="content" rows={6} defaultValue={post.source ?? ""} />
+        <textarea
+          id="edit-content"
+          name="content"
+          rows={6}
+          defaultValue={post.source ?? ""}
+          dir="auto"
+        />
         <button type="submit" disabled={busy}>
           {t("thread.save")}
         </button>
@@ -174,22 +183,20 @@ function Thread({ data }: ViewProps<Data>) {
   const event = post.kind === "event" ? (post as CalendarEvent) : null;
   return (
     <article>
-      <p>
-        <a href={`/c/${post.community}`}>← {t("thread.back")}</a>
-      </p>
-      <h1>{post.title}</h1>
+      <BackLink href={`/c/${post.community}`}>{t("thread.back")}</BackLink>
+      <h1 dir="auto">{post.title}</h1>
       <PostMeta post={post} />
-      {post.deleted ? (
-        <p class="meta">{t("thread.deleted")}</p>
-      ) : (
-        // Sanitised on the server with an allowlist before it is stored.
-        <div class="prose" dangerouslySetInnerHTML={{ __html: post.content }} />
-      )}
+      {post.deleted ? <p class="meta">{t("thread.deleted")}</p> : <Prose html={post.content} />}
       {event && !post.deleted ? <EventDetails event={event} /> : null}
       <p class="row">
         <LikeButton post={post} />
       </p>
       <ModerationTools post={post} moderates={moderates} />
+      {moderates && !post.deleted ? (
+        <p class="row">
+          <DigestFeatureButton post={post} />
+        </p>
+      ) : null}
       {me && post.author?.id === me.id && !post.deleted ? <EditForm post={post} /> : null}
       {event && me && post.author?.id === me.id && !post.deleted ? (
         <Lazy load={eventEditForm} props={{ event }} />

@@ -40,6 +40,16 @@ export const accounts = pgTable(
     organisation: text().notNull().default(""),
     emailNotifications: mailFrequency().notNull().default("each"),
     profileAudience: profileAudience().notNull().default("everyone"),
+    /** Plain text, shown as written (no markdown), and the Person actor's summary. */
+    bio: text().notNull().default(""),
+    /** BCP 47 tags of the languages the person speaks. */
+    languages: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Topics the person knows about, normalised as community topics are. */
+    expertise: text().array().notNull().default(sql`'{}'::text[]`),
+    /** Whether they offer to be a resource person: the finder of people lists only them. */
+    resourcePerson: boolean().notNull().default(false),
+    /** The storage key prefix of the uploaded avatar's sizes (services/images.ts), if any. */
+    avatar: text(),
     isAdmin: boolean().notNull().default(false),
     state: accountState().notNull().default("active"),
     /**
@@ -68,6 +78,9 @@ export const accounts = pgTable(
       .where(sql`${table.holdsHandle}`),
     uniqueIndex("accounts_uri_key").on(table.uri),
     uniqueIndex("accounts_email_key").on(sql`lower(${table.email})`),
+    index("accounts_resource_people_idx")
+      .on(table.createdAt, table.id)
+      .where(sql`${table.resourcePerson}`),
   ],
 );
 
@@ -108,5 +121,6 @@ export const authorColumns = {
   domain: accounts.domain,
   uri: accounts.uri,
   holdsHandle: accounts.holdsHandle,
+  avatar: accounts.avatar,
 };
 export type Author = Pick<Account, keyof typeof authorColumns>;

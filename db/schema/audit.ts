@@ -15,6 +15,8 @@ export const auditActions = [
   "invitation_sent",
   "content_removed",
   "report_dismissed",
+  "account_suspended",
+  "domain_blocked",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

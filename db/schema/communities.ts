@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -42,6 +43,8 @@ export const communities = pgTable(
       .default({ overview: "", purpose: "", engagement: "" }),
     eligibility: text().notNull().default(""),
     principles: text().notNull().default(""),
+    /** The storage key prefix of the uploaded banner's sizes (services/images.ts), if any. */
+    banner: text(),
     /** For a copy of a community on another server: how many members its home counts. */
     memberCount: integer(),
     /** What the network directory is searched and filtered by (services/community-facets.ts). */
@@ -55,6 +58,11 @@ export const communities = pgTable(
      * the database, see 0016_community_topics.sql), or for a copy what its home says.
      */
     lastActivityAt: instant().notNull().defaultNow(),
+    /**
+     * The day its admins plan new content by, chosen when they reactivate it from dormancy: it
+     * counts as active until that day has passed (services/community-activity.ts).
+     */
+    activityPlannedFor: date({ mode: "string" }),
     createdById: uuid().references(() => accounts.id, { onDelete: "set null" }),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),

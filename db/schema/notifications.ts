@@ -14,6 +14,12 @@ export const notificationKinds = [
   "event_soon",
   "community_dormant",
   "join_requests_waiting",
+  "direct_message",
+  "report_decided",
+  "coffee_pairing",
+  "question_asked",
+  "question_assigned",
+  "question_answered",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKind = pgEnum("notification_kind", notificationKinds);

@@ -51,6 +51,8 @@ export const posts = pgTable(
     commentCount: integer().notNull().default(0),
     editedAt: instant(),
     deletedAt: instant(),
+    /** When a facilitator featured it for the weekly mail (services/weekly-top.ts). */
+    digestFeaturedAt: instant(),
     createdAt: instant().notNull().defaultNow(),
     updatedAt: instant().notNull().defaultNow(),
     search: tsvector().generatedAlwaysAs(
@@ -66,6 +68,9 @@ export const posts = pgTable(
     ),
     index("posts_parent_page_idx").on(table.parentPageId, table.position),
     index("posts_search_idx").using("gin", table.search),
+    index("posts_digest_featured_idx")
+      .on(table.digestFeaturedAt)
+      .where(sql`${table.digestFeaturedAt} is not null`),
   ],
 );
 

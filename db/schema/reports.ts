@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
 import { instant } from "./instant.ts";
@@ -17,7 +26,8 @@ export const reportState = pgEnum("report_state", reportStates);
 export const maxReportReasonLength = 1000;
 
 /**
- * Someone's report about a post or a comment (`commentId` set), from this server or from
+ * Someone's report about a post (a discussion, file, event…), a comment (`commentId` set) or a
+ * person's conduct in the community (`subjectAccountId` set, no post), from this server or from
  * another one (a `Flag`, whose id `flagUri` keeps), waiting for the community's moderators
  * or the instance administrator to decide.
  */
@@ -31,10 +41,9 @@ export const reports = pgTable(
     communityId: uuid()
       .notNull()
       .references(() => communities.id, { onDelete: "cascade" }),
-    postId: uuid()
-      .notNull()
-      .references(() => posts.id, { onDelete: "cascade" }),
+    postId: uuid().references(() => posts.id, { onDelete: "cascade" }),
     commentId: uuid().references(() => comments.id, { onDelete: "cascade" }),
+    subjectAccountId: uuid().references(() => accounts.id, { onDelete: "cascade" }),
     category: reportCategory().notNull(),
     reason: text().notNull(),
     /** Whether the reporter asked for the servers of the author and community to be told. */
@@ -57,6 +66,13 @@ export const reports = pgTable(
         sql`coalesce(${table.commentId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
       )
       .where(sql`${table.state} = 'open' and ${table.flagUri} is null`),
+    uniqueIndex("reports_one_open_per_reporter_and_person")
+      .on(table.reporterId, table.communityId, table.subjectAccountId)
+      .where(sql`${table.state} = 'open' and ${table.postId} is null`),
+    check(
+      "reports_about_something",
+      sql`${table.postId} is not null or ${table.subjectAccountId} is not null`,
+    ),
     index("reports_community_state_idx").on(table.communityId, table.state, table.createdAt),
     index("reports_state_idx").on(table.state, table.createdAt),
   ],

@@ -53,6 +53,6 @@ export function settled<T extends Activity>(
   };
 }
 
-/** What no other listener takes (Block, Add, Lock, EmojiReact, Move…): nothing here acts on it. */
+/** What no other listener takes (Add, Lock, EmojiReact, Move…): nothing here acts on it. */
 export const onOtherActivity = async (_ctx: Ctx, activity: Activity) =>
   ignore(activity, "no part of Praxis acts on this type");

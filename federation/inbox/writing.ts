@@ -31,6 +31,7 @@ import type { FederationContext } from "../context.ts";
 import { localCommunityCalled } from "../names.ts";
 import { kindIn } from "../praxis-terms.ts";
 import { rememberAccount } from "../remote-actors.ts";
+import { receiveDirectMessage } from "./direct-messages.ts";
 import { ignore } from "./ignored.ts";
 
 type Ctx = InboxContext<FederationContext>;
@@ -307,13 +308,15 @@ function isPrivateMessage(ctx: Ctx, object: Writing, author: Actor | null): bool
 
 /**
  * A member on another server writes in a community here (FEP-1b12), or a person replies
- * to a thread here. Fedify has checked the signature; the object must be the signer's own.
+ * to a thread here, or writes directly to people here (inbox/direct-messages.ts). Fedify has
+ * checked the signature; the object must be the signer's own.
  * A private message is answered 202 all the same: the inbox took it before a worker read it.
  */
 export async function onCreate(ctx: Ctx, create: Create): Promise<void> {
   const object = await ownObject(ctx, create);
   if (!object) return;
   const author = await actorOf(ctx, create);
+  if (object instanceof Note && (await receiveDirectMessage(ctx, object, author))) return;
   if (isPrivateMessage(ctx, object, author)) {
     return ignore(create, privateMessage);
   }

@@ -1,10 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { accountStates } from "../../db/schema/accounts.ts";
+import { privacyLevels } from "../../db/schema/communities.ts";
 import type { DomainBlock } from "../../db/schema/federation.ts";
 import { decideRegistration, listAccountsByState } from "../services/accounts.ts";
 import { listDormantCommunities } from "../services/community-health.ts";
 import { blockDomain, listDomainBlocks, unblockDomain } from "../services/domains.ts";
-import { inviteToInstance } from "../services/invitations.ts";
+import { listHostedCommunities } from "../services/instance-communities.ts";
+import { inviteToInstance, listInstanceInvitations } from "../services/invitations.ts";
 import { refOf } from "../urls.ts";
 import { createRouter } from "./router.ts";
 import {
@@ -50,6 +52,15 @@ const invite = createRoute({
   responses: { 201: jsonResponse(Invitation, "Invitation sent"), ...errorResponses },
 });
 
+const invitationsSent = createRoute({
+  method: "get",
+  path: "/admin/invitations",
+  tags,
+  summary: "Invitations to register here that are not used yet, newest first",
+  request: { query: z.object(PageQuery) },
+  responses: { 200: jsonResponse(pageOf(Invitation), "A page of invitations"), ...errorResponses },
+});
+
 const Domain = z
   .string()
   .trim()
@@ -67,7 +78,15 @@ const listBlocks = createRoute({
   tags,
   summary: "Servers this instance does not federate with",
   responses: {
-    200: jsonResponse(z.object({ items: z.array(DomainBlockShape) }), "Blocks"),
+    200: jsonResponse(
+      z.object({
+        items: z.array(DomainBlockShape),
+        allowlist: z.array(z.string()).openapi({
+          description: "FEDERATION_ALLOWLIST: when not empty, the only servers federated with",
+        }),
+      }),
+      "Blocks",
+    ),
     ...errorResponses,
   },
 });
@@ -102,6 +121,9 @@ const DormantCommunity = z
     pendingRequests: z.number().int(),
     oldestRequestAt: z.string().nullable(),
     oldestRequestDays: z.number().int().nullable(),
+    activityPlannedFor: z.iso.date().nullable().openapi({
+      description: "The plan date of its last reactivation, passed without new content",
+    }),
   })
   .openapi("DormantCommunity");
 
@@ -117,9 +139,63 @@ const dormant = createRoute({
   },
 });
 
+const HostedCommunity = z
+  .object({
+    ref: z.string(),
+    name: z.string(),
+    privacy: z.enum(privacyLevels),
+    hidden: z.boolean(),
+    archived: z.boolean(),
+    parent: z.string().nullable().openapi({ description: "A working group's parent, by id" }),
+    members: z.number().int().openapi({ description: "Active members" }),
+    lastActivityAt: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi("HostedCommunity");
+
+const hosted = createRoute({
+  method: "get",
+  path: "/admin/communities",
+  tags,
+  summary: "Every community hosted here, hidden and archived ones too, newest first",
+  request: { query: z.object(PageQuery) },
+  responses: {
+    200: jsonResponse(pageOf(HostedCommunity), "A page of communities"),
+    ...errorResponses,
+  },
+});
+
 const blockJson = (block: DomainBlock) => ({ ...block, createdAt: block.createdAt.toISOString() });
 
 export const adminApi = createRouter()
+  .openapi(invitationsSent, async (c) => {
+    const page = await listInstanceInvitations(
+      c.get("deps"),
+      requireAccount(c),
+      c.req.valid("query"),
+    );
+    const items = page.items.map((invitation) => invitationJson({ invitation, community: null }));
+    return c.json({ items, next: page.next }, 200);
+  })
+  .openapi(hosted, async (c) => {
+    const page = await listHostedCommunities(
+      c.get("deps"),
+      requireAccount(c),
+      c.req.valid("query"),
+    );
+    const items = page.items.map(({ community, members }) => ({
+      ref: refOf(community),
+      name: community.name,
+      privacy: community.privacy,
+      hidden: community.hidden,
+      archived: community.archived,
+      parent: community.parentId,
+      members,
+      lastActivityAt: community.lastActivityAt.toISOString(),
+      createdAt: community.createdAt.toISOString(),
+    }));
+    return c.json({ items, next: page.next }, 200);
+  })
   .openapi(dormant, async (c) => {
     const page = await listDormantCommunities(
       c.get("deps"),
@@ -130,6 +206,7 @@ export const adminApi = createRouter()
       ref: refOf(community),
       name: community.name,
       lastActivityAt: community.lastActivityAt.toISOString(),
+      activityPlannedFor: community.activityPlannedFor,
       oldestRequestAt: oldestRequestAt?.toISOString() ?? null,
       ...counts,
     }));
@@ -137,7 +214,8 @@ export const adminApi = createRouter()
   })
   .openapi(listBlocks, async (c) => {
     const blocks = await listDomainBlocks(c.get("deps"), requireAccount(c));
-    return c.json({ items: blocks.map(blockJson) }, 200);
+    const { federationAllowlist } = c.get("deps").config;
+    return c.json({ items: blocks.map(blockJson), allowlist: federationAllowlist }, 200);
   })
   .openapi(addBlock, async (c) => {
     const { domain, reason } = c.req.valid("json");

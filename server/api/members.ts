@@ -7,6 +7,7 @@ import {
   removeMember,
 } from "../services/membership.ts";
 import type { Relation } from "../services/privacy.ts";
+import { PeopleFilterQuery } from "./profiles.ts";
 import { createRouter } from "./router.ts";
 import {
   errorResponses,
@@ -35,7 +36,12 @@ const list = createRoute({
   summary: "Members; other states than active (the pending queue…) for admins only",
   request: {
     params: RefParam,
-    query: z.object({ state: MembershipState.optional(), role: Role.optional(), ...PageQuery }),
+    query: z.object({
+      state: MembershipState.optional(),
+      role: Role.optional(),
+      ...PeopleFilterQuery,
+      ...PageQuery,
+    }),
   },
   responses: { 200: jsonResponse(pageOf(Member), "A page of members"), ...errorResponses },
 });

@@ -5,7 +5,9 @@ import {
   listAllReports,
   listCommunityReports,
   type ReportView,
+  reportActions,
   reportComment,
+  reportPerson,
   reportPost,
   resolveReport,
 } from "../services/reports.ts";
@@ -53,10 +55,10 @@ const Report = z
     community: z.string().openapi({ description: "The community's ref" }),
     communityName: z.string(),
     target: z.object({
-      kind: z.enum(["post", "comment"]),
+      kind: z.enum(["post", "comment", "file", "event", "person"]),
       id: z.uuid(),
-      postId: z.uuid(),
-      title: z.string(),
+      postId: z.uuid().nullable().openapi({ description: "Null for a report about a person" }),
+      title: z.string().openapi({ description: "The post's title, or the person's name" }),
       content: z.string().openapi({ description: "Sanitised HTML; empty once removed" }),
       deleted: z.boolean(),
       author: Author.nullable(),
@@ -71,8 +73,39 @@ const Report = z
   })
   .openapi("Report");
 
-function reportJson(deps: Deps, view: ReportView): z.infer<typeof Report> {
+/** What the report is about, as a moderator reads it. */
+function targetJson(deps: Deps, view: ReportView): z.infer<typeof Report>["target"] {
   const { report, post, comment } = view;
+  const author = view.author ? authorJson(deps, view.author) : null;
+  if (!post) {
+    return {
+      kind: "person",
+      id: report.subjectAccountId ?? "",
+      postId: null,
+      title: view.author?.displayName || view.author?.username || "",
+      content: "",
+      deleted: false,
+      author,
+    };
+  }
+  const kind = comment
+    ? "comment"
+    : post.kind === "file" || post.kind === "event"
+      ? post.kind
+      : "post";
+  return {
+    kind,
+    id: comment?.id ?? post.id,
+    postId: post.id,
+    title: post.title,
+    content: comment?.content ?? post.content,
+    deleted: Boolean(comment ? comment.deletedAt : post.deletedAt),
+    author,
+  };
+}
+
+function reportJson(deps: Deps, view: ReportView): z.infer<typeof Report> {
+  const { report } = view;
   const reporter = authorJson(deps, view.reporter);
   if (!reporter) throw new Error("a report without its reporter");
   return {
@@ -85,15 +118,7 @@ function reportJson(deps: Deps, view: ReportView): z.infer<typeof Report> {
     reporter,
     community: refOf(view.community),
     communityName: view.community.name,
-    target: {
-      kind: comment ? "comment" : "post",
-      id: comment?.id ?? post.id,
-      postId: post.id,
-      title: post.title,
-      content: comment?.content ?? post.content,
-      deleted: Boolean(comment ? comment.deletedAt : post.deletedAt),
-      author: view.author ? authorJson(deps, view.author) : null,
-    },
+    target: targetJson(deps, view),
     resolution: report.resolvedAt
       ? {
           note: report.resolutionNote,
@@ -104,15 +129,39 @@ function reportJson(deps: Deps, view: ReportView): z.infer<typeof Report> {
   };
 }
 
-const file = (target: "posts" | "comments") =>
+/** What can be reported at `/{target}/{id}/reports`, and what the address names. */
+const reportable = {
+  posts: { what: "a post", kinds: undefined },
+  comments: { what: "a comment", kinds: undefined },
+  files: { what: "a shared file", kinds: ["file"] },
+  events: { what: "an event", kinds: ["event"] },
+} as const;
+
+const file = (target: keyof typeof reportable) =>
   createRoute({
     method: "post",
     path: `/${target}/{id}/reports`,
     tags,
-    summary: `Report a ${target === "posts" ? "post" : "comment"} you can read to its moderators`,
+    summary: `Report ${reportable[target].what} you can read to its moderators`,
     request: { params: IdParam, body: jsonBody(NewReport) },
     responses: { 201: jsonResponse(Report, "The report"), ...errorResponses },
   });
+
+const filePerson = createRoute({
+  method: "post",
+  path: "/accounts/{id}/reports",
+  tags,
+  summary: "Report a person's conduct in a community to its moderators",
+  request: {
+    params: IdParam,
+    body: jsonBody(
+      NewReport.extend({
+        community: z.string().min(1).openapi({ description: "The community's ref" }),
+      }).omit({ forward: true }),
+    ),
+  },
+  responses: { 201: jsonResponse(Report, "The report"), ...errorResponses },
+});
 
 const ReportListQuery = z.object({ state: z.enum(reportStates).default("open"), ...PageQuery });
 
@@ -138,13 +187,18 @@ const resolve = createRoute({
   method: "post",
   path: "/reports/{id}/resolve",
   tags,
-  summary: "Remove the reported content (which resolves its open reports), or dismiss the report",
+  summary: "Decide on a report: remove the content, act on the person, or dismiss it",
   request: {
     params: IdParam,
     body: jsonBody(
       z
         .object({
-          action: z.enum(["remove", "dismiss"]),
+          action: z.enum(reportActions).openapi({
+            description:
+              "remove: delete the content; dismiss; remove_person: out of the community; " +
+              "ban_person: banned from it (the instance administrator suspends the account); " +
+              "block_domain: stop federating with the author's server (instance administrator)",
+          }),
           note: z.string().trim().max(maxReportReasonLength).optional(),
         })
         .strict(),
@@ -154,9 +208,9 @@ const resolve = createRoute({
 });
 
 export const reportsApi = createRouter()
-  .openapi(file("posts"), async (c) => {
+  .openapi(filePerson, async (c) => {
     const deps = c.get("deps");
-    const report = await reportPost(
+    const report = await reportPerson(
       deps,
       c.req.valid("param").id,
       requireAccount(c),
@@ -205,3 +259,17 @@ export const reportsApi = createRouter()
     );
     return c.json(reportJson(deps, report), 200);
   });
+
+for (const target of ["posts", "files", "events"] as const) {
+  reportsApi.openapi(file(target), async (c) => {
+    const deps = c.get("deps");
+    const report = await reportPost(
+      deps,
+      c.req.valid("param").id,
+      requireAccount(c),
+      c.req.valid("json"),
+      reportable[target].kinds,
+    );
+    return c.json(reportJson(deps, report), 201);
+  });
+}

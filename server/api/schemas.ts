@@ -16,6 +16,13 @@ import {
   normalLanguage,
   normalTopic,
 } from "../services/community-facets.ts";
+import { avatarSizes, bannerSizes, type ImageSize } from "../services/images.ts";
+import {
+  maxBioLength,
+  maxExpertise,
+  maxExpertiseLength,
+  maxSpokenLanguages,
+} from "../services/profiles.ts";
 
 /** Mastodon-compatible usernames: they travel in `acct:` URIs and mentions. */
 export const Username = z
@@ -52,6 +59,23 @@ export const ProfileFields = {
     description:
       "Who sees your profession, organisation and country: everyone, the members of a community you are in, or its admins (default everyone; other servers get them only then)",
   }),
+  bio: shortText(maxBioLength).optional().openapi({ description: "Plain text, shown as written" }),
+  languages: z
+    .array(z.lazy(() => LanguageTag))
+    .max(maxSpokenLanguages)
+    .overwrite((tags) => [...new Set(tags)])
+    .optional()
+    .openapi({ description: "The languages you speak, as BCP 47 tags" }),
+  expertise: z
+    .array(z.string().trim().min(1).max(maxExpertiseLength).overwrite(normalTopic))
+    .max(maxExpertise)
+    .overwrite(distinctTopics)
+    .optional()
+    .openapi({ description: "Topics you know about, at most 20 of 60 characters each" }),
+  resourcePerson: z
+    .boolean()
+    .optional()
+    .openapi({ description: "Whether you offer to be a resource person others may ask" }),
 };
 
 export const ConceptNote = z.object({
@@ -118,6 +142,17 @@ export const ErrorBody = z
   })
   .openapi("Error");
 
+/** Each stored size of an image by its name, or null when there is none. */
+const imageSizeUrls = (sizes: readonly ImageSize[]) =>
+  z.object(Object.fromEntries(sizes.map((size) => [size.name, z.string()]))).nullable();
+
+export const AvatarUrls = imageSizeUrls(avatarSizes).openapi("AvatarUrls", {
+  description: "Each square size (48, 96 and 256 px) as WebP; null without an avatar",
+});
+export const BannerUrls = imageSizeUrls(bannerSizes).openapi("BannerUrls", {
+  description: "Each size (640×160 and 1280×320 px) as WebP; null without a banner",
+});
+
 export const PublicAccount = z
   .object({
     id: z.uuid(),
@@ -127,6 +162,11 @@ export const PublicAccount = z
     profession: z.string(),
     country: z.string(),
     organisation: z.string(),
+    languages: z.array(z.string()),
+    expertise: z.array(z.string()),
+    resourcePerson: z.boolean(),
+    avatarUrl: z.string().nullable().openapi({ description: "The 96 px avatar, if any" }),
+    avatarUrls: AvatarUrls,
   })
   .openapi("PublicAccount");
 
@@ -136,6 +176,7 @@ export const OwnAccount = PublicAccount.extend({
   isAdmin: z.boolean(),
   emailNotifications: z.enum(mailFrequencies),
   profileAudience: z.enum(profileAudiences),
+  bio: z.string(),
   state: z.enum(accountStates),
   createdAt: z.string(),
 }).openapi("OwnAccount");
@@ -162,6 +203,8 @@ export const Community = z
     lastActivityAt: z.string().openapi({ description: "Its latest post or comment" }),
     active: z.boolean().openapi({ description: "Whether it had new content within a year" }),
     viewer: z.object({ state: MembershipState, role: Role }).nullable(),
+    bannerUrl: z.string().nullable().openapi({ description: "The 1280×320 banner, if any" }),
+    bannerUrls: BannerUrls,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -243,6 +286,8 @@ export const Author = PublicAccount.pick({
   username: true,
   handle: true,
   displayName: true,
+  avatarUrl: true,
+  avatarUrls: true,
 }).openapi("Author");
 
 export const Attachment = z
@@ -278,6 +323,10 @@ export const Post = z
     commentCount: z.number().int(),
     deleted: z.boolean(),
     attachments: z.array(Attachment),
+    digestFeaturedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: "When its facilitators featured it for the weekly mail" }),
     editedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

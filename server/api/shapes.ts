@@ -7,6 +7,7 @@ import type { CommunityView } from "../services/communities.ts";
 import { isActiveCommunity } from "../services/community-activity.ts";
 import type { EventView } from "../services/events.ts";
 import type { FileView } from "../services/files.ts";
+import { imageUrlsOf } from "../services/images.ts";
 import type { InvitationView } from "../services/invitations.ts";
 import { downloadUrlOf } from "../services/media-links.ts";
 import type { MemberView } from "../services/membership.ts";
@@ -15,6 +16,12 @@ import type { PostView } from "../services/posts.ts";
 import { isCommunityAdmin, type Relation, seesProfileDetails } from "../services/privacy.ts";
 import { actorUriOf, handleOf, refOf } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
+
+/** A person's avatar: the 96 px size to show, and every size for `srcset`. */
+function avatarJson(deps: Deps, person: Pick<Account, "avatar">) {
+  const avatarUrls = imageUrlsOf(deps.config, "avatar", person.avatar);
+  return { avatarUrl: avatarUrls?.["96"] ?? null, avatarUrls };
+}
 
 /**
  * A person as others see them; their profession, organisation and country are blank unless
@@ -33,6 +40,10 @@ export function publicAccountJson(
     profession: seesDetails ? account.profession : "",
     country: seesDetails ? account.country : "",
     organisation: seesDetails ? account.organisation : "",
+    languages: account.languages,
+    expertise: account.expertise,
+    resourcePerson: account.resourcePerson,
+    ...avatarJson(deps, account),
   };
 }
 
@@ -40,6 +51,7 @@ export function ownAccountJson(deps: Deps, account: Account): z.infer<typeof sch
   return {
     ...publicAccountJson(deps, account, true),
     profileAudience: account.profileAudience,
+    bio: account.bio,
     email: account.email ?? "",
     locale: account.locale as Locale,
     isAdmin: account.isAdmin,
@@ -51,6 +63,7 @@ export function ownAccountJson(deps: Deps, account: Account): z.infer<typeof sch
 
 export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof schemas.Community> {
   const { community } = view;
+  const bannerUrls = imageUrlsOf(deps.config, "banner", community.banner);
   return {
     id: community.id,
     ref: refOf(community),
@@ -72,6 +85,8 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
     lastActivityAt: community.lastActivityAt.toISOString(),
     active: isActiveCommunity(community, deps.config.inactivityDays),
     viewer: view.relation,
+    bannerUrl: bannerUrls?.["1280x320"] ?? null,
+    bannerUrls,
     createdAt: community.createdAt.toISOString(),
     updatedAt: community.updatedAt.toISOString(),
   };
@@ -121,7 +136,13 @@ export function authorJson(
 ): z.infer<typeof schemas.Author> | null {
   if (!author) return null;
   const { id, username, displayName } = author;
-  return { id, username, handle: handleOf(deps.config.publicUrl, username, author), displayName };
+  return {
+    id,
+    username,
+    handle: handleOf(deps.config.publicUrl, username, author),
+    displayName,
+    ...avatarJson(deps, author),
+  };
 }
 
 export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Post> {
@@ -147,6 +168,7 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
       ...file,
       url: downloadUrlOf(deps.config, file, view.community),
     })),
+    digestFeaturedAt: post.digestFeaturedAt?.toISOString() ?? null,
     editedAt: post.editedAt?.toISOString() ?? null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),

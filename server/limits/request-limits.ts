@@ -130,8 +130,14 @@ export const requestLimits = createRouter()
   .on("POST", ["/communities/:ref/invitations", "/admin/invitations"], invitation)
   .on(
     "POST",
-    ["/communities/:ref/:kind{discussions|announcements|pages|events}", "/posts/:id/comments"],
+    [
+      "/communities/:ref/:kind{discussions|announcements|pages|events}",
+      "/posts/:id/comments",
+      "/conversations",
+      "/conversations/:id/messages",
+    ],
     write,
   )
   .on("POST", "/communities/:ref/files", upload)
+  .on("PUT", ["/me/avatar", "/communities/:ref/banner"], upload)
   .on("POST", ["/posts/:id/reports", "/comments/:id/reports"], report);

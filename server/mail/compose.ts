@@ -15,7 +15,13 @@ export type MailKind =
   | "digest"
   | "weekly_digest"
   | "community_dormant"
-  | "join_requests_waiting";
+  | "join_requests_waiting"
+  | "coffee_pairing"
+  | "question_asked"
+  | "question_assigned"
+  | "question_answered"
+  | "direct_message"
+  | "report_filed";
 
 /** The language a person's mail is written in: theirs when Praxis speaks it, else English. */
 export function mailLocale(recipient: { locale: string }): Locale {

@@ -10,13 +10,15 @@ import {
 } from "../limits/sign-in-lockout.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { effectiveRegistrationMode } from "./instance-settings.ts";
 import { redeemInvitationForRegistration } from "./invitations.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { claimName, localAccountNamed } from "./names.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { closeOtherSessions, type Session } from "./sessions.ts";
 
-export interface Registration {
+export interface Registration
+  extends Partial<Pick<Account, "bio" | "languages" | "expertise" | "resourcePerson">> {
   username: string;
   email: string;
   password: string;
@@ -39,6 +41,10 @@ export type ProfileChanges = Partial<
     | "organisation"
     | "emailNotifications"
     | "profileAudience"
+    | "bio"
+    | "languages"
+    | "expertise"
+    | "resourcePerson"
   >
 >;
 
@@ -60,7 +66,7 @@ export async function registerAccount(deps: Deps, input: Registration): Promise<
     // Serialises registrations so that exactly one account can be the first.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('praxis.registration'))`);
     const isFirst = (await tx.$count(accounts)) === 0;
-    const mode = deps.config.registrationMode;
+    const mode = await effectiveRegistrationMode(deps, tx);
     if (!isFirst && mode === "invite" && !input.invitation) {
       throw new DomainError("registration_closed");
     }
@@ -76,6 +82,10 @@ export async function registerAccount(deps: Deps, input: Registration): Promise<
         country: input.country ?? "",
         organisation: input.organisation ?? "",
         ...(input.profileAudience ? { profileAudience: input.profileAudience } : {}),
+        bio: input.bio ?? "",
+        languages: input.languages ?? [],
+        expertise: input.expertise ?? [],
+        resourcePerson: input.resourcePerson ?? false,
         isAdmin: isFirst,
         state: isFirst || mode !== "approval" || input.invitation ? "active" : "pending",
       })

@@ -28,6 +28,8 @@ export interface AuditDetails {
   handle?: string;
   /** A settings change. */
   changes?: SettingChange[];
+  /** The server a domain block stopped federating with. */
+  domain?: string;
 }
 
 export interface AuditRecord {

@@ -296,7 +296,8 @@ export interface DirectoryQuery extends PageRequest, DirectoryFilters {
   parent?: string | undefined;
 }
 
-function escapeLike(text: string): string {
+/** Text to look for inside an ILIKE pattern, its own wildcards taken literally. */
+export function escapeLike(text: string): string {
   return text.replaceAll("\\", "\\\\").replaceAll("%", "\\%").replaceAll("_", "\\_");
 }
 

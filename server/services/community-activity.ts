@@ -1,4 +1,4 @@
-import { gte, lt, type SQL } from "drizzle-orm";
+import { and, gte, isNull, lt, or, type SQL } from "drizzle-orm";
 import { type Community, communities } from "../../db/schema/communities.ts";
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -7,13 +7,22 @@ const dayMs = 24 * 60 * 60 * 1000;
 const activeSince = (inactivityDays: number, now: Date) =>
   new Date(now.getTime() - inactivityDays * dayMs);
 
-/** Whether the community had new content within `inactivityDays`; the check and its SQL below. */
+/** The UTC day of `now`, as dates are stored. */
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+
+/**
+ * Whether the community had new content within `inactivityDays`, or its admins reactivated it
+ * with a plan for new content by a day not yet passed; the check and its SQL below.
+ */
 export function isActiveCommunity(
-  community: Pick<Community, "lastActivityAt">,
+  community: Pick<Community, "lastActivityAt" | "activityPlannedFor">,
   inactivityDays: number,
   now = new Date(),
 ): boolean {
-  return community.lastActivityAt >= activeSince(inactivityDays, now);
+  return (
+    community.lastActivityAt >= activeSince(inactivityDays, now) ||
+    (community.activityPlannedFor !== null && community.activityPlannedFor >= dayOf(now))
+  );
 }
 
 /** isActiveCommunity as a condition on `communities`, or its opposite. */
@@ -22,7 +31,15 @@ export function communitiesWithActivity(
   inactivityDays: number,
   now = new Date(),
 ): SQL {
+  const since = activeSince(inactivityDays, now);
+  const today = dayOf(now);
   return activity === "active"
-    ? gte(communities.lastActivityAt, activeSince(inactivityDays, now))
-    : lt(communities.lastActivityAt, activeSince(inactivityDays, now));
+    ? (or(
+        gte(communities.lastActivityAt, since),
+        gte(communities.activityPlannedFor, today),
+      ) as SQL)
+    : (and(
+        lt(communities.lastActivityAt, since),
+        or(isNull(communities.activityPlannedFor), lt(communities.activityPlannedFor, today)),
+      ) as SQL);
 }

@@ -6,10 +6,12 @@ import { communityHealth } from "../../db/schema/community-health.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import type { NotificationKind } from "../../db/schema/notifications.ts";
 import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
 import { composeMail, type MailKind } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
 import { assertInstanceAdmin } from "./accounts.ts";
+import { administerCommunity } from "./communities.ts";
 import { communitiesWithActivity } from "./community-activity.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { notify } from "./notifications.ts";
@@ -49,6 +51,8 @@ interface Notice {
   data: Record<string, string>;
   /** The community's page the mail links to, under its home: "" for the home itself. */
   page: "" | "/requests";
+  /** Further links the mail's body names, by their parameter. */
+  links?: Record<string, string>;
 }
 
 /**
@@ -79,8 +83,13 @@ async function tellKeepers(
         isNull(accounts.domain),
       ),
     );
-  const link = new URL(`/c/${refOf(community)}${notice.page}`, deps.config.publicUrl).href;
-  const params = { ...notice.data, instance: deps.config.publicUrl.host };
+  const pageOf = (path: string) =>
+    new URL(`/c/${refOf(community)}${path}`, deps.config.publicUrl).href;
+  const link = pageOf(notice.page);
+  const links = Object.fromEntries(
+    Object.entries(notice.links ?? {}).map(([name, path]) => [name, pageOf(path)]),
+  );
+  const params = { ...notice.data, ...links, instance: deps.config.publicUrl.host };
   for (const keeper of keepers) {
     await notify(tx, {
       accountId: keeper.id,
@@ -137,6 +146,8 @@ export async function flagDormantCommunities(deps: Deps, now: Date): Promise<num
         ...(await tellKeepers(deps, tx, community, "moderator", {
           kind: "community_dormant",
           page: "",
+          // The community's page offers both actions to its admins (dormancy-actions.tsx).
+          links: { reactivateUrl: "#reactivate", archiveUrl: "#archive" },
           data: {
             community: refOf(community),
             name: community.name,
@@ -256,4 +267,43 @@ export async function listDormantCommunities(
       : null,
   }));
   return { items, next: listed.next };
+}
+
+/** A plan for new content is for a day after today, and at most a year on. */
+function assertPlanDate(planDate: string, now: Date): void {
+  const today = now.toISOString().slice(0, 10);
+  const latest = new Date(now.getTime() + 366 * dayMs).toISOString().slice(0, 10);
+  if (!(planDate > today && planDate <= latest)) {
+    throw new DomainError("invalid_plan_date", { latest });
+  }
+}
+
+/**
+ * Its admins reactivate a dormant community by planning new content by `planDate`: it counts
+ * as active until that day has passed (community-activity.ts), and if nothing new came by
+ * then, the dormancy that follows is told again. Answers the community as it now stands.
+ */
+export async function reactivateCommunity(
+  deps: Deps,
+  ref: string,
+  viewer: Account,
+  planDate: string,
+  now = new Date(),
+): Promise<Community> {
+  const { community } = await administerCommunity(deps, ref, viewer);
+  if (community.domain) throw new DomainError("community_elsewhere");
+  if (community.archived) throw new DomainError("community_archived");
+  assertPlanDate(planDate, now);
+  return deps.db.transaction(async (tx) => {
+    const [planned] = await tx
+      .update(communities)
+      .set({ activityPlannedFor: planDate })
+      .where(eq(communities.id, community.id))
+      .returning();
+    await tx
+      .update(communityHealth)
+      .set({ dormantSince: null })
+      .where(eq(communityHealth.communityId, community.id));
+    return planned ?? community;
+  });
 }

@@ -1,18 +1,19 @@
-import { Cron } from "croner";
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { type PgColumn, unionAll } from "drizzle-orm/pg-core";
 import { type Account, accounts, type MailFrequency } from "../../db/schema/accounts.ts";
+import { dailyViews } from "../../db/schema/analytics.ts";
 import { communities } from "../../db/schema/communities.ts";
-import { scheduledRuns } from "../../db/schema/jobs.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { comments, likes, posts } from "../../db/schema/posts.ts";
 import { type Config, weekdays } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { translator } from "../i18n.ts";
 import { composeMail, mailLocale } from "../mail/compose.ts";
+import { dayOf } from "./analytics/counting.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { postUrl, unsubscribeUrl } from "./notifications.ts";
 import { isActiveMembership, postsReadableBy } from "./privacy.ts";
+import { claimScheduledRun } from "./scheduled-runs.ts";
 
 /** How one kind of digest differs from the other: whom it is for, when, and what it ranks. */
 interface DigestPeriod {
@@ -22,8 +23,8 @@ interface DigestPeriod {
   mail: "digest" | "weekly_digest";
   /** When it goes out, as a cron pattern read in UTC. */
   schedule(config: Config): string;
-  /** How many of the period's most active discussions it lists besides the announcements. */
-  topDiscussions: number;
+  /** What it lists: the period's announcements, or its top five (topItemsFor). */
+  lists: "announcements" | "top";
 }
 
 const daily: DigestPeriod = {
@@ -31,7 +32,7 @@ const daily: DigestPeriod = {
   job: "daily_digest",
   mail: "digest",
   schedule: (config) => `0 ${config.digestHour} * * *`,
-  topDiscussions: 0,
+  lists: "announcements",
 };
 
 const weekly: DigestPeriod = {
@@ -39,7 +40,7 @@ const weekly: DigestPeriod = {
   job: "weekly_digest",
   mail: "weekly_digest",
   schedule: (config) => `0 ${config.digestHour} * * ${weekdays.indexOf(config.weeklyDigestDay)}`,
-  topDiscussions: 5,
+  lists: "top",
 };
 
 type Recipient = Pick<Account, "id" | "email" | "locale">;
@@ -48,40 +49,16 @@ interface DigestItem {
   community: string;
   postId: string;
   title: string;
+  /** Featured by the community's facilitators for the period's mail (digest-features.ts). */
+  featured: boolean;
 }
 
-/**
- * Takes the digest due at `now`, if no one has: the period it covers, from the previous run
- * (or, the first time, the previous due time) to now. Inserting the row before locking it
- * makes a second worker wait for the first one's answer even on the very first run.
- */
-async function claimDigest(
-  deps: Deps,
-  period: DigestPeriod,
-  now: Date,
-): Promise<{ since: Date } | null> {
-  // croner counts a run falling in the reference's own second: one millisecond on, a run due
-  // exactly now is the last one due.
-  const [due, before] = new Cron(period.schedule(deps.config), { timezone: "UTC" }).previousRuns(
-    2,
-    new Date(now.getTime() + 1),
-  );
-  if (!due || !before) return null;
-  return deps.db.transaction(async (tx) => {
-    await tx
-      .insert(scheduledRuns)
-      .values({ job: period.job, lastRunAt: before })
-      .onConflictDoNothing();
-    const [run] = await tx
-      .select()
-      .from(scheduledRuns)
-      .where(eq(scheduledRuns.job, period.job))
-      .for("update");
-    if (!run || run.lastRunAt >= due) return null;
-    await tx.update(scheduledRuns).set({ lastRunAt: now }).where(eq(scheduledRuns.job, period.job));
-    return { since: run.lastRunAt };
-  });
-}
+/** The weekly mail lists at most this many items, as issue 16 asks. */
+const topLength = 5;
+
+/** Takes the digest due at `now`, if no one has: the period it covers (scheduled-runs.ts). */
+const claimDigest = (deps: Deps, period: DigestPeriod, now: Date) =>
+  claimScheduledRun(deps, period.job, period.schedule(deps.config), now);
 
 const within = (column: PgColumn, since: Date, now: Date) =>
   and(gt(column, since), lte(column, now));
@@ -91,11 +68,22 @@ function liveAndReadableBy(recipient: Recipient): SQL | undefined {
   return and(isNull(posts.deletedAt), postsReadableBy(recipient));
 }
 
-const itemColumns = { community: communities.name, postId: posts.id, title: posts.title };
+/** Featured for the digest of the period from `since` to `now`, as a column. */
+const featuredWithin = (since: Date, now: Date) =>
+  sql<boolean>`coalesce(${within(posts.digestFeaturedAt, since, now)}, false)`;
 
-function postsOfTheirCommunities(deps: Deps, recipient: Recipient) {
+/**
+ * The posts of the recipient's communities, of this server and copies of other servers' alike
+ * (replicas keep their posts here, under the copy a member's membership names).
+ */
+function postsOfTheirCommunities(deps: Deps, recipient: Recipient, since: Date, now: Date) {
   return deps.db
-    .select(itemColumns)
+    .select({
+      community: communities.name,
+      postId: posts.id,
+      title: posts.title,
+      featured: featuredWithin(since, now),
+    })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
     .innerJoin(
@@ -115,7 +103,7 @@ function announcementsFor(
   since: Date,
   now: Date,
 ): Promise<DigestItem[]> {
-  return postsOfTheirCommunities(deps, recipient)
+  return postsOfTheirCommunities(deps, recipient, since, now)
     .where(
       and(
         eq(posts.kind, "announcement"),
@@ -127,41 +115,65 @@ function announcementsFor(
 }
 
 /**
- * The recipient's discussions with the most comments and likes (on the thread or its
- * comments) in the period, most active first.
+ * The recipient's top items of the period, of any kind: first those their facilitators
+ * featured for it, then by how much they were discussed and read in it. Each reply, like (on
+ * the post or its replies) and reader counts one; readers are analytics' daily counts of the
+ * days the period ended, so each day counts in one mail.
  */
-function mostActiveDiscussionsFor(
+function topItemsFor(
   deps: Deps,
   recipient: Recipient,
   since: Date,
   now: Date,
-  limit: number,
 ): Promise<DigestItem[]> {
+  const one = sql<number>`1`;
   const touches = unionAll(
     deps.db
-      .select({ postId: comments.postId })
+      .select({ postId: comments.postId, weight: one.as("weight") })
       .from(comments)
       .where(and(within(comments.createdAt, since, now), isNull(comments.deletedAt))),
     deps.db
-      .select({ postId: likes.targetId })
+      .select({ postId: likes.targetId, weight: one.as("weight") })
       .from(likes)
       .where(within(likes.createdAt, since, now)),
     deps.db
-      .select({ postId: comments.postId })
+      .select({ postId: comments.postId, weight: one.as("weight") })
       .from(likes)
       .innerJoin(comments, eq(comments.id, likes.targetId))
       .where(within(likes.createdAt, since, now)),
+    deps.db
+      .select({
+        postId: dailyViews.itemId,
+        weight: sql<number>`${dailyViews.viewers}`.as("weight"),
+      })
+      .from(dailyViews)
+      .where(
+        and(
+          eq(dailyViews.kind, "post"),
+          gt(dailyViews.day, dayOf(since)),
+          lte(dailyViews.day, dayOf(now)),
+        ),
+      ),
   ).as("touches");
   const activity = deps.db
-    .select({ postId: touches.postId, score: count().as("score") })
+    .select({ postId: touches.postId, score: sql<number>`sum(${touches.weight})`.as("score") })
     .from(touches)
     .groupBy(touches.postId)
     .as("activity");
-  return postsOfTheirCommunities(deps, recipient)
-    .innerJoin(activity, eq(activity.postId, posts.id))
-    .where(and(eq(posts.kind, "discussion"), liveAndReadableBy(recipient)))
-    .orderBy(desc(activity.score), desc(posts.createdAt))
-    .limit(limit);
+  return postsOfTheirCommunities(deps, recipient, since, now)
+    .leftJoin(activity, eq(activity.postId, posts.id))
+    .where(
+      and(
+        or(isNotNull(activity.postId), within(posts.digestFeaturedAt, since, now)),
+        liveAndReadableBy(recipient),
+      ),
+    )
+    .orderBy(
+      desc(featuredWithin(since, now)),
+      desc(sql`coalesce(${activity.score}, 0)`),
+      desc(posts.createdAt),
+    )
+    .limit(topLength);
 }
 
 /** One digest e-mail in the recipient's language: a section for each list that has items. */
@@ -169,7 +181,7 @@ async function sendDigest(
   deps: Deps,
   period: DigestPeriod,
   recipient: Recipient,
-  sections: { announcements: DigestItem[]; discussions: DigestItem[] },
+  sections: { announcements?: DigestItem[]; top?: DigestItem[] },
 ): Promise<void> {
   const t = translator(mailLocale(recipient), "mail");
   const items = Object.entries(sections)
@@ -177,12 +189,15 @@ async function sendDigest(
     .map(([name, list]) =>
       [
         t(`digest_sections.${name}`),
-        ...list.map((item) => `• ${item.community}: ${item.title}\n${postUrl(deps, item.postId)}`),
+        ...list.map(
+          (item) =>
+            `• ${item.community}: ${item.title}${item.featured ? ` (${t("digest_featured")})` : ""}\n${postUrl(deps, item.postId)}`,
+        ),
       ].join("\n\n"),
     )
     .join("\n\n");
   const params = {
-    count: String(sections.announcements.length),
+    count: String(sections.announcements?.length ?? 0),
     items,
     instance: deps.config.publicUrl.host,
   };
@@ -218,12 +233,12 @@ async function sendDigests(deps: Deps, period: DigestPeriod, now: Date): Promise
     .orderBy(asc(accounts.id));
   let sent = 0;
   for (const recipient of recipients) {
-    const announcements = await announcementsFor(deps, recipient, claimed.since, now);
-    const discussions = period.topDiscussions
-      ? await mostActiveDiscussionsFor(deps, recipient, claimed.since, now, period.topDiscussions)
-      : [];
-    if (announcements.length === 0 && discussions.length === 0) continue;
-    await sendDigest(deps, period, recipient, { announcements, discussions });
+    const sections =
+      period.lists === "announcements"
+        ? { announcements: await announcementsFor(deps, recipient, claimed.since, now) }
+        : { top: await topItemsFor(deps, recipient, claimed.since, now) };
+    if (Object.values(sections).every((list) => list.length === 0)) continue;
+    await sendDigest(deps, period, recipient, sections);
     sent++;
   }
   return sent;
@@ -233,7 +248,7 @@ async function sendDigests(deps: Deps, period: DigestPeriod, now: Date): Promise
 export const sendDailyDigests = (deps: Deps, now: Date) => sendDigests(deps, daily, now);
 
 /**
- * The weekly digest (WEEKLY_DIGEST_DAY at DIGEST_HOUR, UTC): the week's announcements and
- * its five most active discussions.
+ * The weekly digest (WEEKLY_DIGEST_DAY at DIGEST_HOUR, UTC): the week's top five, what
+ * facilitators featured first.
  */
 export const sendWeeklyDigests = (deps: Deps, now: Date) => sendDigests(deps, weekly, now);

@@ -44,6 +44,11 @@ export type FederationEvent =
   | { type: "account_deleted"; accountId: string; communityIds: string[] }
   /** Someone here reported a post or comment and asked for its author's server to be told. */
   | { type: "report_filed"; reportId: string }
+  /** A local person sent a direct message: its participants elsewhere must get it. */
+  | { type: "message_sent"; messageId: string; conversationId: string }
+  /** A local person blocked (or unblocked) a person on another server; `uri` names the Block. */
+  | { type: "blocked"; blockerId: string; blockedId: string; uri: string }
+  | { type: "unblocked"; blockerId: string; blockedId: string; uri: string }
   /** A local community's settings, About page or member count changed. */
   | { type: "community_updated"; communityId: string }
   /** A person on another server is no longer a member of a local community. */

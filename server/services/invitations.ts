@@ -7,6 +7,7 @@ import type { Membership } from "../../db/schema/memberships.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
+import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf } from "./communities.ts";
@@ -314,4 +315,22 @@ export async function redeemInvitationForRegistration(
   await admit(tx, view.community.id, account.id, {
     state: view.community.parentId ? "invited" : "active",
   });
+}
+
+/** The instance administrator's invitations to register here, not yet used, newest first. */
+export async function listInstanceInvitations(deps: Deps, viewer: Account, page: PageRequest) {
+  if (!viewer.isAdmin) throw new DomainError("admin_only");
+  const rows = await deps.db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        isNull(invitations.communityId),
+        isNull(invitations.usedAt),
+        afterCursor(invitations.createdAt, invitations.id, page.cursor),
+      ),
+    )
+    .orderBy(...cursorOrder(invitations.createdAt, invitations.id))
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit, (row) => row);
 }

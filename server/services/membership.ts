@@ -27,8 +27,10 @@ import {
   isActiveWithRoleAtLeast,
   isKnownMembership,
   outranks,
+  profileDetailsVisibleIn,
   type Relation,
 } from "./privacy.ts";
+import { type PeopleFilters, peopleMatching } from "./profiles.ts";
 
 export interface MemberView {
   membership: Membership;
@@ -383,7 +385,7 @@ export async function settleRemoteRequest(
   if (settled) await mailOfDecision(deps, community, account, accepted, "");
 }
 
-export interface MemberQuery extends PageRequest {
+export interface MemberQuery extends PageRequest, PeopleFilters {
   state?: MembershipState | undefined;
   role?: MemberRole | undefined;
 }
@@ -410,6 +412,7 @@ export async function listMembers(
         eq(memberships.communityId, community.id),
         eq(memberships.state, state),
         query.role ? eq(memberships.role, query.role) : undefined,
+        peopleMatching(query, profileDetailsVisibleIn(viewer, relation)),
         afterCursor(memberships.createdAt, memberships.id, query.cursor, "oldest"),
       ),
     )

@@ -11,7 +11,7 @@ import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
 import { sendMailQuietly } from "./mail.ts";
-import { isActiveMembership } from "./privacy.ts";
+import { hearsFrom, isActiveMembership } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
 export function postUrl(deps: Deps, postId: string): string {
@@ -131,7 +131,8 @@ export async function notify(
   notice: {
     accountId: string;
     kind: NotificationKind;
-    communityId: string;
+    /** Null for what happens outside any community: a direct message. */
+    communityId: string | null;
     subjectId: string;
     /** Null when no one here decided: a community on another server did. */
     actorId: string | null;
@@ -139,7 +140,16 @@ export async function notify(
   },
 ): Promise<void> {
   if (notice.accountId === notice.actorId) return;
+  if (notice.actorId && !(await hears(db, notice.accountId, notice.actorId))) return;
   await db.insert(notifications).values(notice);
+}
+
+/** Whether news of what `actorId` did reaches `accountId` (privacy.ts's hearsFrom). */
+async function hears(db: Executor, accountId: string, actorId: string): Promise<boolean> {
+  const [row] = await db.execute<{ hears: boolean }>(
+    sql`select ${hearsFrom(accountId, actorId)} as hears`,
+  );
+  return Boolean(row?.hears);
 }
 
 /** Where a notification leads: what it is about, else its community. */
@@ -148,11 +158,13 @@ function targetOf(
   community: Pick<Community, "slug" | "domain"> | null,
 ): string | null {
   if (notice.kind === "reply" && notice.data.post) return `/posts/${notice.data.post}`;
+  if (notice.kind === "direct_message" && notice.subjectId) return `/messages/${notice.subjectId}`;
   if (["announcement", "event_soon"].includes(notice.kind) && notice.subjectId) {
     return `/posts/${notice.subjectId}`;
   }
   if (!community) return null;
   const home = `/c/${refOf(community)}`;
+  if (notice.kind.startsWith("question_")) return `${home}/questions`;
   return ["join_request", "join_requests_waiting"].includes(notice.kind)
     ? `${home}/requests`
     : home;

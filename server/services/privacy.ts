@@ -1,5 +1,6 @@
-import { type Column, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { Account } from "../../db/schema/accounts.ts";
+import { and, type Column, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { type Account, accounts, type ProfileAudience } from "../../db/schema/accounts.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
 import { type FileDetails, fileDetails } from "../../db/schema/files.ts";
 import {
@@ -9,7 +10,15 @@ import {
   memberRoles,
   memberships,
 } from "../../db/schema/memberships.ts";
+import {
+  type Block,
+  blocks,
+  type ConversationParticipant,
+  conversationParticipants,
+  conversations,
+} from "../../db/schema/messages.ts";
 import { posts } from "../../db/schema/posts.ts";
+import { type Question, questions } from "../../db/schema/questions.ts";
 
 /*
  * Who may see and do what, the only place it is written. Each rule comes in the two forms
@@ -69,6 +78,14 @@ export function outranks(role: MemberRole, other: MemberRole): boolean {
 
 export function isCommunityAdmin(relation: Relation): boolean {
   return hasRoleAtLeast(relation, "admin");
+}
+
+/**
+ * Whether the person may feature a post of the community for the weekly mail: its
+ * facilitators, owners, admins and moderators (issue 16).
+ */
+export function canFeatureForDigest(relation: Relation): boolean {
+  return hasRoleAtLeast(relation, "moderator");
 }
 
 /** Whether `accountId` is an active member of `communityId`, as a condition on other rows. */
@@ -184,3 +201,145 @@ export function seesProfileDetails(
 export const publishesProfileDetails = (
   person: Pick<Account, "id" | "domain" | "profileAudience">,
 ) => seesProfileDetails(person, null, null);
+
+/**
+ * A direct conversation is for the people in it, and no one else: not the instance's
+ * administrator, not the members of a community they share. `participation` is the viewer's
+ * row in it, if any.
+ */
+export function canReadConversation<T extends Pick<ConversationParticipant, "accountId">>(
+  participation: T | null | undefined,
+): participation is T {
+  return Boolean(participation);
+}
+
+/** canReadConversation as a condition on `conversations`. */
+export function conversationsReadableBy(viewer: Viewer): SQL {
+  if (!viewer) return sql`false`;
+  return sql`exists (select 1 from ${conversationParticipants}
+    where ${conversationParticipants.conversationId} = ${conversations.id}
+    and ${conversationParticipants.accountId} = ${viewer.id})`;
+}
+
+/**
+ * Whether `senderId` may write to `recipientIds`: not when a block stands between the sender
+ * and any of them, whichever way (who blocks someone may not write to them either). `between`
+ * are the blocks blocksBetween found.
+ */
+export function mayMessage(
+  senderId: string,
+  recipientIds: readonly string[],
+  between: readonly Pick<Block, "blockerId" | "blockedId">[],
+): boolean {
+  return !between.some(
+    (block) =>
+      (block.blockerId === senderId && recipientIds.includes(block.blockedId)) ||
+      (block.blockedId === senderId && recipientIds.includes(block.blockerId)),
+  );
+}
+
+/** The blocks mayMessage weighs, as a condition on `blocks`. */
+export function blocksBetween(senderId: string, recipientIds: readonly string[]): SQL {
+  const others = recipientIds.length > 0 ? [...recipientIds] : [senderId];
+  return or(
+    and(eq(blocks.blockerId, senderId), inArray(blocks.blockedId, others)),
+    and(inArray(blocks.blockerId, others), eq(blocks.blockedId, senderId)),
+  ) as SQL;
+}
+
+/** Whether news of what `actorId` did reaches `accountId`: not when they block that person. */
+export function hearsFrom(accountId: string, actorId: string): SQL {
+  return sql`not exists (select 1 from ${blocks}
+    where ${blocks.blockerId} = ${accountId} and ${blocks.blockedId} = ${actorId})`;
+}
+
+/**
+ * seesProfileDetails as a condition on `accounts`, for a viewer in `relation` to the one
+ * community they are listed in (its member directory). Filters on a hidden detail go through
+ * it too, so that a filter never tells what the viewer may not read.
+ */
+export function profileDetailsVisibleIn(viewer: Viewer, relation: Relation): SQL {
+  const audiences: ProfileAudience[] = ["everyone"];
+  if (isActive(relation)) audiences.push("members");
+  if (isCommunityAdmin(relation)) audiences.push("admins");
+  const own = viewer ? sql`${accounts.id} = ${viewer.id}` : sql`false`;
+  return sql`(${accounts.domain} is not null or ${own}
+    or ${inArray(accounts.profileAudience, audiences)})`;
+}
+
+/**
+ * seesProfileDetails as a condition on `accounts` wherever the two meet (a profile page, the
+ * finder of people): the viewer is an active member, or an admin, of a community the person
+ * is an active member of, as the person's choice asks.
+ */
+export function profileDetailsVisibleTo(viewer: Viewer): SQL {
+  if (!viewer) return profileDetailsVisibleIn(null, null);
+  const person = alias(memberships, "person_membership");
+  const meetAs = (role: MemberRole) => sql`exists (select 1 from ${memberships}
+    join ${memberships} as ${person} on ${person.communityId} = ${memberships.communityId}
+    where ${memberships.accountId} = ${viewer.id} and ${isActiveWithRoleAtLeast(role)}
+    and ${person.accountId} = ${accounts.id} and ${person.state} = 'active')`;
+  return sql`(${profileDetailsVisibleIn(viewer, null)}
+    or (${accounts.profileAudience} = 'members' and ${meetAs("member")})
+    or (${accounts.profileAudience} = 'admins' and ${meetAs("admin")}))`;
+}
+
+/** A community's facilitators, who hear its members' questions: its owners, admins and moderators. */
+export function isFacilitator(relation: Relation): boolean {
+  return hasRoleAtLeast(relation, "moderator");
+}
+
+/** isFacilitator as a condition on `memberships`. */
+export const isFacilitatorMembership: SQL = isActiveWithRoleAtLeast("moderator");
+
+/**
+ * Whether someone takes part in the community's coffee rounds and may ask its facilitators a
+ * question: its active members, in a community hosted here. A community on another server
+ * connects its people there, where its facilitators and members' addresses are.
+ */
+export function connectsPeopleIn(
+  community: Pick<Community, "domain">,
+  relation: Relation,
+): boolean {
+  return community.domain === null && isActive(relation);
+}
+
+type QuestionParties = Pick<Question, "askerId" | "assigneeId">;
+
+/**
+ * Whether a question to the facilitators, and its answer, may be read: it is private to the
+ * person who asked, the person it was handed to, and the community's facilitators.
+ */
+export function canReadQuestion(
+  question: QuestionParties,
+  viewer: Pick<Account, "id">,
+  relation: Relation,
+): boolean {
+  return (
+    question.askerId === viewer.id || question.assigneeId === viewer.id || isFacilitator(relation)
+  );
+}
+
+/** canReadQuestion as a condition on `questions`. */
+export function questionsReadableBy(viewer: Pick<Account, "id">): SQL {
+  return sql`(${questions.askerId} = ${viewer.id} or ${questions.assigneeId} = ${viewer.id}
+    or exists (select 1 from ${memberships} where ${memberships.accountId} = ${viewer.id}
+      and ${memberships.communityId} = ${questions.communityId} and ${isFacilitatorMembership}))`;
+}
+
+/** Whether the viewer may answer a question: the person it was handed to, or a facilitator. */
+export function mayAnswerQuestion(
+  question: QuestionParties,
+  viewer: Pick<Account, "id">,
+  relation: Relation,
+): boolean {
+  return question.assigneeId === viewer.id || isFacilitator(relation);
+}
+
+/** Who decides on a community's reports: its moderators and up, and the instance administrator. */
+export function mayDecideReports(viewer: Pick<Account, "isAdmin">, relation: Relation): boolean {
+  return viewer.isAdmin || hasRoleAtLeast(relation, "moderator");
+}
+
+/** mayDecideReports as a condition on `accounts` left-joined with their membership there. */
+export const decidesReports: SQL = sql`(${accounts.isAdmin} or ${isActiveWithRoleAtLeast("moderator")})`;

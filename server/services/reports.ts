@@ -1,10 +1,10 @@
-import { and, eq, isNull, or, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
-import { type Community, communities } from "../../db/schema/communities.ts";
+import { communities } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
-import { comments, posts } from "../../db/schema/posts.ts";
+import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
 import {
   maxReportReasonLength,
   type Report,
@@ -15,15 +15,22 @@ import {
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
-import { handleOf, refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { tombstoneComment, viewComment } from "./comments.ts";
 import { viewCommunity } from "./communities.ts";
-import { notify, postUrl } from "./notifications.ts";
+import { postUrl } from "./notifications.ts";
 import { tombstonePost, viewPost } from "./posts.ts";
-import { hasRoleAtLeast, isActiveWithRoleAtLeast, type Relation, relationFrom } from "./privacy.ts";
+import { canReadContent, mayDecideReports, relationFrom } from "./privacy.ts";
 import { claimActivity } from "./received-activities.ts";
 import { communityOfPost, findWriting } from "./replicas.ts";
+import { actOnPerson, isPersonAction, personOf } from "./report-actions.ts";
+import {
+  type Deciders,
+  mailReport,
+  noticeOfReport,
+  type ReportSubject,
+  tellReporter,
+} from "./report-notices.ts";
 
 export interface NewReport {
   category: ReportCategory;
@@ -32,60 +39,18 @@ export interface NewReport {
   forward?: boolean | undefined;
 }
 
-/** What a report is about: a post, or one of its comments. */
-interface Reported {
-  community: Community;
-  postId: string;
+/** What a report is about: a post, one of its comments, or a person's conduct in the community. */
+interface Reported extends ReportSubject {
+  postId: string | null;
   commentId: string | null;
-  /** Where a moderator reads it: its ActivityPub id, or its address here. */
-  link: string;
+  subjectAccountId: string | null;
 }
 
-/** Moderators of the community decide on its reports, and the instance administrator on any. */
-function mayModerate(viewer: Account, relation: Relation): boolean {
-  return viewer.isAdmin || hasRoleAtLeast(relation, "moderator");
-}
-
-/**
- * Tells the community's moderators and admins here, and this instance's administrators, of a
- * new report, in the app.
- */
-async function noticeOfReport(
-  deps: Deps,
-  tx: Executor,
-  report: Report,
-  reporter: Account,
-  about: Reported,
-) {
-  const moderators = await tx
-    .select({ id: accounts.id })
-    .from(accounts)
-    .leftJoin(
-      memberships,
-      and(eq(memberships.accountId, accounts.id), eq(memberships.communityId, report.communityId)),
-    )
-    .where(
-      and(
-        isNull(accounts.domain),
-        or(eq(accounts.isAdmin, true), isActiveWithRoleAtLeast("moderator")),
-      ),
-    );
-  for (const moderator of moderators) {
-    await notify(tx, {
-      accountId: moderator.id,
-      kind: "report",
-      communityId: report.communityId,
-      subjectId: report.commentId ?? report.postId,
-      actorId: reporter.id,
-      data: {
-        community: refOf(about.community),
-        target: about.link,
-        reason: report.reason,
-        reporter: handleOf(deps.config.publicUrl, reporter.username, reporter),
-        report: report.id,
-      },
-    });
-  }
+/** A report kept, and who decides on it, to be written to once it is committed. */
+interface Filed {
+  report: Report;
+  about: Reported;
+  deciders: Deciders;
 }
 
 /** Keeps a report, once per person and item while it is open, and tells who decides. */
@@ -95,7 +60,7 @@ async function fileReport(
   reporter: Account,
   about: Reported,
   input: { category: ReportCategory; reason: string; forward: boolean; flagUri?: string },
-): Promise<Report | null> {
+): Promise<Filed | null> {
   const [report] = await tx
     .insert(reports)
     .values({
@@ -103,6 +68,7 @@ async function fileReport(
       communityId: about.community.id,
       postId: about.postId,
       commentId: about.commentId,
+      subjectAccountId: about.subjectAccountId,
       category: input.category,
       reason: input.reason.slice(0, maxReportReasonLength),
       forward: input.forward,
@@ -111,8 +77,7 @@ async function fileReport(
     .onConflictDoNothing()
     .returning();
   if (!report) return null;
-  await noticeOfReport(deps, tx, report, reporter, about);
-  return report;
+  return { report, about, deciders: await noticeOfReport(deps, tx, report, reporter, about) };
 }
 
 /**
@@ -120,35 +85,75 @@ async function fileReport(
  * author's, the community's home) only when the reporter asks, as Mastodon's `forward`.
  */
 async function reportHere(deps: Deps, reporter: Account, about: Reported, input: NewReport) {
-  const forward = input.forward ?? input.category === "child_safety";
-  return deps.db.transaction(async (tx) => {
-    const report = await fileReport(deps, tx, reporter, about, { ...input, forward });
-    if (!report) throw new DomainError("already_reported");
-    if (forward) await deps.federation.publish(tx, { type: "report_filed", reportId: report.id });
-    return report;
+  // A person's conduct here is for this server's moderators: there is no writing to show elsewhere.
+  const forward = about.postId !== null && (input.forward ?? input.category === "child_safety");
+  const filed = await deps.db.transaction(async (tx) => {
+    const kept = await fileReport(deps, tx, reporter, about, { ...input, forward });
+    if (!kept) throw new DomainError("already_reported");
+    if (forward) {
+      await deps.federation.publish(tx, { type: "report_filed", reportId: kept.report.id });
+    }
+    return kept;
   });
+  await mailReport(deps, filed.report, filed.about, filed.deciders);
+  return viewReport(deps, filed.report.id);
 }
 
-export async function reportPost(deps: Deps, id: string, reporter: Account, input: NewReport) {
+/**
+ * A report about a post the reporter can read; `kinds` narrows which (a file's address reports
+ * only files), and anything else answers as unknown.
+ */
+export async function reportPost(
+  deps: Deps,
+  id: string,
+  reporter: Account,
+  input: NewReport,
+  kinds?: readonly PostKind[],
+) {
   const { post, community } = await viewPost(deps, id, reporter);
+  if (kinds && !kinds.includes(post.kind)) throw new DomainError("post_not_found");
   if (post.deletedAt) throw new DomainError("post_deleted");
   const link = post.uri ?? postUrl(deps, post.id);
-  const report = await reportHere(
-    deps,
-    reporter,
-    { community, postId: post.id, commentId: null, link },
-    input,
-  );
-  return viewReport(deps, report.id);
+  const about = { community, postId: post.id, commentId: null, subjectAccountId: null, link };
+  return reportHere(deps, reporter, about, input);
 }
 
 export async function reportComment(deps: Deps, id: string, reporter: Account, input: NewReport) {
   const { comment, community } = await viewComment(deps, id, reporter);
   if (comment.deletedAt) throw new DomainError("post_deleted");
   const link = comment.uri ?? `${postUrl(deps, comment.postId)}#comment-${comment.id}`;
-  const about = { community, postId: comment.postId, commentId: comment.id, link };
-  const report = await reportHere(deps, reporter, about, input);
-  return viewReport(deps, report.id);
+  const about = {
+    community,
+    postId: comment.postId,
+    commentId: comment.id,
+    subjectAccountId: null,
+    link,
+  };
+  return reportHere(deps, reporter, about, input);
+}
+
+/**
+ * A report about a person's conduct in a community, to its moderators: someone the reporter
+ * can see there (an active member of a community whose members they may read).
+ */
+export async function reportPerson(
+  deps: Deps,
+  accountId: string,
+  reporter: Account,
+  input: NewReport & { community: string },
+) {
+  const { community, relation } = await viewCommunity(deps, input.community, reporter);
+  const [member] = await deps.db
+    .select({ state: memberships.state, uri: accounts.uri, username: accounts.username })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(and(eq(memberships.communityId, community.id), eq(memberships.accountId, accountId)));
+  if (member?.state !== "active" || !canReadContent(community, relation)) {
+    throw new DomainError("account_not_found");
+  }
+  const link = member.uri ?? new URL(`/@${member.username}`, deps.config.publicUrl).href;
+  const about = { community, postId: null, commentId: null, subjectAccountId: accountId, link };
+  return reportHere(deps, reporter, about, input);
 }
 
 /**
@@ -161,7 +166,8 @@ export async function receiveReport(
   reporter: Account,
   flag: { activityId: string; targetUris: string[]; reason: string },
 ): Promise<number> {
-  return deps.db.transaction(async (tx) => {
+  const filed: Filed[] = [];
+  const found = await deps.db.transaction(async (tx) => {
     if (!(await claimActivity(tx, flag.activityId))) return 0;
     let found = 0;
     for (const uri of flag.targetUris) {
@@ -170,22 +176,37 @@ export async function receiveReport(
       found++;
       const community = await communityOfPost(tx, writing.postId);
       const commentId = writing.kind === "comment" ? writing.row.id : null;
+      const about = {
+        community,
+        postId: writing.postId,
+        commentId,
+        subjectAccountId: null,
+        link: uri,
+      };
       // Mastodon's reports carry no category (app/lib/activitypub/activity/flag.rb).
-      await fileReport(
-        deps,
-        tx,
-        reporter,
-        { community, postId: writing.postId, commentId, link: uri },
-        { category: "other", reason: flag.reason, forward: false, flagUri: flag.activityId },
-      );
+      const kept = await fileReport(deps, tx, reporter, about, {
+        category: "other",
+        reason: flag.reason,
+        forward: false,
+        flagUri: flag.activityId,
+      });
+      if (kept) filed.push(kept);
     }
     return found;
   });
+  for (const { report, about, deciders } of filed) await mailReport(deps, report, about, deciders);
+  return found;
 }
 
 const reporters = alias(accounts, "reporter");
 const authors = alias(accounts, "author");
 const resolvers = alias(accounts, "resolver");
+
+/** Whom a report is about: the person reported, else who wrote the comment, else the post. */
+const reportedAccountId = sql<string | null>`case
+  when ${reports.subjectAccountId} is not null then ${reports.subjectAccountId}
+  when ${reports.commentId} is not null then ${comments.authorId}
+  else ${posts.authorId} end`;
 
 /** Reports with what a moderator needs beside them: who, about what, and what was decided. */
 function reportRows(db: Executor, where: SQL | undefined) {
@@ -199,10 +220,12 @@ function reportRows(db: Executor, where: SQL | undefined) {
         domain: reporters.domain,
         uri: reporters.uri,
         holdsHandle: reporters.holdsHandle,
+        avatar: reporters.avatar,
       },
       community: { slug: communities.slug, domain: communities.domain, name: communities.name },
       post: {
         id: posts.id,
+        kind: posts.kind,
         title: posts.title,
         content: posts.content,
         deletedAt: posts.deletedAt,
@@ -215,21 +238,16 @@ function reportRows(db: Executor, where: SQL | undefined) {
         domain: authors.domain,
         uri: authors.uri,
         holdsHandle: authors.holdsHandle,
+        avatar: authors.avatar,
       },
       resolvedBy: { username: resolvers.username },
     })
     .from(reports)
     .innerJoin(reporters, eq(reporters.id, reports.reporterId))
     .innerJoin(communities, eq(communities.id, reports.communityId))
-    .innerJoin(posts, eq(posts.id, reports.postId))
+    .leftJoin(posts, eq(posts.id, reports.postId))
     .leftJoin(comments, eq(comments.id, reports.commentId))
-    .leftJoin(
-      authors,
-      or(
-        and(isNull(reports.commentId), eq(authors.id, posts.authorId)),
-        eq(authors.id, comments.authorId),
-      ),
-    )
+    .leftJoin(authors, eq(authors.id, reportedAccountId))
     .leftJoin(resolvers, eq(resolvers.id, reports.resolvedById))
     .where(where)
     .$dynamic();
@@ -265,7 +283,7 @@ export async function listCommunityReports(
   query: ReportQuery,
 ) {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
-  if (!mayModerate(viewer, relation)) throw new DomainError("moderators_only");
+  if (!mayDecideReports(viewer, relation)) throw new DomainError("moderators_only");
   return listReports(
     deps,
     and(eq(reports.communityId, community.id), eq(reports.state, query.state)),
@@ -279,15 +297,25 @@ export async function listAllReports(deps: Deps, viewer: Account, query: ReportQ
   return listReports(deps, eq(reports.state, query.state), query);
 }
 
+export const reportActions = [
+  "remove",
+  "dismiss",
+  "remove_person",
+  "ban_person",
+  "block_domain",
+] as const;
+
 export interface Resolution {
-  action: "remove" | "dismiss";
+  action: (typeof reportActions)[number];
   note?: string | undefined;
 }
 
 /**
  * A moderator's decision on an open report. Removing deletes the content as a moderator's
  * deletion does (so other servers get the Delete) and closes every open report about it;
- * dismissing closes this one. Either is kept in the community's audit log.
+ * dismissing closes this one; acting on the person (report-actions.ts) removes or bans them,
+ * or blocks their server, and closes this one. Each is kept in the community's audit log with
+ * its reason (the note, else the report's own), and the reporter here is told the outcome.
  */
 export async function resolveReport(
   deps: Deps,
@@ -304,45 +332,58 @@ export async function resolveReport(
     )
     .where(eq(reports.id, id));
   if (!found) throw new DomainError("report_not_found");
-  if (!mayModerate(viewer, relationFrom(found))) throw new DomainError("moderators_only");
+  if (!mayDecideReports(viewer, relationFrom(found))) throw new DomainError("moderators_only");
   const { report } = found;
-  const removes = resolution.action === "remove";
-  const sameItem = and(
-    eq(reports.postId, report.postId),
-    report.commentId ? eq(reports.commentId, report.commentId) : isNull(reports.commentId),
-  );
+  if (report.state !== "open") throw new DomainError("already_decided");
+  const { action } = resolution;
+  if (action === "remove" && !report.postId) throw new DomainError("nothing_to_remove");
+  const reason = resolution.note || report.reason;
+  const [community] = await deps.db
+    .select()
+    .from(communities)
+    .where(eq(communities.id, report.communityId));
+  if (!community) throw new DomainError("report_not_found");
+  const [reported] = await reportRows(deps.db, eq(reports.id, id));
+  const person = await personOf(deps.db, reported?.author?.id ?? null);
+  if (isPersonAction(action))
+    await actOnPerson(deps, viewer, action, { community, person, reason });
   await deps.db.transaction(async (tx) => {
     const closed = await tx
       .update(reports)
       .set({
-        state: removes ? "resolved" : "dismissed",
+        state: action === "dismiss" ? "dismissed" : "resolved",
         resolutionNote: resolution.note || null,
         resolvedById: viewer.id,
         resolvedAt: new Date(),
       })
-      .where(and(removes ? sameItem : eq(reports.id, id), eq(reports.state, "open")))
-      .returning({ id: reports.id });
-    if (!closed.some((each) => each.id === id)) throw new DomainError("already_decided");
-    if (removes) await removeReported(deps, tx, report, viewer);
-    await recordDecision(tx, {
-      communityId: report.communityId,
-      actorId: viewer.id,
-      action: removes ? "content_removed" : "report_dismissed",
-      targetAccountId: (await authorOf(tx, report)) ?? undefined,
-      details: resolution.note ? { reason: resolution.note } : {},
-    });
+      .where(
+        and(action === "remove" ? sameItem(report) : eq(reports.id, id), eq(reports.state, "open")),
+      )
+      .returning();
+    const decided = closed.find((each) => each.id === id);
+    if (!decided) throw new DomainError("already_decided");
+    if (action === "remove") await removeReported(deps, tx, report, viewer);
+    if (!isPersonAction(action)) {
+      await recordDecision(tx, {
+        communityId: report.communityId,
+        actorId: viewer.id,
+        action: action === "remove" ? "content_removed" : "report_dismissed",
+        targetAccountId: person?.id,
+        details: { reason },
+      });
+    }
+    for (const each of closed) await tellReporter(tx, each, community);
   });
   return viewReport(deps, id);
 }
 
-async function authorOf(tx: Executor, report: Report): Promise<string | null> {
-  const [row] = report.commentId
-    ? await tx
-        .select({ id: comments.authorId })
-        .from(comments)
-        .where(eq(comments.id, report.commentId))
-    : await tx.select({ id: posts.authorId }).from(posts).where(eq(posts.id, report.postId));
-  return row?.id ?? null;
+/** Every open report about the same post or comment as `report`. */
+function sameItem(report: Report): SQL | undefined {
+  if (!report.postId) return eq(reports.id, report.id);
+  return and(
+    eq(reports.postId, report.postId),
+    report.commentId ? eq(reports.commentId, report.commentId) : isNull(reports.commentId),
+  );
 }
 
 /** Deletes the reported post or comment through the deletion every moderator's removal takes. */
@@ -356,6 +397,7 @@ async function removeReported(deps: Deps, tx: Executor, report: Report, viewer: 
       await tombstoneComment(deps, tx, report.commentId, viewer.id);
     return;
   }
+  if (!report.postId) return;
   const [post] = await tx
     .select({ deletedAt: posts.deletedAt })
     .from(posts)
