@@ -1,5 +1,6 @@
 // Evaluated first, before anything loads Fedify: see engine-builtins.ts.
 import "../federation/engine-builtins.ts";
+import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { getLogger } from "@logtape/logtape";
 import { openDatabase } from "../db/open.ts";
@@ -17,6 +18,8 @@ import { startScheduler } from "./scheduler.ts";
 
 const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
+/** Longer than the keep-alive of the proxies and peers in front of us (see below). */
+const keepAliveSeconds = 80;
 
 /**
  * The last resort for a promise nobody awaited that failed. Node ends the process then, and
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
 
   // A worker serves only /healthz, so that process supervisors can probe it too.
   const app = config.role === "worker" ? createHealthApp(deps) : createApp(deps, federation);
+  // Given no createServer of another kind, serve() makes a plain HTTP/1.1 server.
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
     logger.info("Praxis ({role}) listening on {host}:{port}, public URL {url}", {
       role: config.role,
@@ -62,7 +66,13 @@ async function main(): Promise<void> {
       port: config.port,
       url: config.publicUrl.href,
     }),
-  );
+  ) as Server;
+  // Node closes an idle kept-alive connection after five seconds, and a client that sends on
+  // it at that moment gets "other side closed" for a POST it cannot safely retry. Reverse
+  // proxies and peers keep connections for about a minute (nginx 75 s, load balancers 60 s),
+  // so the server keeps them a little longer and is never the one that closes first.
+  server.keepAliveTimeout = keepAliveSeconds * 1000;
+  server.headersTimeout = (keepAliveSeconds + 1) * 1000;
   const sweepExpired = () =>
     kv.sweep().catch((error: unknown) => {
       logger.warn("Could not sweep the expired federation entries: {error}", { error });
