@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { projectPath } from "../server/project-root.ts";
 import type { Database } from "./index.ts";
 
-export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+export const migrationsFolder = projectPath("db", "migrations");
 
 export async function runMigrations(db: Database): Promise<void> {
   await migrate(db, { migrationsFolder });

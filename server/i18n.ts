@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import i18next, { type TFunction } from "i18next";
+import { projectPath } from "./project-root.ts";
 
 export const supportedLocales = ["en", "fr", "es", "pt", "ar"] as const;
 export type Locale = (typeof supportedLocales)[number];
 
-const localesDir = fileURLToPath(new URL("../locales", import.meta.url));
+const localesDir = projectPath("locales");
 
 function loadResources() {
   return Object.fromEntries(

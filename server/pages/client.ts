@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Hono } from "hono";
 import { compress } from "hono/compress";
@@ -13,11 +12,12 @@ import { unavailableRetryAfterSeconds } from "../../db/unavailable.ts";
 import type { AppEnv } from "../api/router.ts";
 import { escapeHtml } from "../html.ts";
 import { i18n, isLocale, languageCookie, readerLocale } from "../i18n.ts";
+import { projectPath } from "../project-root.ts";
 import { takeRefusal } from "./account-forms.ts";
 import { pathOnThisServer } from "./next-path.ts";
 import { mountWebApp, webAppLinks } from "./web-app.ts";
 
-const distDir = fileURLToPath(new URL("../../dist/client", import.meta.url));
+const distDir = projectPath("dist", "client");
 const yearSeconds = 365 * 24 * 60 * 60;
 
 interface Bundle {
