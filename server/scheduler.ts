@@ -1,6 +1,7 @@
 import { getLogger } from "@logtape/logtape";
 import { isDatabaseUnavailable, OutageLog } from "../db/unavailable.ts";
 import type { Deps } from "./deps.ts";
+import { forgetExpiredAccountLinks } from "./services/account-links.ts";
 import { forgetPastDays } from "./services/analytics/counting.ts";
 import { runCoffeeRounds } from "./services/coffee.ts";
 import { flagDormantCommunities, remindOfWaitingRequests } from "./services/community-health.ts";
@@ -10,6 +11,7 @@ import { notifyEventsStartingSoon } from "./services/reminders.ts";
 
 const logger = getLogger(["praxis", "scheduler"]);
 const tickMs = 5 * 60 * 1000;
+const hourMs = 60 * 60 * 1000;
 const outage = new OutageLog(logger, "the scheduler");
 
 /**
@@ -41,7 +43,7 @@ function repeat(everyMs: number, job: () => Promise<void>): () => void {
  * digests once their time has come, the community-health notices (dormant communities, join
  * requests waiting), the coffee rounds (COFFEE_SCHEDULE), reading the partners' directories
  * (DIRECTORY_REFRESH_SECONDS), and forgetting analytics' marks of days gone
- * (services/analytics/counting.ts).
+ * (services/analytics/counting.ts) and mailed account links long expired.
  * Each job is safe to run on several workers at once.
  */
 export function startScheduler(deps: Deps): () => void {
@@ -77,6 +79,9 @@ export function startScheduler(deps: Deps): () => void {
     }),
     repeat(deps.config.directoryRefreshMs, () => refreshNetworkDirectory(deps)),
     repeat(tickMs, () => forgetPastDays(deps)),
+    repeat(hourMs, async () => {
+      await forgetExpiredAccountLinks(deps.db);
+    }),
   ];
   return () => {
     for (const stop of stops) stop();

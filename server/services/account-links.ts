@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import {
   type Account,
@@ -12,6 +12,7 @@ import { signToken, verifyToken } from "./tokens.ts";
 
 /** Long enough to find the mail and act on it, short enough that an old mailbox opens nothing. */
 const linkLifetimeMs = 60 * 60 * 1000;
+const keptAfterExpiryMs = 24 * 60 * 60 * 1000;
 
 /** What a mailed link is when someone opens it: only a `valid` one may be acted on. */
 export type OpenedLink =
@@ -65,7 +66,9 @@ export async function openAccountLink(
         eq(accountLinks.purpose, purpose),
       ),
     );
-  if (!row || row.account.deletedAt) return { status: "invalid" };
+  // Once swept, a link that has expired is known only by its token, which says so itself.
+  if (!row) return { status: verified.status === "expired" ? "expired" : "invalid" };
+  if (row.account.deletedAt) return { status: "invalid" };
   if (row.link.usedAt) return { status: "used" };
   if (verified.status === "expired" || row.link.expiresAt <= new Date()) {
     return { status: "expired" };
@@ -101,6 +104,18 @@ export async function spendAccountLink(db: Executor, link: AccountLink): Promise
       ),
     );
   return true;
+}
+
+/**
+ * A day after it expires a link's row only tells "used" from "expired", so the worker forgets
+ * it (without this the table keeps every reset and address change ever asked for).
+ */
+export async function forgetExpiredAccountLinks(db: Executor, now = new Date()): Promise<number> {
+  const gone = await db
+    .delete(accountLinks)
+    .where(lt(accountLinks.expiresAt, new Date(now.getTime() - keptAfterExpiryMs)))
+    .returning({ id: accountLinks.id });
+  return gone.length;
 }
 
 /** Forgets every link of an account, as when it is deleted. */

@@ -1,5 +1,6 @@
 import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetExpiredAccountLinks } from "../../server/services/account-links.ts";
 import { type Person, signUpWith, testPassword } from "../support/client.ts";
 import { freshDatabase } from "../support/database.ts";
 import { clientAt } from "../support/from-address.ts";
@@ -119,6 +120,25 @@ describe("account recovery", () => {
     expect((await openPage(link, { password: newPassword })).status).toBe(410);
     expect((await signIn("tendai", testPassword)).status).toBe(200);
     expect((await openPage(`${praxis.origin}/reset-password/forged`)).status).toBe(404);
+  });
+
+  it("forgets a link a day after it expires, and keeps the links still in use", async () => {
+    await Promise.all([praxis.signUp("farida"), praxis.signUp("joao")]);
+    await Promise.all([askReset("farida@example.org"), askReset("joao@example.org")]);
+    await Promise.all([smtp.nextTo("farida@example.org"), smtp.nextTo("joao@example.org")]);
+    const linksOf = async (username: string) => {
+      const [row] = await database.sql<{ count: number }[]>`
+        select count(*)::int as count from account_links
+        where account_id = (select id from accounts where username = ${username})`;
+      return row?.count;
+    };
+    await database.sql`
+      update account_links set expires_at = now() - interval '25 hours'
+      where account_id = (select id from accounts where username = 'farida')`;
+
+    await forgetExpiredAccountLinks(database.db);
+    expect(await linksOf("farida")).toBe(0);
+    expect(await linksOf("joao")).toBe(1);
   });
 
   it("limits reset requests from one client, with 429 and Retry-After", async () => {
