@@ -1,9 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Account } from "../../db/schema/accounts.ts";
+import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { readerLocale } from "../i18n.ts";
-import { resolveSession } from "../services/sessions.ts";
+import { resolveSession, type Session } from "../services/sessions.ts";
 import type { AppEnv } from "./router.ts";
 
 export const sessionCookie = "praxis_session";
@@ -29,6 +30,22 @@ export function isCrossSite(c: Context<AppEnv>): boolean {
   return !allowed.includes(origin);
 }
 
+type SessionResolver = (deps: Deps, token: string) => Promise<Session | null>;
+
+/**
+ * A resolver that finds each token's session once. Server-side rendering makes several API
+ * calls for one page (the reader, their unread count, the screen's data), all for the same
+ * reader: it passes one of these in the calls' environment, which no request can set.
+ */
+export function sessionsOfOnePage(): SessionResolver {
+  const known = new Map<string, Promise<Session | null>>();
+  return (deps, token) => {
+    const found = known.get(token) ?? resolveSession(deps, token);
+    known.set(token, found);
+    return found;
+  };
+}
+
 /**
  * Finds who is asking, from a Bearer token or the session cookie, and the language to
  * answer in. Cookie-authenticated writes from other sites are refused.
@@ -38,8 +55,9 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     const deps = c.get("deps");
     const bearer = bearerToken(c.req.header("authorization"));
     const cookie = bearer ? undefined : getCookie(c, sessionCookie);
-    const session =
-      bearer || cookie ? await resolveSession(deps, (bearer ?? cookie) as string) : null;
+    const resolve = (c.env as { sessions?: SessionResolver } | undefined)?.sessions;
+    const token = bearer ?? cookie;
+    const session = token ? await (resolve ?? resolveSession)(deps, token) : null;
     c.set("session", session);
     c.set("locale", readerLocale(c, session?.account.locale));
     if (session && cookie && !safeMethods.has(c.req.method) && isCrossSite(c)) {

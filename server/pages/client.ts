@@ -10,6 +10,7 @@ import { App, findScreen, type InitialState } from "../../client/app.tsx";
 import { createTranslator, type Messages } from "../../client/i18n.ts";
 import { unavailableRetryAfterSeconds } from "../../db/unavailable.ts";
 import type { AppEnv } from "../api/router.ts";
+import { sessionsOfOnePage } from "../api/session.ts";
 import { escapeHtml } from "../html.ts";
 import { i18n, isLocale, languageCookie, readerLocale } from "../i18n.ts";
 import { projectPath } from "../project-root.ts";
@@ -152,6 +153,7 @@ export function mountClient(app: Hono<AppEnv>): void {
     // A community's actor URL answers browsers with the community's page.
     const actor = url.pathname.match(/^\/actors\/([^/]+)$/);
     const path = actor ? `/c/${actor[1]}` : url.pathname;
+    const pageEnv = { ...(c.env as object | undefined), sessions: sessionsOfOnePage() };
     const api = createApi(url.origin, (request) => {
       const headers = new Headers(request.headers);
       for (const name of ["cookie", "accept-language", "user-agent", "sec-purpose", "purpose"]) {
@@ -159,7 +161,7 @@ export function mountClient(app: Hono<AppEnv>): void {
         if (value) headers.set(name, value);
       }
       // The reader's connection goes along, so that the API knows who reads (analytics).
-      return Promise.resolve(app.request(new Request(request, { headers }), undefined, c.env));
+      return Promise.resolve(app.request(new Request(request, { headers }), undefined, pageEnv));
     });
     const me = await api.get<Me>("/me").catch(() => null);
     const locale = readerLocale(c, me?.locale);
