@@ -78,6 +78,8 @@ export interface Me {
   expertise: string[];
   resourcePerson: boolean;
   isAdmin?: boolean;
+  /** Their avatar's stored sizes by name, once they uploaded one. */
+  avatarUrls?: Record<string, string> | null;
 }
 
 export interface Community {
@@ -100,6 +102,8 @@ export interface Community {
   lastActivityAt: string;
   active: boolean;
   viewer: { state: string; role: string } | null;
+  /** Its banner's stored sizes by name ("640x160", "1280x320"), once its admins uploaded one. */
+  bannerUrls?: Record<string, string> | null;
 }
 
 /** A community with whether the viewer may read its content, or only see its public face. */
@@ -139,8 +143,9 @@ export interface Person extends Author {
   languages: string[];
   expertise: string[];
   resourcePerson: boolean;
-  /** Their picture, once they uploaded one. */
+  /** Their picture, once they uploaded one: each stored size by its name ("48", "96", "256"). */
   avatarUrl?: string | null;
+  avatarUrls?: Record<string, string> | null;
 }
 
 export interface Profile extends Person {
@@ -148,6 +153,14 @@ export interface Profile extends Person {
   bio: string;
   /** Their communities the reader may read. */
   communities: { ref: string; name: string }[];
+}
+
+export interface Translation {
+  language: string;
+  title: string;
+  content: string;
+  origin: "human" | "machine";
+  translator: Author | null;
 }
 
 export interface Post {
@@ -171,6 +184,11 @@ export interface Post {
   digestFeaturedAt?: string | null;
   editedAt: string | null;
   createdAt: string;
+  /** The languages it is translated into, and the version in the reader's, if any. */
+  translations: string[];
+  translation: Translation | null;
+  mayTranslate: boolean;
+  mayAskMachineTranslation: boolean;
   startsAt?: string;
   endsAt?: string;
   timezone?: string;

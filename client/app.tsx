@@ -69,6 +69,7 @@ function Header({ here }: { here: string }) {
           <>
             <a href="/people">{t("people.nav")}</a>
             <a href="/my-communities">{t("nav.mine")}</a>
+            <a href="/messages">{t("nav.messages")}</a>
             <a href="/notifications">
               {t("nav.notifications")}
               {unread > 0 ? <span class="count"> ({unread})</span> : null}

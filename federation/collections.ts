@@ -12,6 +12,7 @@ import { isActiveMembership, postsReadableBy } from "../server/services/privacy.
 import { createOf } from "./activities.ts";
 import { communityAskedFor, mayReadCollections, signingAccount } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
+import { withTranslations } from "./language-maps.ts";
 import { loadedPosts, postObjectOf } from "./objects.ts";
 
 type Ctx = RequestContext<FederationContext>;
@@ -44,7 +45,9 @@ export async function postsOfPerson(ctx: Ctx, account: Account) {
     .where(await writtenBy(ctx, account))
     .orderBy(...cursorOrder(posts.createdAt, posts.id, "newest"))
     .limit(outboxLength);
-  return rows.map((row) => createOf(ctx, postObjectOf(ctx, row), row.author, row.community));
+  return (await withTranslations(ctx.data.deps.db, rows)).map((row) =>
+    createOf(ctx, postObjectOf(ctx, row), row.author, row.community),
+  );
 }
 
 /** A member on another server, as a recipient, and whether their server is a Praxis one. */

@@ -18,6 +18,7 @@ import { findVisibleActor } from "./actors.ts";
 import { communityAskedFor, mayReadCollections, signingAccount } from "./authorize.ts";
 import { countPosts, outboxLength, postsOfPerson, writtenBy } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
+import { withTranslations } from "./language-maps.ts";
 import { localCommunityCalled } from "./names.ts";
 import { type LoadedPost, loadedPosts, personUri, postObjectOf } from "./objects.ts";
 
@@ -50,7 +51,7 @@ async function postsFor(
   const direction = options.from ? "oldest" : "newest";
   const after = options.from?.after;
   const readable = await readableIn(ctx, community, options.pinnedOnly);
-  return loadedPosts(ctx.data.deps.db)
+  const rows = await loadedPosts(ctx.data.deps.db)
     .where(
       and(
         readable,
@@ -59,6 +60,7 @@ async function postsFor(
     )
     .orderBy(...cursorOrder(posts.createdAt, posts.id, direction))
     .limit(options.limit);
+  return withTranslations(ctx.data.deps.db, rows);
 }
 
 /** Where a page of the history starts; a cursor no page of ours gave names no page. */

@@ -25,12 +25,14 @@ import {
   postColumns,
   posts,
 } from "../db/schema/posts.ts";
+import type { PostTranslation } from "../db/schema/translations.ts";
 import { downloadUrlOf } from "../server/services/media-links.ts";
 import { postUrl } from "../server/services/notifications.ts";
 import { isPublicToEveryone } from "../server/services/privacy.ts";
 import { actorUriOf } from "../server/urls.ts";
 import { isHiddenFrom, mayReadFile, maySeeMembersOnly } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
+import { languageMapsOf, withTranslations } from "./language-maps.ts";
 import { kindTagOf } from "./praxis-terms.ts";
 
 type Ctx = Context<FederationContext>;
@@ -85,16 +87,13 @@ function markdownSource(source: string) {
 
 function common(
   ctx: Ctx,
-  post: Post,
-  author: Account,
-  community: Community,
+  { post, author, community, translations }: PostParts,
   file: FileDetails | null = null,
 ) {
   return {
     id: postUri(ctx, post),
     attribution: personUri(ctx, author),
-    name: post.title,
-    content: post.content,
+    ...languageMapsOf(post, translations),
     source: markdownSource(post.source),
     published: Temporal.Instant.from(post.createdAt.toISOString()),
     updated: post.editedAt ? Temporal.Instant.from(post.editedAt.toISOString()) : null,
@@ -110,8 +109,9 @@ function common(
  * A discussion, announcement or page, as Lemmy shows a thread: a Page with a name, tagged with
  * its kind. A resource page is also tagged with the page it sits under: its place in the tree.
  */
-export function pageOf(ctx: Ctx, post: Post, author: Account, community: Community): Page {
-  const shared = common(ctx, post, author, community);
+export function pageOf(ctx: Ctx, parts: PostParts): Page {
+  const { post } = parts;
+  const shared = common(ctx, parts);
   return new Page({
     ...shared,
     url: shared.id,
@@ -139,15 +139,10 @@ const onlineAddressName = "Website";
  * Mobilizon it is the author's event, not the group's (maybe_fetch_actor_and_attributed_to_id,
  * lib/federation/activity_stream/converter/utils.ex; Mobilizon reads no `audience`).
  */
-function eventOf(
-  ctx: Ctx,
-  post: Post,
-  details: EventDetails,
-  author: Account,
-  community: Community,
-): Event {
+function eventOf(ctx: Ctx, parts: PostParts, details: EventDetails): Event {
+  const { post } = parts;
   return new Event({
-    ...common(ctx, post, author, community),
+    ...common(ctx, parts),
     startTime: Temporal.Instant.from(details.startsAt.toISOString()),
     endTime: Temporal.Instant.from(details.endsAt.toISOString()),
     location: details.location ? new Place({ name: details.location }) : null,
@@ -181,14 +176,9 @@ export function fileDownloadUrl(
  * (CONVERTED_TYPES, app/lib/activitypub/activity.rb), and Mobilizon files one as a group
  * resource (transmogrifier.ex, handle_incoming of a Create of a Document).
  */
-function filePageOf(
-  ctx: Ctx,
-  post: Post,
-  file: FileDetails,
-  author: Account,
-  community: Community,
-): Page {
-  const shared = common(ctx, post, author, community, file);
+function filePageOf(ctx: Ctx, parts: PostParts, file: FileDetails): Page {
+  const { post, community } = parts;
+  const shared = common(ctx, parts, file);
   return new Page({
     ...shared,
     url: shared.id,
@@ -203,12 +193,19 @@ function filePageOf(
   });
 }
 
+/** What every kind of post is made of as an object; translations, where it has any. */
+interface PostParts {
+  post: Post;
+  author: Account;
+  community: Community;
+  translations?: readonly PostTranslation[] | undefined;
+}
+
 /** Any post as the object other servers see. */
 export function postObjectOf(ctx: Ctx, row: LoadedPost): APObject {
-  const { post, author, community } = row;
-  if (post.kind === "event" && row.event) return eventOf(ctx, post, row.event, author, community);
-  if (post.kind === "file" && row.file) return filePageOf(ctx, post, row.file, author, community);
-  return pageOf(ctx, post, author, community);
+  if (row.post.kind === "event" && row.event) return eventOf(ctx, row, row.event);
+  if (row.post.kind === "file" && row.file) return filePageOf(ctx, row, row.file);
+  return pageOf(ctx, row);
 }
 
 /** A comment, in the context of its thread (FEP-7888), as its post has it. */
@@ -264,13 +261,16 @@ export function loadedPosts(db: Executor) {
     .leftJoin(eventDetails, eq(eventDetails.postId, posts.id));
 }
 
-/** A post with everything needed to show it as an object, if it exists. */
+/** A post with everything needed to show it as an object, its translations too, if it exists. */
 export async function loadPost(db: Executor, postId: string) {
-  const [row] = await loadedPosts(db).where(eq(posts.id, postId));
+  const [row] = await withTranslations(db, await loadedPosts(db).where(eq(posts.id, postId)));
   return row;
 }
 
-export type LoadedPost = NonNullable<Awaited<ReturnType<typeof loadPost>>>;
+/** A post as loadedPosts reads it, with its translations where the caller loaded them. */
+export type LoadedPost = Awaited<ReturnType<ReturnType<typeof loadedPosts>["execute"]>>[number] & {
+  translations?: readonly PostTranslation[] | undefined;
+};
 
 export async function loadComment(ctx: Ctx, db: Executor, commentId: string) {
   const [row] = await db

@@ -2,7 +2,10 @@ import type { Context } from "@fedify/fedify";
 import { Flag, type Recipient } from "@fedify/vocab";
 import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
+import { accounts } from "../db/schema/accounts.ts";
+import { messages } from "../db/schema/messages.ts";
 import { reports } from "../db/schema/reports.ts";
+import { messageUri } from "../server/services/messages/addresses.ts";
 import { instanceIdentifier } from "./actors.ts";
 import type { FederationContext } from "./context.ts";
 import { commentUri, loadComment, loadPost, personUri, postUri } from "./objects.ts";
@@ -10,8 +13,21 @@ import { inboxOf } from "./recipients.ts";
 
 type Ctx = Context<FederationContext>;
 
+/** A reported direct message and its author; it is in no community. */
+async function reportedMessage(ctx: Ctx, db: Executor, messageId: string) {
+  const [row] = await db
+    .select({ message: messages, author: accounts })
+    .from(messages)
+    .innerJoin(accounts, eq(accounts.id, messages.authorId))
+    .where(eq(messages.id, messageId));
+  if (!row) return undefined;
+  const uri = new URL(messageUri(ctx.data.deps.config.publicUrl, row.message));
+  return { uri, author: row.author, community: null };
+}
+
 /** The reported writing, its author and its community, as federation/objects.ts loads them. */
 async function reportedWriting(ctx: Ctx, db: Executor, report: typeof reports.$inferSelect) {
+  if (report.messageId) return reportedMessage(ctx, db, report.messageId);
   if (report.commentId) {
     const row = await loadComment(ctx, db, report.commentId);
     if (!row) return undefined;
@@ -25,8 +41,8 @@ async function reportedWriting(ctx: Ctx, db: Executor, report: typeof reports.$i
 }
 
 /**
- * A report about writing from elsewhere goes as a `Flag` to the author's server, and to the
- * community's home when the community lives elsewhere, as Mastodon forwards one
+ * A report about writing from elsewhere (a direct message too) goes as a `Flag` to the author's
+ * server, and to the community's home when the community lives elsewhere, as Mastodon forwards one
  * (app/services/report_service.rb, forward_to_origin! and forward_to_replied_to!): signed by
  * this server's own actor, so the reporter stays unnamed, with the author and the writing as
  * its objects (ActivityPub::FlagSerializer) and the reason as its content.
@@ -39,7 +55,7 @@ export async function sendReport(ctx: Ctx, db: Executor, reportId: string): Prom
   const { author, community } = writing;
   const recipients: Recipient[] = [];
   if (author.domain) recipients.push(inboxOf(author));
-  if (community.domain) recipients.push(inboxOf(community));
+  if (community?.domain) recipients.push(inboxOf(community));
   if (recipients.length === 0) return;
   const actor = ctx.getActorUri(instanceIdentifier);
   const flag = new Flag({

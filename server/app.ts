@@ -1,7 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import type { Account } from "../db/schema/accounts.ts";
@@ -44,8 +43,16 @@ import { type AppEnv, createRouter } from "./api/router.ts";
 import { searchApi } from "./api/search.ts";
 import { sessionCookie, sessionMiddleware } from "./api/session.ts";
 import { sessionsApi } from "./api/sessions.ts";
+import { translationsApi } from "./api/translations.ts";
 import type { Deps } from "./deps.ts";
 import { DomainError } from "./errors.ts";
+import {
+  keepViewersAnswersPrivate,
+  shareAnonymousReads,
+  shareableApiPaths,
+  shareablePagePaths,
+} from "./http-cache.ts";
+import { limitBody } from "./limits/body-limit.ts";
 import { limitInboxDeliveries } from "./limits/inbox-limits.ts";
 import { requestLimits } from "./limits/request-limits.ts";
 import { answerMediaOrigin } from "./media.ts";
@@ -53,6 +60,8 @@ import { mountAccountForms } from "./pages/account-forms.ts";
 import { mountClient } from "./pages/client.ts";
 import { renderConfirmEmail } from "./pages/confirm-email.ts";
 import { refuseMalformedAddresses } from "./pages/malformed-address.ts";
+import { mountMessageForms } from "./pages/message-forms.ts";
+import { mountPeopleForms } from "./pages/people-forms.ts";
 import { renderResetPassword } from "./pages/reset-password.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { imageRoute, serveImage } from "./served-images.ts";
@@ -60,15 +69,6 @@ import { resolveSession } from "./services/sessions.ts";
 
 export const apiBodyLimit = 1024 * 1024;
 export const inboxBodyLimit = 1024 * 1024;
-
-function limitBody(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new DomainError("payload_too_large");
-    },
-  });
-}
 
 function api(deps: Deps) {
   const router = createRouter();
@@ -81,6 +81,8 @@ function api(deps: Deps) {
       : jsonLimit(c, next),
   );
   router.use(sessionMiddleware());
+  router.use(keepViewersAnswersPrivate());
+  router.on(["GET", "HEAD"], shareableApiPaths, shareAnonymousReads());
   router
     .route("/", requestLimits)
     .route("/", accountsApi)
@@ -96,6 +98,7 @@ function api(deps: Deps) {
     .route("/", adminApi)
     .route("/", instanceApi)
     .route("/", postsApi)
+    .route("/", translationsApi)
     .route("/", reportsApi)
     .route("/", notificationsApi)
     .route("/", messagesApi)
@@ -144,6 +147,8 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.route("/api/v1", api(deps));
   app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
   mountAccountForms(app);
+  mountPeopleForms(app);
+  mountMessageForms(app);
   app.on(["GET", "POST"], "/reset-password/:token", (c) => renderResetPassword(c, deps));
   app.on(["GET", "POST"], "/confirm-email/:token", (c) => renderConfirmEmail(c, deps));
   // Inboxes refuse bodies over 1 MB before anything reads them.
@@ -176,6 +181,8 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.get(webFingerPath, answerUnknownWebFingerInJson);
   app.route("/", hostMeta(deps.config.publicUrl));
   app.get(profilePath, sendActivityRequestsToActor(deps.config.publicUrl));
+  // After federation, which answers ActivityPub requests for the same paths on its own.
+  app.on(["GET", "HEAD"], shareablePagePaths, shareAnonymousReads());
   mountClient(app);
   return app;
 }

@@ -118,6 +118,9 @@ const environmentSchema = z.object({
     .min(32, { error: "must be at least 32 characters long (a long random string)" })
     .optional(),
   SMTP_URL: urlWithScheme(["smtp", "smtps"]).optional(),
+  TRANSLATE_URL: urlWithScheme(["http", "https"]).optional(),
+  TRANSLATE_API_KEY: z.string().min(1, { error: "must not be empty" }).optional(),
+  TRANSLATE_TIMEOUT_SECONDS: wholeSeconds.default(20),
   MAIL_FROM: z.string().optional(),
   UPLOAD_LIMIT_MB: z.coerce
     .number({ error: "must be a number of megabytes" })
@@ -143,6 +146,7 @@ const environmentSchema = z.object({
       }),
     ),
   ),
+  SHARE_ANALYTICS_WITH_HUB: booleanFlag.default(false),
   DIRECTORY_REFRESH_SECONDS: z.coerce
     .number({ error: "must be a number of seconds" })
     .positive({ error: "must be a number of seconds" })
@@ -220,6 +224,11 @@ export interface Config {
   secretKey: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** A LibreTranslate-compatible service readers may ask for machine translations, if any. */
+  translateUrl: URL | undefined;
+  translateApiKey: string | undefined;
+  /** How long a reader waits for that service before being told it did not answer. */
+  translateTimeoutMs: number;
   uploadLimitBytes: number;
   /** The largest avatar or banner accepted before resizing. */
   imageUploadLimitBytes: number;
@@ -231,6 +240,11 @@ export interface Config {
    * FEDERATION_ALLOWLIST), as hosts with their port when they have one.
    */
   partners: string[];
+  /**
+   * Whether this server publishes its listed communities' counts of the last 30 days (never
+   * people) beside its directory, for the hubs that read it.
+   */
+  shareAnalyticsWithHub: boolean;
   /** How often a worker reads the partners' directories again. */
   directoryRefreshMs: number;
   allowPrivateAddresses: boolean;
@@ -324,6 +338,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     dataDir,
     secretKey: env.SECRET_KEY ?? loadOrCreateSecret(dataDir),
     smtpUrl: env.SMTP_URL,
+    translateUrl: env.TRANSLATE_URL === undefined ? undefined : new URL(env.TRANSLATE_URL),
+    translateApiKey: env.TRANSLATE_API_KEY,
+    translateTimeoutMs: env.TRANSLATE_TIMEOUT_SECONDS * 1000,
     mailFrom: env.MAIL_FROM ?? `Praxis <no-reply@${publicUrl.hostname}>`,
     uploadLimitBytes: Math.round(env.UPLOAD_LIMIT_MB * 1024 * 1024),
     imageUploadLimitBytes: Math.round(env.IMAGE_UPLOAD_LIMIT_MB * 1024 * 1024),
@@ -331,6 +348,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     registrationMode: env.REGISTRATION_MODE,
     federationAllowlist: env.FEDERATION_ALLOWLIST,
     partners: env.HUB_PARTNERS.length > 0 ? env.HUB_PARTNERS : env.FEDERATION_ALLOWLIST,
+    shareAnalyticsWithHub: env.SHARE_ANALYTICS_WITH_HUB,
     directoryRefreshMs: env.DIRECTORY_REFRESH_SECONDS * 1000,
     allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
     digestHour: env.DIGEST_HOUR,

@@ -82,3 +82,8 @@ export function feedReads(traffic: Traffic, feeds: readonly string[]): () => Raw
     headers: { authorization: `Bearer ${pick(traffic.writers).token}` },
   });
 }
+
+/** The floor's reads: a post by its primary key, on the floor server's path of a thread. */
+export function floorReads(traffic: Traffic): () => RawRequest {
+  return () => ({ method: "GET", path: pick(traffic.threads) });
+}

@@ -30,9 +30,34 @@ function initialsOf(name: string): string {
     .join("");
 }
 
+/**
+ * The stored sizes each avatar is drawn from (server/services/images.ts), as small as slow
+ * phones need, with the next one up for dense screens; the CSS box is 40 or 80 px.
+ */
+const avatarSources = {
+  small: { src: "48", dense: "96", pixels: 40 },
+  large: { src: "96", dense: "256", pixels: 80 },
+} as const;
+
+/**
+ * A person's picture, or their initials without one. Its `alt` is empty: their name is always
+ * written beside it, and a screen reader would say it twice.
+ */
 export function Avatar({ person, size }: { person: Person; size: "small" | "large" }) {
-  if (person.avatarUrl) {
-    return <img class={`avatar ${size}`} src={person.avatarUrl} alt="" />;
+  const urls = person.avatarUrls;
+  if (urls) {
+    const { src, dense, pixels } = avatarSources[size];
+    return (
+      <img
+        class={`avatar ${size}`}
+        src={urls[src]}
+        srcset={`${urls[dense]} 2x`}
+        width={pixels}
+        height={pixels}
+        loading="lazy"
+        alt=""
+      />
+    );
   }
   return (
     <span class={`avatar ${size}`} aria-hidden="true">

@@ -36,8 +36,9 @@ export function PostList({ posts, empty }: { posts: Post[]; empty: string }) {
       {pinnedFirst(posts).map((post) => (
         <li key={post.id} class="card">
           <h3>
+            {/* The title in the reader's language, where the post has it. */}
             <a href={`/posts/${post.id}`} dir="auto">
-              {post.title}
+              {post.translation?.title ?? post.title}
             </a>
             {post.pinned ? <Badge text={t("moderation.pinned")} /> : null}
             {post.locked ? <Badge text={t("moderation.locked")} /> : null}

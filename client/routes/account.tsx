@@ -4,6 +4,7 @@ import type { Me } from "../api.ts";
 import { AboutFields, withAboutChanges } from "../components/about-fields.tsx";
 import { CurrentPassword } from "../components/account-fields.tsx";
 import { ErrorMessage } from "../components/error.tsx";
+import { ImageUpload } from "../components/image-upload.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { languageNames, locales } from "../i18n.ts";
@@ -26,6 +27,17 @@ export function Settings({ query }: ViewProps<unknown>) {
   return (
     <>
       <ProfileForm query={query} />
+      <ImageUpload
+        id="avatar"
+        action="/settings/avatar"
+        current={me.avatarUrls?.["256"] ?? null}
+        labels={{
+          title: t("images.avatar"),
+          hint: t("images.avatarHint"),
+          shown: t("images.avatarShown"),
+        }}
+        box={{ class: "avatar large", width: 80, height: 80 }}
+      />
       <PasswordChange />
       <EmailChange />
       <AccountDeletion />

@@ -79,10 +79,26 @@ export const analyticsTables: AnalyticsTable[] = [
         c.pendingRequests,
       ]),
   },
+  {
+    name: "partners",
+    columns: ["community", "server", "views", "downloads", "joined", "activeMembers"],
+    rows: (a) =>
+      (a.partners ?? []).map((p) => [
+        p.name,
+        p.server,
+        p.views,
+        p.downloads,
+        p.joins,
+        p.activeMembers,
+      ]),
+  },
 ];
 
-/** The tables a scope has: a community lists its items, the instance its communities. */
+/**
+ * The tables a scope has: a community lists its items, the instance its communities and
+ * those of its partners that share their counts.
+ */
 export function tablesFor(scope: "community" | "instance"): AnalyticsTable[] {
-  const skipped = scope === "community" ? "communities" : "items";
-  return analyticsTables.filter((table) => table.name !== skipped);
+  const skipped = scope === "community" ? ["communities", "partners"] : ["items"];
+  return analyticsTables.filter((table) => !skipped.includes(table.name));
 }

@@ -99,10 +99,28 @@ export function CallToAction({ community }: { community: Community }) {
 }
 
 /** A community's name, summary and size. */
+/** The strip its admins uploaded, the small size on phones; it only decorates the name below. */
+function Banner({ community }: { community: Community }) {
+  const urls = community.bannerUrls;
+  if (!urls) return null;
+  return (
+    <img
+      class="banner"
+      src={urls["640x160"]}
+      srcset={`${urls["640x160"]} 640w, ${urls["1280x320"]} 1280w`}
+      sizes="(max-width: 60rem) 100vw, 60rem"
+      width={1280}
+      height={320}
+      alt=""
+    />
+  );
+}
+
 export function CommunityTitle({ community }: { community: Community }) {
   const { t, locale } = useShell();
   return (
     <>
+      <Banner community={community} />
       <h1 dir="auto">{community.name}</h1>
       <p dir="auto">{community.summary}</p>
       <p class="meta">

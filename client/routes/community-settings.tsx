@@ -6,6 +6,7 @@ import { BackLink } from "../components/back-link.tsx";
 import type { ToolProps } from "../components/community-tools.tsx";
 import { Confirm } from "../components/confirm.tsx";
 import { ErrorMessage } from "../components/error.tsx";
+import { ImageUpload } from "../components/image-upload.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
@@ -467,6 +468,17 @@ function CommunitySettings({ data, query }: ViewProps<Data>) {
       <BackLink href={`/c/${community.ref}`}>{community.name}</BackLink>
       <h1>{t("communitySettings.title")}</h1>
       <SettingsForm community={community} saved={query.get("saved") === "1"} />
+      <ImageUpload
+        id="banner"
+        action={`/c/${community.ref}/settings/banner`}
+        current={community.bannerUrls?.["640x160"] ?? null}
+        labels={{
+          title: t("images.banner"),
+          hint: t("images.bannerHint"),
+          shown: t("images.bannerShown"),
+        }}
+        box={{ class: "banner", width: 640, height: 160 }}
+      />
       <ArchiveToggle community={community} />
       <Ownership community={community} members={members} />
       <section class="panel">

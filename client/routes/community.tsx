@@ -17,6 +17,7 @@ import { PageTree } from "../components/page-tree.tsx";
 import { PeopleSearch, PersonCard, withPeopleFilters } from "../components/people.tsx";
 import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
+import { ReportAction } from "../components/report-form.tsx";
 import { fieldsOf, usePublish } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatKilobytes } from "../format.ts";
@@ -200,6 +201,7 @@ function TabItems({ data }: { data: Data }) {
               <span class="meta">
                 <bdi>{file.file?.category}</bdi> · {formatKilobytes(locale, file.file?.size ?? 0)}
               </span>
+              <ReportAction target="files" id={file.id} />
             </li>
           ))}
           {items.length === 0 ? <li>{t("community.empty")}</li> : null}
@@ -277,6 +279,7 @@ function TabContent({ data, query }: { data: Data; query: URLSearchParams }) {
 
 const tools = () => import("../components/community-tools.tsx");
 const memberTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
+  home: async () => (await import("../components/connections.tsx")).Connections,
   files: async () => (await tools()).FileUpload,
   calendar: async () => (await import("../components/event-form.tsx")).EventForm,
   pages: async () => (await tools()).PageForm,
@@ -309,6 +312,7 @@ function CommunityView({ data, query }: ViewProps<Data>) {
               </>
             ) : null}
             <a href={`/c/${community.ref}/reports`}>{t("report.queue")}</a>
+            <a href={`/c/${community.ref}/questions`}>{t("questions.title")}</a>
           </p>
         ) : null}
       </header>

@@ -6,6 +6,7 @@ import { directoryScreen } from "./directory.tsx";
 import type { Instance } from "./instance-admin/instance-settings.tsx";
 import { instanceAdminScreens } from "./instance-admin/screens.ts";
 import { invitationScreen } from "./invitation.tsx";
+import { messagesScreens } from "./messages.tsx";
 import { peopleScreen } from "./people.tsx";
 import { profileScreen } from "./profile.tsx";
 import { searchScreen } from "./search.tsx";
@@ -34,6 +35,12 @@ export const screens: Screen[] = [
     title: (t) => t("report.queue"),
     lazy: async () => (await import("./reports.tsx")).ReportQueue,
   }),
+  defineScreen({
+    pattern: "/c/:ref/questions",
+    load: async (context) => (await import("./questions.tsx")).loadQuestions(context),
+    title: (t) => t("questions.title"),
+    lazy: async () => (await import("./questions.tsx")).Questions,
+  }),
   communitySettingsScreen,
   communityAnalyticsScreen,
   instanceAnalyticsScreen,
@@ -44,6 +51,7 @@ export const screens: Screen[] = [
   peopleScreen,
   profileScreen,
   invitationScreen,
+  ...messagesScreens,
   // In the first bundle and drawn on the server: both work as plain forms without scripts.
   defineScreen({ pattern: "/signin", title: (t) => t("account.signIn"), view: SignIn }),
   defineScreen({

@@ -1,5 +1,6 @@
 import type { Profile } from "../api.ts";
 import { Avatar, PersonFacts } from "../components/people.tsx";
+import { ReportAction } from "../components/report-form.tsx";
 import { useShell } from "../context.ts";
 import { defineScreen, type ViewProps } from "./table.ts";
 
@@ -22,7 +23,7 @@ function Bio({ text }: { text: string }) {
  * without JavaScript. Every piece of their own text keeps its own direction.
  */
 function ProfilePage({ data: person }: ViewProps<Profile>) {
-  const { t } = useShell();
+  const { t, me } = useShell();
   return (
     <article class="profile">
       <header class="profile-head">
@@ -35,6 +36,13 @@ function ProfilePage({ data: person }: ViewProps<Profile>) {
             <bdi dir="ltr">{person.handle}</bdi>
           </p>
           {person.resourcePerson ? <p class="badge">{t("people.offersHelp")}</p> : null}
+          {me && me.id !== person.id ? (
+            <p>
+              <a class="button" href={`/messages/new?to=${encodeURIComponent(person.handle)}`}>
+                {t("messages.action")}
+              </a>
+            </p>
+          ) : null}
         </div>
       </header>
       {person.bio ? <Bio text={person.bio} /> : null}
@@ -55,6 +63,9 @@ function ProfilePage({ data: person }: ViewProps<Profile>) {
           <p>{t("people.noCommunities")}</p>
         )}
       </section>
+      {me && me.id !== person.id ? (
+        <ReportAction target="accounts" id={person.id} places={person.communities} />
+      ) : null}
     </article>
   );
 }

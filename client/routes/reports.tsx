@@ -22,10 +22,11 @@ export interface Report {
   reason: string;
   createdAt: string;
   reporter: Person;
-  community: string;
+  /** Null for a direct message, which is in no community. */
+  community: string | null;
   communityName: string;
   target: {
-    kind: "post" | "comment" | "file" | "event" | "person";
+    kind: "post" | "comment" | "file" | "event" | "person" | "message";
     id: string;
     /** Null for a report about a person. */
     postId: string | null;
@@ -65,8 +66,18 @@ function ReportCard({ report }: { report: Report }) {
     <li class="card">
       <p>
         <strong>{t(`report.categories.${report.category}`)}</strong> ·{" "}
-        <a href={link}>{target.title || t(`report.kinds.${target.kind}`)}</a> ·{" "}
-        <a href={`/c/${report.community}`}>{report.communityName}</a>
+        {/* A message is read here, in the report: its conversation is its participants' alone. */}
+        {target.kind === "message" ? (
+          t("report.kinds.message")
+        ) : (
+          <a href={link}>{target.title || t(`report.kinds.${target.kind}`)}</a>
+        )}
+        {report.community ? (
+          <>
+            {" · "}
+            <a href={`/c/${report.community}`}>{report.communityName}</a>
+          </>
+        ) : null}
       </p>
       <p class="meta">
         {t("report.by", { reporter: nameOf(report.reporter), author: nameOf(target.author) })} ·{" "}
@@ -96,7 +107,7 @@ function ReportCard({ report }: { report: Report }) {
         </div>
       ) : (
         <p class="row">
-          {target.postId ? (
+          {target.postId || target.kind === "message" ? (
             <button type="button" onClick={() => setConfirming("remove")}>
               {t("report.remove")}
             </button>
@@ -125,18 +136,26 @@ function PersonActions({ report, name }: { report: Report; name: string }) {
   const community = report.communityName;
   return (
     <div class="row">
-      <Confirm
-        label={t("report.removePerson")}
-        question={t("confirm.remove", { name })}
-        reason="optional"
-        act={decide("remove_person")}
-      />
-      <Confirm
-        label={t(me?.isAdmin ? "report.suspendPerson" : "report.banPerson")}
-        question={t(me?.isAdmin ? "report.suspendQuestion" : "confirm.ban", { name, community })}
-        reason="optional"
-        act={decide("ban_person")}
-      />
+      {/* Removal and bans are a community's; a message's report is in none. */}
+      {report.community ? (
+        <>
+          <Confirm
+            label={t("report.removePerson")}
+            question={t("confirm.remove", { name })}
+            reason="optional"
+            act={decide("remove_person")}
+          />
+          <Confirm
+            label={t(me?.isAdmin ? "report.suspendPerson" : "report.banPerson")}
+            question={t(me?.isAdmin ? "report.suspendQuestion" : "confirm.ban", {
+              name,
+              community,
+            })}
+            reason="optional"
+            act={decide("ban_person")}
+          />
+        </>
+      ) : null}
       {me?.isAdmin ? (
         <Confirm
           label={t("report.blockDomain")}

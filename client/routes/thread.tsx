@@ -8,6 +8,8 @@ import { EventDetails } from "../components/event-details.tsx";
 import { Lazy } from "../components/lazy.tsx";
 import { PostMeta } from "../components/post-list.tsx";
 import { Prose } from "../components/prose.tsx";
+import { ReportAction } from "../components/report-form.tsx";
+import { shownVersion, TranslationLabel, TranslationTools } from "../components/translation.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
@@ -16,6 +18,8 @@ import { defineScreen, type ViewProps } from "./table.ts";
 
 interface Data {
   post: Post;
+  /** The reader asked for the original rather than their language's version. */
+  original: boolean;
   comments: Comment[];
   /** The post's community as the signed-in reader relates to it; null for visitors. */
   community: Community | null;
@@ -181,13 +185,27 @@ function Thread({ data }: ViewProps<Data>) {
   const { post, comments } = data;
   const moderates = data.community !== null && isStaff(data.community);
   const event = post.kind === "event" ? (post as CalendarEvent) : null;
+  const shown = shownVersion(post);
   return (
     <article>
       <BackLink href={`/c/${post.community}`}>{t("thread.back")}</BackLink>
-      <h1 dir="auto">{post.title}</h1>
+      <h1 dir="auto" lang={post.translation?.language ?? post.language}>
+        {shown.title}
+      </h1>
       <PostMeta post={post} />
-      {post.deleted ? <p class="meta">{t("thread.deleted")}</p> : <Prose html={post.content} />}
-      {event && !post.deleted ? <EventDetails event={event} /> : null}
+      <TranslationLabel post={post} original={data.original} />
+      {post.deleted ? (
+        <p class="meta">{t("thread.deleted")}</p>
+      ) : (
+        <Prose html={shown.content} lang={post.translation?.language ?? post.language} />
+      )}
+      <TranslationTools post={post} />
+      {event && !post.deleted ? (
+        <>
+          <EventDetails event={event} />
+          <ReportAction target="events" id={post.id} />
+        </>
+      ) : null}
       <p class="row">
         <LikeButton post={post} />
       </p>
@@ -212,9 +230,10 @@ function Thread({ data }: ViewProps<Data>) {
 
 export const threadScreen = defineScreen<Data>({
   pattern: "/posts/:id",
-  load: async ({ api, me, params }) => {
+  load: async ({ api, me, params, query }) => {
+    const original = query.get("original") === "1";
     const [post, comments] = await Promise.all([
-      api.get<Post>(`/posts/${params.id}`),
+      api.get<Post>(`/posts/${params.id}${original ? "?original=1" : ""}`),
       api.get<{ items: Comment[] }>(`/posts/${params.id}/comments`),
     ]);
     // Only a signed-in reader can be one of its moderators: visitors are spared the call. It
@@ -222,9 +241,9 @@ export const threadScreen = defineScreen<Data>({
     const community = me
       ? await api.get<Community>(`/communities/${post.community}`).catch(() => null)
       : null;
-    return { post, comments: comments.items, community };
+    return { post, original, comments: comments.items, community };
   },
-  title: (_t, data) => data.post.title,
+  title: (_t, data) => shownVersion(data.post).title,
   description: (_t, data) =>
     data.post.content
       .replace(/<[^>]*>/g, " ")

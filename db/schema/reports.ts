@@ -12,6 +12,7 @@ import {
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
 import { instant } from "./instant.ts";
+import { messages } from "./messages.ts";
 import { comments, posts } from "./posts.ts";
 
 export const reportCategories = ["spam", "harassment", "child_safety", "other"] as const;
@@ -27,7 +28,8 @@ export const maxReportReasonLength = 1000;
 
 /**
  * Someone's report about a post (a discussion, file, event…), a comment (`commentId` set) or a
- * person's conduct in the community (`subjectAccountId` set, no post), from this server or from
+ * person's conduct in the community (`subjectAccountId` set, no post), or a direct message
+ * (`messageId` set, in no community: for the instance administrator), from this server or from
  * another one (a `Flag`, whose id `flagUri` keeps), waiting for the community's moderators
  * or the instance administrator to decide.
  */
@@ -38,12 +40,11 @@ export const reports = pgTable(
     reporterId: uuid()
       .notNull()
       .references(() => accounts.id, { onDelete: "cascade" }),
-    communityId: uuid()
-      .notNull()
-      .references(() => communities.id, { onDelete: "cascade" }),
+    communityId: uuid().references(() => communities.id, { onDelete: "cascade" }),
     postId: uuid().references(() => posts.id, { onDelete: "cascade" }),
     commentId: uuid().references(() => comments.id, { onDelete: "cascade" }),
     subjectAccountId: uuid().references(() => accounts.id, { onDelete: "cascade" }),
+    messageId: uuid().references(() => messages.id, { onDelete: "cascade" }),
     category: reportCategory().notNull(),
     reason: text().notNull(),
     /** Whether the reporter asked for the servers of the author and community to be told. */
@@ -69,9 +70,16 @@ export const reports = pgTable(
     uniqueIndex("reports_one_open_per_reporter_and_person")
       .on(table.reporterId, table.communityId, table.subjectAccountId)
       .where(sql`${table.state} = 'open' and ${table.postId} is null`),
+    uniqueIndex("reports_one_open_per_reporter_and_message")
+      .on(table.reporterId, table.messageId)
+      .where(sql`${table.state} = 'open' and ${table.messageId} is not null`),
     check(
       "reports_about_something",
-      sql`${table.postId} is not null or ${table.subjectAccountId} is not null`,
+      sql`${table.postId} is not null or ${table.subjectAccountId} is not null or ${table.messageId} is not null`,
+    ),
+    check(
+      "reports_in_a_community",
+      sql`${table.communityId} is not null or ${table.messageId} is not null`,
     ),
     index("reports_community_state_idx").on(table.communityId, table.state, table.createdAt),
     index("reports_state_idx").on(table.state, table.createdAt),

@@ -28,6 +28,7 @@ import {
   reviseWriting,
 } from "../../server/services/replicas.ts";
 import type { FederationContext } from "../context.ts";
+import { languagesIn } from "../language-maps.ts";
 import { localCommunityCalled } from "../names.ts";
 import { kindIn } from "../praxis-terms.ts";
 import { rememberAccount } from "../remote-actors.ts";
@@ -110,6 +111,7 @@ async function textOf(ctx: AnyCtx, object: Writing): Promise<IncomingText | null
   const link = !object.content && titled ? await linkOf(ctx, object) : null;
   const source = object.source;
   return {
+    ...languagesIn(object),
     uri: object.id.href,
     html:
       object.content?.toString() ??

@@ -102,6 +102,21 @@ const AnalyticsShape = z
         }),
       )
       .optional(),
+    partners: z
+      .array(
+        z.object({
+          ref: z.string(),
+          name: z.string(),
+          server: z.string(),
+          views: z.number(),
+          downloads: z.number(),
+          joins: z.number(),
+          activeMembers: z.number(),
+          countedTo: Day,
+        }),
+      )
+      .optional()
+      .openapi({ description: "On a hub: partners' shared counts of their last 30 days" }),
   })
   .openapi("Analytics");
 

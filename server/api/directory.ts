@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { DomainError } from "../errors.ts";
+import { countsToShare, SharedCounts } from "../services/analytics/shared-counts.ts";
 import { listDirectory } from "../services/communities.ts";
 import { directoryFacets } from "../services/network-directory.ts";
 import { createRouter } from "./router.ts";
@@ -57,6 +59,21 @@ const facets = createRoute({
   },
 });
 
+const sharedCounts = createRoute({
+  method: "get",
+  path: "/directory/counts",
+  tags,
+  summary:
+    "Each listed community's counts of the last 30 days, for hubs; 404 unless SHARE_ANALYTICS_WITH_HUB is on",
+  responses: {
+    200: jsonResponse(
+      SharedCounts,
+      "Views, downloads, joins and active members per community (its Group's id), up to `to`",
+    ),
+    ...errorResponses,
+  },
+});
+
 export const directoryApi = createRouter()
   .openapi(published, async (c) => {
     const deps = c.get("deps");
@@ -66,4 +83,9 @@ export const directoryApi = createRouter()
       200,
     );
   })
-  .openapi(facets, async (c) => c.json(await directoryFacets(c.get("deps"), viewerOf(c)), 200));
+  .openapi(facets, async (c) => c.json(await directoryFacets(c.get("deps"), viewerOf(c)), 200))
+  .openapi(sharedCounts, async (c) => {
+    const deps = c.get("deps");
+    if (!deps.config.shareAnalyticsWithHub) throw new DomainError("not_found");
+    return c.json(await countsToShare(deps), 200);
+  });

@@ -27,6 +27,7 @@ import {
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
 import { eventJson } from "./shapes.ts";
+import { readable, readableOne } from "./translations.ts";
 
 const tags = ["Events"];
 
@@ -236,7 +237,8 @@ export const eventsApi = createRouter()
       viewerOf(c),
       c.req.valid("query"),
     );
-    return c.json({ items: page.items.map((view) => eventJson(deps, view)), next: page.next }, 200);
+    const items = await readable(c, page.items);
+    return c.json({ items: items.map((view) => eventJson(deps, view)), next: page.next }, 200);
   })
   .openapi(communityFeed, async (c) =>
     calendar(
@@ -257,10 +259,8 @@ export const eventsApi = createRouter()
   )
   .openapi(one, async (c) => {
     const deps = c.get("deps");
-    return c.json(
-      eventJson(deps, await viewEvent(deps, c.req.valid("param").id, viewerOf(c))),
-      200,
-    );
+    const view = await viewEvent(deps, c.req.valid("param").id, viewerOf(c));
+    return c.json(eventJson(deps, await readableOne(c, view)), 200);
   })
   .openapi(update, async (c) => {
     const deps = c.get("deps");

@@ -23,6 +23,7 @@ import {
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
 import { commentJson, eventJson, fileJson, postJson } from "./shapes.ts";
+import { readable, readableOne } from "./translations.ts";
 
 const tags = ["Content"];
 
@@ -173,11 +174,14 @@ export const postsApi = createRouter()
     // An event or a file reads as it does under /events or /files, whichever address is asked.
     switch (view.post.kind) {
       case "event":
-        return c.json(eventJson(deps, await viewEvent(deps, id, viewer)), 200);
+        return c.json(
+          eventJson(deps, await readableOne(c, await viewEvent(deps, id, viewer))),
+          200,
+        );
       case "file":
         return c.json(fileJson(deps, await viewFile(deps, id, viewer)), 200);
       default:
-        return c.json(postJson(deps, view), 200);
+        return c.json(postJson(deps, await readableOne(c, view)), 200);
     }
   })
   .openapi(update, async (c) => {
@@ -245,10 +249,8 @@ for (const kind of ["discussion", "announcement", "page"] as const) {
           kind,
           c.req.valid("query"),
         );
-        return c.json(
-          { items: page.items.map((view) => postJson(deps, view)), next: page.next },
-          200,
-        );
+        const items = await readable(c, page.items);
+        return c.json({ items: items.map((view) => postJson(deps, view)), next: page.next }, 200);
       },
     )
     .openapi(

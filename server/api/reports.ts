@@ -7,6 +7,7 @@ import {
   type ReportView,
   reportActions,
   reportComment,
+  reportMessage,
   reportPerson,
   reportPost,
   resolveReport,
@@ -52,12 +53,18 @@ const Report = z
     forward: z.boolean(),
     createdAt: z.iso.datetime(),
     reporter: Author,
-    community: z.string().openapi({ description: "The community's ref" }),
+    community: z
+      .string()
+      .nullable()
+      .openapi({ description: "The community's ref; null for a direct message" }),
     communityName: z.string(),
     target: z.object({
-      kind: z.enum(["post", "comment", "file", "event", "person"]),
+      kind: z.enum(["post", "comment", "file", "event", "person", "message"]),
       id: z.uuid(),
-      postId: z.uuid().nullable().openapi({ description: "Null for a report about a person" }),
+      postId: z
+        .uuid()
+        .nullable()
+        .openapi({ description: "Null for a report about a person or a message" }),
       title: z.string().openapi({ description: "The post's title, or the person's name" }),
       content: z.string().openapi({ description: "Sanitised HTML; empty once removed" }),
       deleted: z.boolean(),
@@ -75,8 +82,19 @@ const Report = z
 
 /** What the report is about, as a moderator reads it. */
 function targetJson(deps: Deps, view: ReportView): z.infer<typeof Report>["target"] {
-  const { report, post, comment } = view;
+  const { report, post, comment, message } = view;
   const author = view.author ? authorJson(deps, view.author) : null;
+  if (message) {
+    return {
+      kind: "message",
+      id: message.id,
+      postId: null,
+      title: "",
+      content: message.content,
+      deleted: Boolean(message.deletedAt),
+      author,
+    };
+  }
   if (!post) {
     return {
       kind: "person",
@@ -116,8 +134,8 @@ function reportJson(deps: Deps, view: ReportView): z.infer<typeof Report> {
     forward: report.forward,
     createdAt: report.createdAt.toISOString(),
     reporter,
-    community: refOf(view.community),
-    communityName: view.community.name,
+    community: view.community ? refOf(view.community) : null,
+    communityName: view.community?.name ?? "",
     target: targetJson(deps, view),
     resolution: report.resolvedAt
       ? {
@@ -136,6 +154,17 @@ const reportable = {
   files: { what: "a shared file", kinds: ["file"] },
   events: { what: "an event", kinds: ["event"] },
 } as const;
+
+const fileMessage = createRoute({
+  method: "post",
+  path: "/messages/{id}/reports",
+  tags,
+  summary:
+    "Report a direct message in one of your conversations to the instance administrator " +
+    "(forward: also to its author's server, as a Flag)",
+  request: { params: IdParam, body: jsonBody(NewReport) },
+  responses: { 201: jsonResponse(Report, "The report"), ...errorResponses },
+});
 
 const file = (target: keyof typeof reportable) =>
   createRoute({
@@ -221,6 +250,16 @@ export const reportsApi = createRouter()
   .openapi(file("comments"), async (c) => {
     const deps = c.get("deps");
     const report = await reportComment(
+      deps,
+      c.req.valid("param").id,
+      requireAccount(c),
+      c.req.valid("json"),
+    );
+    return c.json(reportJson(deps, report), 201);
+  })
+  .openapi(fileMessage, async (c) => {
+    const deps = c.get("deps");
+    const report = await reportMessage(
       deps,
       c.req.valid("param").id,
       requireAccount(c),

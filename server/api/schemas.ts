@@ -304,6 +304,21 @@ export const Attachment = z
 /** Files to attach, by id: files shared in the same community. */
 export const AttachmentIds = z.array(z.uuid()).max(maxAttachments);
 
+export const TranslationOrigin = z.enum(["human", "machine"]);
+
+export const Translation = z
+  .object({
+    language: z.string(),
+    title: z.string(),
+    content: z.string().openapi({ description: "Sanitised HTML" }),
+    source: z.string().openapi({ description: "Markdown as written (text, for a machine's)" }),
+    origin: TranslationOrigin.openapi({ description: "A person's translation, or a machine's" }),
+    translator: Author.nullable().openapi({ description: "Who translated it, when known here" }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Translation");
+
 export const Post = z
   .object({
     id: z.uuid(),
@@ -330,6 +345,17 @@ export const Post = z
     editedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    translations: z
+      .array(z.string())
+      .openapi({ description: "The languages it is translated into, besides `language`" }),
+    translation: Translation.nullable().openapi({
+      description:
+        "The version in the reader's language, when there is one and `?original=1` was not asked; `title` and `content` stay the original",
+    }),
+    mayTranslate: z.boolean().openapi({ description: "Whether the viewer may add translations" }),
+    mayAskMachineTranslation: z
+      .boolean()
+      .openapi({ description: "Whether the viewer may ask a machine for one in their language" }),
   })
   .openapi("Post");
 

@@ -14,6 +14,7 @@ import type { MemberView } from "../services/membership.ts";
 import { postUrl } from "../services/notifications.ts";
 import type { PostView } from "../services/posts.ts";
 import { isCommunityAdmin, type Relation, seesProfileDetails } from "../services/privacy.ts";
+import type { TranslationView } from "../services/translations.ts";
 import { actorUriOf, handleOf, refOf } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
 
@@ -172,6 +173,26 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
     editedAt: post.editedAt?.toISOString() ?? null,
     createdAt: post.createdAt.toISOString(),
     updatedAt: post.updatedAt.toISOString(),
+    translations: (view.reading?.translations ?? []).map((each) => each.translation.language),
+    translation: view.reading?.shown ? translationJson(deps, view.reading.shown) : null,
+    mayTranslate: view.reading?.mayTranslate ?? false,
+    mayAskMachineTranslation: view.reading?.mayAskMachine ?? false,
+  };
+}
+
+export function translationJson(
+  deps: Deps,
+  { translation, translator }: TranslationView,
+): z.infer<typeof schemas.Translation> {
+  return {
+    language: translation.language,
+    title: translation.title,
+    content: translation.content,
+    source: translation.source,
+    origin: translation.origin,
+    translator: translator ? authorJson(deps, translator) : null,
+    createdAt: translation.createdAt.toISOString(),
+    updatedAt: translation.updatedAt.toISOString(),
   };
 }
 

@@ -21,7 +21,8 @@ export type MailKind =
   | "question_assigned"
   | "question_answered"
   | "direct_message"
-  | "report_filed";
+  | "report_filed"
+  | "message_reported";
 
 /** The language a person's mail is written in: theirs when Praxis speaks it, else English. */
 export function mailLocale(recipient: { locale: string }): Locale {

@@ -34,16 +34,36 @@ function pick(form: Record<string, unknown>, names: readonly string[]): Fields {
 
 /**
  * Sends `body` to the API's own route, as the browser's request: the same checks, limits
- * (the connection and its headers go along) and answers as the scripted form gets.
+ * (the connection and its headers, session cookie included, go along) and answers as the
+ * scripted form gets. `"form"` passes the browser's own body on as it came (an upload).
  */
-function callApi(app: Hono<AppEnv>, c: Context<AppEnv>, path: string, body: Fields) {
-  const headers = new Headers({ "content-type": "application/json" });
-  for (const name of ["accept-language", "user-agent", "x-forwarded-for", "origin"]) {
+export function callApi(
+  app: Hono<AppEnv>,
+  c: Context<AppEnv>,
+  path: string,
+  body: Record<string, unknown> | "form",
+  method = "POST",
+) {
+  const headers = new Headers();
+  // Sec-Fetch-Site too: a form from our own pages says `Origin: null`, and the API believes it first.
+  const forwarded = [
+    "accept-language",
+    "user-agent",
+    "x-forwarded-for",
+    "origin",
+    "sec-fetch-site",
+    "cookie",
+  ];
+  for (const name of body === "form" ? [...forwarded, "content-type"] : forwarded) {
     const value = c.req.header(name);
     if (value) headers.set(name, value);
   }
+  if (body !== "form") headers.set("content-type", "application/json");
   const url = new URL(`/api/v1${path}`, c.req.url);
-  return app.request(url, { method: "POST", headers, body: JSON.stringify(body) }, c.env);
+  const payload = body === "form" ? c.req.raw.body : JSON.stringify(body);
+  // A streamed body must say so to Node's fetch; the DOM's RequestInit type does not know it.
+  const init = { method, headers, body: payload, duplex: "half" } as RequestInit;
+  return app.request(url, init, c.env);
 }
 
 /** The session cookie an API answer set, passed on to the browser. */
@@ -62,6 +82,27 @@ async function refused(c: Context<AppEnv>, answer: Response, back: string): Prom
     maxAge: 60,
   });
   return c.redirect(back, 303);
+}
+
+/**
+ * One plain form's post handed to the API by `call`: the API's answer when it took it, else
+ * the redirect back to `back` with the API's own message. A post another site made the
+ * browser send goes back without a call, so no site can act for a visitor.
+ */
+export async function formToApi(
+  c: Context<AppEnv>,
+  back: string,
+  call: () => Response | Promise<Response>,
+): Promise<Response> {
+  if (isCrossSite(c)) return c.redirect(back, 303);
+  const answer = await call();
+  return answer.ok ? answer : refused(c, answer, back);
+}
+
+/** A text field of a plain form, or "" when it was not sent. */
+export function textField(form: Record<string, unknown>, name: string): string {
+  const value = form[name];
+  return typeof value === "string" ? value : "";
 }
 
 /**
@@ -86,22 +127,22 @@ export function mountAccountForms(app: Hono<AppEnv>): void {
     const form = await c.req.parseBody();
     const next = pathOnThisServer(String(form.next ?? ""), c.get("deps").config.publicUrl);
     const back = `/signin?next=${encodeURIComponent(next)}`;
-    if (isCrossSite(c)) return c.redirect(back, 303);
-    const answer = await callApi(app, c, "/sessions", pick(form, signInFields));
-    if (!answer.ok) return refused(c, answer, back);
+    const answer = await formToApi(c, back, () =>
+      callApi(app, c, "/sessions", pick(form, signInFields)),
+    );
+    if (!answer.ok) return answer;
     passOnCookies(c, answer);
     return c.redirect(next, 303);
   });
 
   app.post("/register", async (c) => {
     const form = await c.req.parseBody();
-    if (isCrossSite(c)) return c.redirect("/register", 303);
     const fields: Fields = {
       ...pick(form, registrationFields),
       locale: readerLocale(c, undefined),
     };
-    const made = await callApi(app, c, "/accounts", fields);
-    if (!made.ok) return refused(c, made, "/register");
+    const made = await formToApi(c, "/register", () => callApi(app, c, "/accounts", fields));
+    if (!made.ok) return made;
     const signedIn = await callApi(app, c, "/sessions", {
       login: fields.username ?? "",
       password: fields.password ?? "",

@@ -17,7 +17,7 @@ import { refOf } from "../urls.ts";
 import { recordDecision, type SettingChange } from "./audit.ts";
 import type { Facets } from "./community-facets.ts";
 import { claimName, communityNamed } from "./names.ts";
-import { type DirectoryFilters, directoryConditions } from "./network-directory.ts";
+import { type DirectoryFilters, DirectoryOrder, directoryConditions } from "./network-directory.ts";
 import {
   canReadContent,
   canSeeCommunity,
@@ -330,9 +330,10 @@ export async function listDirectory(
   viewer: Account | null,
   query: DirectoryQuery,
 ): Promise<Page<CommunityView>> {
+  const order = new DirectoryOrder(deps.config.inactivityDays);
   const conditions: (SQL | undefined)[] = [
     communitiesVisibleTo(viewer),
-    afterCursor(communities.createdAt, communities.id, query.cursor),
+    order.after(query.cursor),
     ...directoryConditions(query, deps.config.inactivityDays),
   ];
   if (query.parent) {
@@ -354,8 +355,10 @@ export async function listDirectory(
   }
   const rows = await viewsQuery(deps.db, viewer?.id)
     .where(and(...conditions))
-    .orderBy(...cursorOrder(communities.createdAt, communities.id))
+    .orderBy(...order.orderBy())
     .limit(query.limit + 1);
-  const page = toPage(rows, query.limit, (row) => row.community);
-  return { items: page.items.map(toView), next: page.next };
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  const next = rows.length > query.limit && last ? order.cursorAfter(last.community) : null;
+  return { items: items.map(toView), next };
 }

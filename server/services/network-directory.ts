@@ -1,10 +1,19 @@
 import { getLogger } from "@logtape/logtape";
-import { and, arrayContains, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, arrayContains, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import type { Account } from "../../db/schema/accounts.ts";
-import { communities, type PrivacyLevel } from "../../db/schema/communities.ts";
+import { type Community, communities, type PrivacyLevel } from "../../db/schema/communities.ts";
 import type { Deps } from "../deps.ts";
-import { communitiesWithActivity } from "./community-activity.ts";
+import { DomainError } from "../errors.ts";
+import {
+  beyondPosition,
+  type CursorPosition,
+  cursorOrder,
+  decodeCursor,
+  encodeCursor,
+} from "../pagination.ts";
+import { readPartnerCounts } from "./analytics/partner-counts.ts";
+import { communitiesWithActivity, isActiveCommunity } from "./community-activity.ts";
 import { hostsToFederateWith } from "./domains.ts";
 import { communitiesVisibleTo } from "./privacy.ts";
 
@@ -44,6 +53,60 @@ export function directoryConditions(
     activity ? communitiesWithActivity(activity, inactivityDays) : undefined,
     onlyHere ? isNull(communities.domain) : undefined,
   ];
+}
+
+/** The position a cursor's tail names, or null: the refusal then names the whole cursor. */
+function positionIn(cursor: string): CursorPosition | null {
+  try {
+    return decodeCursor(cursor);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The directory's order: active communities first, inactive ones last (issue 16), each part
+ * newest first, the id settling ties, so that the order is total and paging by cursor neither
+ * skips nor repeats an entry. A cursor names the part of its last entry before its position,
+ * `a` or `i`, then the position as every other list's cursor has it.
+ */
+export class DirectoryOrder {
+  readonly #inactivityDays: number;
+  readonly #now: Date;
+
+  constructor(inactivityDays: number, now = new Date()) {
+    this.#inactivityDays = inactivityDays;
+    this.#now = now;
+  }
+
+  #part(part: "active" | "inactive"): SQL {
+    return communitiesWithActivity(part, this.#inactivityDays, this.#now);
+  }
+
+  orderBy(): SQL[] {
+    return [
+      sql`(${this.#part("inactive")}) asc`,
+      ...cursorOrder(communities.createdAt, communities.id),
+    ];
+  }
+
+  /** The communities after the cursor's, in this order. */
+  after(cursor: string | undefined): SQL | undefined {
+    if (!cursor) return undefined;
+    const part = { a: "active", i: "inactive" }[cursor.slice(0, 1)];
+    const position = part ? positionIn(cursor.slice(1)) : null;
+    if ((part !== "active" && part !== "inactive") || !position) {
+      throw new DomainError("invalid_input", {}, [{ field: "cursor", problem: "invalid" }]);
+    }
+    const beyond = beyondPosition(communities.createdAt, communities.id, position);
+    const within = and(this.#part(part), beyond);
+    return part === "active" ? or(this.#part("inactive"), within) : within;
+  }
+
+  cursorAfter(community: Community): string {
+    const part = isActiveCommunity(community, this.#inactivityDays, this.#now) ? "a" : "i";
+    return `${part}${encodeCursor(community)}`;
+  }
 }
 
 export interface FacetCount {
@@ -90,12 +153,19 @@ async function partnersToRead(deps: Deps): Promise<string[]> {
 }
 
 /**
- * Reads every partner's directory, all at once so that a slow one holds up no other. Each
- * reading logs what it ignored and why; none can fail the others.
+ * Reads every partner's directory, then the counts it shares (services/analytics/
+ * partner-counts.ts), all at once so that a slow one holds up no other. Each reading logs what
+ * it ignored and why; none can fail the others.
  */
 export async function refreshNetworkDirectory(deps: Deps): Promise<void> {
   const partners = await partnersToRead(deps);
-  const readings = await Promise.all(partners.map((host) => deps.federation.readDirectoryOf(host)));
+  const readings = await Promise.all(
+    partners.map(async (host) => {
+      const listed = await deps.federation.readDirectoryOf(host);
+      await readPartnerCounts(deps, host, await shownCopiesOf(deps.db, host));
+      return listed;
+    }),
+  );
   const listed = readings.reduce<number>((sum, count) => sum + (count ?? 0), 0);
   const unread = readings.filter((count) => count === null).length;
   if (partners.length > 0) {

@@ -159,6 +159,8 @@ function targetOf(
 ): string | null {
   if (notice.kind === "reply" && notice.data.post) return `/posts/${notice.data.post}`;
   if (notice.kind === "direct_message" && notice.subjectId) return `/messages/${notice.subjectId}`;
+  // A report in no community is about a direct message: the instance's queue has it.
+  if (notice.kind === "report" && !community) return "/admin/reports";
   if (["announcement", "event_soon"].includes(notice.kind) && notice.subjectId) {
     return `/posts/${notice.subjectId}`;
   }

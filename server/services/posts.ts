@@ -29,6 +29,7 @@ import {
   type Relation,
   relationFrom,
 } from "./privacy.ts";
+import { forgetTranslations, type Reading } from "./translations.ts";
 
 export interface PostView {
   post: Post;
@@ -37,6 +38,8 @@ export interface PostView {
   relation: Relation;
   /** The files attached, as this viewer may see them. */
   attachments?: Attachment[];
+  /** Its translations, and the one this reader sees (services/translations.ts). */
+  reading?: Reading;
 }
 
 export interface NewPost {
@@ -325,5 +328,6 @@ export async function tombstonePost(deps: Deps, tx: Executor, id: string, delete
     .update(posts)
     .set({ title: "", source: "", content: "", deletedAt: now, updatedAt: now })
     .where(eq(posts.id, id));
+  await forgetTranslations(tx, id);
   await deps.federation.publish(tx, { type: "post_deleted", postId: id, deletedById });
 }

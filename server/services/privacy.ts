@@ -17,7 +17,7 @@ import {
   conversationParticipants,
   conversations,
 } from "../../db/schema/messages.ts";
-import { posts } from "../../db/schema/posts.ts";
+import { type Post, posts } from "../../db/schema/posts.ts";
 import { type Question, questions } from "../../db/schema/questions.ts";
 
 /*
@@ -213,6 +213,17 @@ export function canReadConversation<T extends Pick<ConversationParticipant, "acc
   return Boolean(participation);
 }
 
+/**
+ * Whether another server may report (`Flag`) a direct message here: only when one of its
+ * people is in the conversation, as only a participant here may report one (canReadConversation).
+ */
+export function mayServerReportMessage(
+  server: string | null,
+  participants: readonly Pick<Account, "domain">[],
+): boolean {
+  return server !== null && participants.some((each) => each.domain === server);
+}
+
 /** canReadConversation as a condition on `conversations`. */
 export function conversationsReadableBy(viewer: Viewer): SQL {
   if (!viewer) return sql`false`;
@@ -343,3 +354,23 @@ export function mayDecideReports(viewer: Pick<Account, "isAdmin">, relation: Rel
 
 /** mayDecideReports as a condition on `accounts` left-joined with their membership there. */
 export const decidesReports: SQL = sql`(${accounts.isAdmin} or ${isActiveWithRoleAtLeast("moderator")})`;
+
+/**
+ * Whether someone may add, replace or remove a post's translations (issue 18): its author, or
+ * a member the community's admins appointed as translator; active members only. A copy of a
+ * post from another server is translated there, where its translations federate from.
+ */
+export function mayTranslate(
+  post: Pick<Post, "authorId" | "uri">,
+  viewer: Pick<Account, "id">,
+  relation: Relation,
+  appointedTranslator: boolean,
+): boolean {
+  if (post.uri !== null || !isActive(relation)) return false;
+  return post.authorId === viewer.id || appointedTranslator;
+}
+
+/** Who appoints a community's translators, and sees who they are: its admins. */
+export function mayAppointTranslators(relation: Relation): boolean {
+  return isCommunityAdmin(relation);
+}

@@ -24,6 +24,11 @@ import { assertMayWrite } from "./posts.ts";
 import { isActive } from "./privacy.ts";
 import { sanitize } from "./sanitize.ts";
 import { assertNotBuried } from "./tombstones.ts";
+import {
+  forgetTranslations,
+  type IncomingTranslation,
+  receiveTranslations,
+} from "./translations.ts";
 
 /** Text written on another server: Markdown when it sent its source, else its HTML. */
 export interface IncomingText {
@@ -32,6 +37,8 @@ export interface IncomingText {
   markdown?: string | undefined;
   language?: string | undefined;
   published?: Date | undefined;
+  /** A post's versions in other languages, from its `contentMap` and `nameMap`. */
+  translations?: IncomingTranslation[] | undefined;
 }
 
 /** What a post is beyond its text: a kind, and for events and files their particulars. */
@@ -171,6 +178,7 @@ export async function receivePost(
       .returning(postColumns);
     if (!created) return null;
     await storeDetails(tx, community, created, incoming.details);
+    await receiveTranslations(tx, created, incoming.translations ?? []);
     if (!community.domain) {
       await deps.federation.publish(tx, { type: "post_created", postId: created.id });
     }
@@ -247,10 +255,16 @@ export async function reviseWriting(
     const { uri: _, createdAt: __, ...text } = textOf(incoming, incoming.title);
     const changes = { ...text, editedAt: new Date(), updatedAt: new Date() };
     if (found.kind === "post") {
+      const title = incoming.title ? incoming.title.slice(0, 300) : found.row.title;
       await tx
         .update(posts)
-        .set({ ...changes, ...(incoming.title ? { title: incoming.title.slice(0, 300) } : {}) })
+        .set({ ...changes, title })
         .where(eq(posts.id, found.row.id));
+      await receiveTranslations(
+        tx,
+        { id: found.row.id, language: text.language, title },
+        incoming.translations ?? [],
+      );
       if (!community.domain) {
         await deps.federation.publish(tx, { type: "post_updated", postId: found.row.id });
       }
@@ -288,6 +302,7 @@ export async function removeWriting(
         .update(posts)
         .set({ ...tombstone, title: "" })
         .where(eq(posts.id, found.row.id));
+      await forgetTranslations(tx, found.row.id);
     } else {
       await tx.update(comments).set(tombstone).where(eq(comments.id, found.row.id));
     }

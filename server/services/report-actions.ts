@@ -37,46 +37,47 @@ export async function actOnPerson(
   deps: Deps,
   viewer: Account,
   action: PersonAction,
-  target: { community: Community; person: Account | null; reason: string },
+  target: { community: Community | null; person: Account | null; reason: string },
 ): Promise<void> {
   const { community, person, reason } = target;
   if (!person) throw new DomainError("account_not_found");
-  switch (action) {
-    case "remove_person":
-      return removeMember(
-        deps,
-        refOf(community),
-        viewer,
-        await membershipIdOf(deps.db, community, person),
-        reason,
-      );
-    case "ban_person":
-      if (viewer.isAdmin) {
-        return deps.db.transaction((tx) =>
-          suspendAccount(tx, viewer, person.id, { communityId: community.id, reason }),
-        );
-      }
-      await banMember(
-        deps,
-        refOf(community),
-        viewer,
-        await membershipIdOf(deps.db, community, person),
-        reason,
-      );
-      return;
-    case "block_domain": {
-      if (!person.domain) throw new DomainError("author_is_local");
-      const domain = person.domain;
-      await blockDomain(deps, viewer, domain, reason);
-      await recordDecision(deps.db, {
-        communityId: community.id,
-        actorId: viewer.id,
-        action: "domain_blocked",
-        targetAccountId: person.id,
-        details: { reason, domain },
-      });
-    }
+  if (action === "block_domain") return blockDomainOf(deps, viewer, person, community, reason);
+  // Removal and bans are a community's: a message's report is in none.
+  if (!community) throw new DomainError("no_community_to_act_in");
+  if (action === "ban_person" && viewer.isAdmin) {
+    return deps.db.transaction((tx) =>
+      suspendAccount(tx, viewer, person.id, { communityId: community.id, reason }),
+    );
   }
+  const membershipId = await membershipIdOf(deps.db, community, person);
+  if (action === "remove_person") {
+    return removeMember(deps, refOf(community), viewer, membershipId, reason);
+  }
+  await banMember(deps, refOf(community), viewer, membershipId, reason);
+}
+
+/**
+ * Stops federating with the person's server, kept in the community's audit log when the
+ * report is in one (a message's block stays, with its reason, in the instance's blocks).
+ */
+async function blockDomainOf(
+  deps: Deps,
+  viewer: Account,
+  person: Account,
+  community: Community | null,
+  reason: string,
+): Promise<void> {
+  if (!person.domain) throw new DomainError("author_is_local");
+  const domain = person.domain;
+  await blockDomain(deps, viewer, domain, reason);
+  if (!community) return;
+  await recordDecision(deps.db, {
+    communityId: community.id,
+    actorId: viewer.id,
+    action: "domain_blocked",
+    targetAccountId: person.id,
+    details: { reason, domain },
+  });
 }
 
 /** The person a report is about, or who wrote what it is about, when they are still known. */

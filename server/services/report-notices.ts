@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
@@ -13,13 +13,17 @@ import { decidesReports } from "./privacy.ts";
 
 /** What a report is about, as the people deciding on it are told. */
 export interface ReportSubject {
-  community: Community;
+  /** Null for a direct message, which is in no community. */
+  community: Community | null;
   /** Where a moderator reads it: its ActivityPub id, or its address here. */
   link: string;
 }
 
-/** The people here who decide on the community's reports (see privacy.ts, decidesReports). */
-function decidersOf(tx: Executor, communityId: string) {
+/**
+ * The people here who decide on the community's reports (see privacy.ts, decidesReports); on a
+ * report in no community, the instance administrator's alone.
+ */
+function decidersOf(tx: Executor, communityId: string | null) {
   return tx
     .select({
       id: accounts.id,
@@ -30,7 +34,10 @@ function decidersOf(tx: Executor, communityId: string) {
     .from(accounts)
     .leftJoin(
       memberships,
-      and(eq(memberships.accountId, accounts.id), eq(memberships.communityId, communityId)),
+      and(
+        eq(memberships.accountId, accounts.id),
+        communityId ? eq(memberships.communityId, communityId) : sql`false`,
+      ),
     )
     .where(and(isNull(accounts.domain), eq(accounts.state, "active"), decidesReports));
 }
@@ -52,7 +59,7 @@ export async function noticeOfReport(
       subjectId: report.commentId ?? report.postId ?? report.subjectAccountId ?? report.id,
       actorId: reporter.id,
       data: {
-        community: refOf(about.community),
+        ...placeOf(about.community),
         target: about.link,
         reason: report.reason,
         reporter: handleOf(deps.config.publicUrl, reporter.username, reporter),
@@ -66,6 +73,13 @@ export async function noticeOfReport(
 export type Deciders = Awaited<ReturnType<typeof noticeOfReport>>;
 
 /**
+ * Where a notice of a report says it is: the community, or for a message the `message`
+ * context (i18next's), whose sentences name none.
+ */
+const placeOf = (community: Community | null): Record<string, string> =>
+  community ? { community: refOf(community) } : { context: "message" };
+
+/**
  * E-mails a new report to those who decide on it, each in their language, once it is kept;
  * those who asked for no mail at all are not written to. The reporter is never named.
  */
@@ -75,16 +89,21 @@ export async function mailReport(
   about: ReportSubject,
   deciders: Deciders,
 ): Promise<void> {
-  const queue = new URL(`/c/${refOf(about.community)}/reports`, deps.config.publicUrl).href;
+  const { community } = about;
+  const queue = new URL(
+    community ? `/c/${refOf(community)}/reports` : "/admin/reports",
+    deps.config.publicUrl,
+  ).href;
   const params = {
-    community: about.community.name,
+    community: community?.name ?? "",
     reason: report.reason,
     instance: deps.config.publicUrl.host,
   };
+  const kind = community ? "report_filed" : "message_reported";
   for (const decider of deciders) {
     if (decider.emailNotifications === "none") continue;
     const unsubscribe = await unsubscribeUrl(deps, decider.id);
-    await sendMailQuietly(deps, composeMail("report_filed", decider, params, queue, unsubscribe));
+    await sendMailQuietly(deps, composeMail(kind, decider, params, queue, unsubscribe));
   }
 }
 
@@ -92,7 +111,7 @@ export async function mailReport(
  * Tells the person here who reported what became of it: acted on, or dismissed. Never who
  * decided, nor how: that stays between the moderators.
  */
-export async function tellReporter(tx: Executor, report: Report, community: Community) {
+export async function tellReporter(tx: Executor, report: Report, community: Community | null) {
   const [reporter] = await tx
     .select({ id: accounts.id })
     .from(accounts)
@@ -104,7 +123,9 @@ export async function tellReporter(tx: Executor, report: Report, community: Comm
     communityId: report.communityId,
     subjectId: report.id,
     actorId: null,
-    // `context` picks the sentence (i18next's context): acted on, or dismissed.
-    data: { community: refOf(community), context: report.state },
+    // `context` picks the sentence (i18next's context): acted on, or dismissed, about a message.
+    data: community
+      ? { community: refOf(community), context: report.state }
+      : { context: `message_${report.state}` },
   });
 }

@@ -4,6 +4,7 @@ import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
+import { messages } from "../../db/schema/messages.ts";
 import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
 import {
   maxReportReasonLength,
@@ -18,9 +19,21 @@ import { afterCursor, cursorOrder, type PageRequest, toPage } from "../paginatio
 import { recordDecision } from "./audit.ts";
 import { tombstoneComment, viewComment } from "./comments.ts";
 import { viewCommunity } from "./communities.ts";
+import { messageUri } from "./messages/addresses.ts";
+import {
+  findMessageFor,
+  messageAt,
+  participantsOf,
+  removeMessage,
+} from "./messages/conversations.ts";
 import { postUrl } from "./notifications.ts";
 import { tombstonePost, viewPost } from "./posts.ts";
-import { canReadContent, mayDecideReports, relationFrom } from "./privacy.ts";
+import {
+  canReadContent,
+  mayDecideReports,
+  mayServerReportMessage,
+  relationFrom,
+} from "./privacy.ts";
 import { claimActivity } from "./received-activities.ts";
 import { communityOfPost, findWriting } from "./replicas.ts";
 import { actOnPerson, isPersonAction, personOf } from "./report-actions.ts";
@@ -39,11 +52,15 @@ export interface NewReport {
   forward?: boolean | undefined;
 }
 
-/** What a report is about: a post, one of its comments, or a person's conduct in the community. */
+/**
+ * What a report is about: a post, one of its comments, a person's conduct in the community,
+ * or a direct message (in no community).
+ */
 interface Reported extends ReportSubject {
   postId: string | null;
   commentId: string | null;
   subjectAccountId: string | null;
+  messageId: string | null;
 }
 
 /** A report kept, and who decides on it, to be written to once it is committed. */
@@ -65,10 +82,11 @@ async function fileReport(
     .insert(reports)
     .values({
       reporterId: reporter.id,
-      communityId: about.community.id,
+      communityId: about.community?.id ?? null,
       postId: about.postId,
       commentId: about.commentId,
       subjectAccountId: about.subjectAccountId,
+      messageId: about.messageId,
       category: input.category,
       reason: input.reason.slice(0, maxReportReasonLength),
       forward: input.forward,
@@ -86,7 +104,8 @@ async function fileReport(
  */
 async function reportHere(deps: Deps, reporter: Account, about: Reported, input: NewReport) {
   // A person's conduct here is for this server's moderators: there is no writing to show elsewhere.
-  const forward = about.postId !== null && (input.forward ?? input.category === "child_safety");
+  const wrote = about.postId !== null || about.messageId !== null;
+  const forward = wrote && (input.forward ?? input.category === "child_safety");
   const filed = await deps.db.transaction(async (tx) => {
     const kept = await fileReport(deps, tx, reporter, about, { ...input, forward });
     if (!kept) throw new DomainError("already_reported");
@@ -114,7 +133,14 @@ export async function reportPost(
   if (kinds && !kinds.includes(post.kind)) throw new DomainError("post_not_found");
   if (post.deletedAt) throw new DomainError("post_deleted");
   const link = post.uri ?? postUrl(deps, post.id);
-  const about = { community, postId: post.id, commentId: null, subjectAccountId: null, link };
+  const about = {
+    community,
+    postId: post.id,
+    commentId: null,
+    subjectAccountId: null,
+    messageId: null,
+    link,
+  };
   return reportHere(deps, reporter, about, input);
 }
 
@@ -127,7 +153,27 @@ export async function reportComment(deps: Deps, id: string, reporter: Account, i
     postId: comment.postId,
     commentId: comment.id,
     subjectAccountId: null,
+    messageId: null,
     link,
+  };
+  return reportHere(deps, reporter, about, input);
+}
+
+/**
+ * A report about a direct message, by someone in its conversation (anyone else is answered as
+ * if it did not exist). It belongs to no community, so the instance administrator alone
+ * decides on it; asked to, a message from elsewhere is told to its author's server.
+ */
+export async function reportMessage(deps: Deps, id: string, reporter: Account, input: NewReport) {
+  const { message } = await findMessageFor(deps, reporter, id);
+  if (message.deletedAt) throw new DomainError("not_found");
+  const about = {
+    community: null,
+    postId: null,
+    commentId: null,
+    subjectAccountId: null,
+    messageId: message.id,
+    link: messageUri(deps.config.publicUrl, message),
   };
   return reportHere(deps, reporter, about, input);
 }
@@ -152,12 +198,58 @@ export async function reportPerson(
     throw new DomainError("account_not_found");
   }
   const link = member.uri ?? new URL(`/@${member.username}`, deps.config.publicUrl).href;
-  const about = { community, postId: null, commentId: null, subjectAccountId: accountId, link };
+  const about = {
+    community,
+    postId: null,
+    commentId: null,
+    subjectAccountId: accountId,
+    messageId: null,
+    link,
+  };
   return reportHere(deps, reporter, about, input);
 }
 
+/** The post or reply here that a Flag's object names, as a report is about it. */
+async function writingReported(deps: Deps, tx: Executor, uri: string): Promise<Reported | null> {
+  const writing = await findWriting(deps, tx, uri);
+  if (!writing) return null;
+  return {
+    community: await communityOfPost(tx, writing.postId),
+    postId: writing.postId,
+    commentId: writing.kind === "comment" ? writing.row.id : null,
+    subjectAccountId: null,
+    messageId: null,
+    link: uri,
+  };
+}
+
 /**
- * A report (`Flag`) from another server about posts or replies here joins the same queue and
+ * The direct message here that a Flag's object names, when the reporting server may report
+ * it: one of its people is in the conversation (privacy.ts, mayServerReportMessage).
+ */
+async function messageReported(
+  deps: Deps,
+  tx: Executor,
+  uri: string,
+  reporter: Account,
+): Promise<Reported | null> {
+  const message = await messageAt(deps, tx, uri);
+  if (!message) return null;
+  const participants = await participantsOf(tx, message.conversationId);
+  if (!mayServerReportMessage(reporter.domain, participants)) return null;
+  return {
+    community: null,
+    postId: null,
+    commentId: null,
+    subjectAccountId: null,
+    messageId: message.id,
+    link: uri,
+  };
+}
+
+/**
+ * A report (`Flag`) from another server about posts, replies or direct messages here joins the
+ * same queue and
  * reaches the same people, once however often it is delivered. Returns how many of the
  * reported items were found.
  */
@@ -171,18 +263,10 @@ export async function receiveReport(
     if (!(await claimActivity(tx, flag.activityId))) return 0;
     let found = 0;
     for (const uri of flag.targetUris) {
-      const writing = await findWriting(deps, tx, uri);
-      if (!writing) continue;
+      const about =
+        (await writingReported(deps, tx, uri)) ?? (await messageReported(deps, tx, uri, reporter));
+      if (!about) continue;
       found++;
-      const community = await communityOfPost(tx, writing.postId);
-      const commentId = writing.kind === "comment" ? writing.row.id : null;
-      const about = {
-        community,
-        postId: writing.postId,
-        commentId,
-        subjectAccountId: null,
-        link: uri,
-      };
       // Mastodon's reports carry no category (app/lib/activitypub/activity/flag.rb).
       const kept = await fileReport(deps, tx, reporter, about, {
         category: "other",
@@ -202,9 +286,13 @@ const reporters = alias(accounts, "reporter");
 const authors = alias(accounts, "author");
 const resolvers = alias(accounts, "resolver");
 
-/** Whom a report is about: the person reported, else who wrote the comment, else the post. */
+/**
+ * Whom a report is about: the person reported, else who wrote the message, the comment, or
+ * else the post.
+ */
 const reportedAccountId = sql<string | null>`case
   when ${reports.subjectAccountId} is not null then ${reports.subjectAccountId}
+  when ${reports.messageId} is not null then ${messages.authorId}
   when ${reports.commentId} is not null then ${comments.authorId}
   else ${posts.authorId} end`;
 
@@ -231,6 +319,7 @@ function reportRows(db: Executor, where: SQL | undefined) {
         deletedAt: posts.deletedAt,
       },
       comment: { id: comments.id, content: comments.content, deletedAt: comments.deletedAt },
+      message: { id: messages.id, content: messages.content, deletedAt: messages.deletedAt },
       author: {
         id: authors.id,
         username: authors.username,
@@ -244,9 +333,10 @@ function reportRows(db: Executor, where: SQL | undefined) {
     })
     .from(reports)
     .innerJoin(reporters, eq(reporters.id, reports.reporterId))
-    .innerJoin(communities, eq(communities.id, reports.communityId))
+    .leftJoin(communities, eq(communities.id, reports.communityId))
     .leftJoin(posts, eq(posts.id, reports.postId))
     .leftJoin(comments, eq(comments.id, reports.commentId))
+    .leftJoin(messages, eq(messages.id, reports.messageId))
     .leftJoin(authors, eq(authors.id, reportedAccountId))
     .leftJoin(resolvers, eq(resolvers.id, reports.resolvedById))
     .where(where)
@@ -336,13 +426,10 @@ export async function resolveReport(
   const { report } = found;
   if (report.state !== "open") throw new DomainError("already_decided");
   const { action } = resolution;
-  if (action === "remove" && !report.postId) throw new DomainError("nothing_to_remove");
+  if (action === "remove" && !report.postId && !report.messageId)
+    throw new DomainError("nothing_to_remove");
   const reason = resolution.note || report.reason;
-  const [community] = await deps.db
-    .select()
-    .from(communities)
-    .where(eq(communities.id, report.communityId));
-  if (!community) throw new DomainError("report_not_found");
+  const community = await communityOfReport(deps.db, report);
   const [reported] = await reportRows(deps.db, eq(reports.id, id));
   const person = await personOf(deps.db, reported?.author?.id ?? null);
   if (isPersonAction(action))
@@ -363,7 +450,8 @@ export async function resolveReport(
     const decided = closed.find((each) => each.id === id);
     if (!decided) throw new DomainError("already_decided");
     if (action === "remove") await removeReported(deps, tx, report, viewer);
-    if (!isPersonAction(action)) {
+    // A message's report is in no community's log: the report keeps who decided, and why.
+    if (!isPersonAction(action) && report.communityId) {
       await recordDecision(tx, {
         communityId: report.communityId,
         actorId: viewer.id,
@@ -377,8 +465,20 @@ export async function resolveReport(
   return viewReport(deps, id);
 }
 
-/** Every open report about the same post or comment as `report`. */
+/** The community a report is in, or null for a message's. */
+async function communityOfReport(db: Executor, report: Report) {
+  if (!report.communityId) return null;
+  const [community] = await db
+    .select()
+    .from(communities)
+    .where(eq(communities.id, report.communityId));
+  if (!community) throw new DomainError("report_not_found");
+  return community;
+}
+
+/** Every open report about the same post, comment or message as `report`. */
 function sameItem(report: Report): SQL | undefined {
+  if (report.messageId) return eq(reports.messageId, report.messageId);
   if (!report.postId) return eq(reports.id, report.id);
   return and(
     eq(reports.postId, report.postId),
@@ -386,8 +486,12 @@ function sameItem(report: Report): SQL | undefined {
   );
 }
 
-/** Deletes the reported post or comment through the deletion every moderator's removal takes. */
+/**
+ * Deletes the reported post or comment through the deletion every moderator's removal takes,
+ * or takes the reported message out of its conversation.
+ */
 async function removeReported(deps: Deps, tx: Executor, report: Report, viewer: Account) {
+  if (report.messageId) return removeMessage(tx, report.messageId);
   if (report.commentId) {
     const [comment] = await tx
       .select({ deletedAt: comments.deletedAt })

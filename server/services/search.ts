@@ -3,6 +3,7 @@ import type { Account } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
 import { fileDetails } from "../../db/schema/files.ts";
 import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
+import { postTranslations } from "../../db/schema/translations.ts";
 import type { Deps } from "../deps.ts";
 import { parseRef } from "./communities.ts";
 import { communityNamed } from "./names.ts";
@@ -66,12 +67,16 @@ export async function search(
     post: sql<string | null>`null`,
     createdAt: posts.createdAt,
   };
-  const postConditions = [
+  /** What every post found must be, whichever of its versions matched. */
+  const readablePosts = [
     isNull(posts.deletedAt),
     postsReadableBy(viewer),
     inCommunity,
-    query.language ? eq(posts.language, query.language) : undefined,
     query.since ? gte(posts.createdAt, query.since) : undefined,
+  ];
+  const postConditions = [
+    ...readablePosts,
+    query.language ? eq(posts.language, query.language) : undefined,
   ];
   if (postKinds.length > 0) {
     const rank = sql<number>`ts_rank(${posts.search}, ${tsquery})`;
@@ -85,6 +90,33 @@ export async function search(
             sql`${posts.search} @@ ${tsquery}`,
             inArray(posts.kind, postKinds),
             ...postConditions,
+          ),
+        )
+        .orderBy(desc(rank))
+        .limit(query.limit),
+    );
+  }
+  // A post is found by the words of its translations too, as the post itself.
+  if (postKinds.length > 0) {
+    const rank = sql<number>`ts_rank(${postTranslations.search}, ${tsquery})`;
+    searches.push(
+      deps.db
+        .select({
+          ...postHit,
+          title: postTranslations.title,
+          excerpt: sql<string>`left(${postTranslations.source}, 200)`,
+          language: postTranslations.language,
+          rank,
+        })
+        .from(postTranslations)
+        .innerJoin(posts, eq(posts.id, postTranslations.postId))
+        .innerJoin(communities, eq(communities.id, posts.communityId))
+        .where(
+          and(
+            sql`${postTranslations.search} @@ ${tsquery}`,
+            inArray(posts.kind, postKinds),
+            ...readablePosts,
+            query.language ? eq(postTranslations.language, query.language) : undefined,
           ),
         )
         .orderBy(desc(rank))

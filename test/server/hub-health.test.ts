@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accounts } from "../../db/schema/accounts.ts";
+import { communities } from "../../db/schema/communities.ts";
+import { memberships } from "../../db/schema/memberships.ts";
 import { flagDormantCommunities } from "../../server/services/community-health.ts";
 import { sendWeeklyDigests } from "../../server/services/digest.ts";
+import { receiveComment, receivePost } from "../../server/services/replicas.ts";
 import { type Person, startTestInstance, type TestInstance } from "../support/instance.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "../support/smtp-catcher.ts";
 
@@ -41,6 +45,40 @@ describe("the hub's health loop", () => {
       token: reader.token,
       body: { emailNotifications: "weekly" },
     });
+    // The reader also belongs to a community on a partner server: this hub keeps its copy,
+    // and its posts and replies arrive as the inbox stores them (services/replicas.ts).
+    const partner = "http://partner.example";
+    const [author] = await praxis.deps.db
+      .insert(accounts)
+      .values({ username: "autora", domain: "partner.example", uri: `${partner}/actors/autora` })
+      .returning();
+    const [copy] = await praxis.deps.db
+      .insert(communities)
+      .values({
+        slug: "saude",
+        name: "Partner saude",
+        privacy: "open",
+        domain: "partner.example",
+        uri: `${partner}/actors/saude`,
+      })
+      .returning();
+    if (!author || !copy) throw new Error("the partner's copies were not made");
+    await praxis.deps.db
+      .insert(memberships)
+      .values({ communityId: copy.id, accountId: reader.id, state: "active" });
+    const replicated = await receivePost(praxis.deps, copy, author, {
+      uri: `${partner}/posts/1`,
+      html: "<p>Texto.</p>",
+      title: "Tema do parceiro",
+      details: { kind: "discussion" },
+    });
+    for (let reply = 0; reply < 9; reply++) {
+      await receiveComment(praxis.deps, author, {
+        uri: `${partner}/comments/${reply}`,
+        html: `<p>Resposta ${reply}</p>`,
+        inReplyTo: replicated?.uri ?? "",
+      });
+    }
     // The newest community is idle: no new content for 40 days.
     await praxis.deps.db.execute(
       `update communities set last_activity_at = now() - interval '40 days' where slug in ('idle', 'newest')`,
@@ -86,7 +124,7 @@ describe("the hub's health loop", () => {
     expect(await flagDormantCommunities(praxis.deps, new Date(Date.now() + 32 * dayMs))).toBe(2);
   });
 
-  it("sends Monday's top five in Portuguese, the facilitators' featured item first", async () => {
+  it("sends Monday's top five in Portuguese from local and partner communities, the facilitators' featured item first", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       const made = await praxis.request("POST", "/api/v1/communities/busy/discussions", {
@@ -114,13 +152,21 @@ describe("the hub's health loop", () => {
     const mail = await smtp.nextTo("leitora@example.org");
     const text = mail.text ?? "";
     expect(text).toContain("Os 5 destaques da semana");
-    const order = ["Tema 6", "Tema 0", "Tema 1", "Tema 2", "Tema 3"].map((title) =>
-      text.indexOf(`Community busy: ${title}`),
-    );
-    expect(order.every((at) => at >= 0)).toBe(true);
+    // The partner's thread, with nine replies, comes right after the featured one.
+    const order = [
+      "Community busy: Tema 6",
+      "Partner saude: Tema do parceiro",
+      "Community busy: Tema 0",
+      "Community busy: Tema 1",
+      "Community busy: Tema 2",
+    ].map((line) => text.indexOf(line));
+    expect(
+      order.every((at) => at >= 0),
+      text,
+    ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain("destacado pela equipa de facilitação");
-    expect(text).not.toContain("Tema 4");
+    expect(text).not.toContain("Tema 3");
     expect(text).toContain("http://praxis.test/unsubscribe/");
     expect(mail.html).toContain("Tema 6");
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,8 +15,20 @@ declare module "vitest" {
   }
 }
 
-/** One PostgreSQL server for the whole run, with a migrated template each test file copies. */
+/**
+ * The servers the tests start run compiled, as `npm start` runs them: the sources are built
+ * once per run when they changed (a stale copy would test yesterday's code).
+ */
+function buildServer(): void {
+  execFileSync("npm", ["run", "-s", "ensure-built:server"], { stdio: "inherit" });
+}
+
+/**
+ * The compiled server, and one PostgreSQL server for the whole run with a migrated template
+ * each test file copies.
+ */
 export default async function setup(project: TestProject) {
+  buildServer();
   const directory = await mkdtemp(join(tmpdir(), "praxis-test-pg-"));
   const server = await startEmbeddedPostgres(join(directory, "postgres"));
   await ensureDatabase(server.serverUrl, templateDatabase);

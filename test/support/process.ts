@@ -8,6 +8,7 @@ import { generousLimits } from "./limits.ts";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const startTimeoutMs = 60_000;
+export const compiledServer = ["--enable-source-maps", "dist/node/server/main.js"];
 
 /** Every server this test file launched, so that clean-up can find them. */
 export const launched = new Set<Praxis>();
@@ -26,9 +27,12 @@ export interface Praxis {
   running(): boolean;
 }
 
-/** Runs the server as `npm start` does (`node --import tsx server/main.ts`), in its own process group. */
+/**
+ * Runs the server as `npm start` does, from the compiled copy the global set-up keeps up to
+ * date (`node dist/node/server/main.js`), in its own process group.
+ */
 export function launch(env: Record<string, string>, port = 0, nodeFlags: string[] = []): Praxis {
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, [...nodeFlags, ...compiledServer], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -8,6 +8,7 @@ import type { Deps } from "../../deps.ts";
 import { DomainError } from "../../errors.ts";
 import { activeDays, dayOf } from "./counting.ts";
 import { type Breakdown, foldSmallGroups, type GroupCount } from "./k-anonymity.ts";
+import { type PartnerFigures, partnersFigures } from "./partner-counts.ts";
 
 /** Whose figures: one community's, or the instance's (its own communities, not copies of others'). */
 export type Scope = { communityId: string } | "instance";
@@ -116,7 +117,7 @@ async function monthly(deps: Deps, scope: Scope, range: DateRange): Promise<Mont
  * Whether the member of `membership` posted, commented or read in the community within the
  * last `activeDays`: the one definition of an active member here.
  */
-function isActiveReader(now: Date): SQL {
+export function isActiveReader(now: Date): SQL {
   const since = new Date(now.getTime() - activeDays * dayMs);
   const sinceAt = sql`${since.toISOString()}::timestamptz`;
   return sql`(
@@ -265,6 +266,8 @@ export interface Analytics {
   /** A community's most read posts and files; the instance's list of communities. */
   items?: ItemFigures[];
   communities?: CommunityFigures[];
+  /** On a hub, what its partners share of their communities (their last 30 days). */
+  partners?: PartnerFigures[];
 }
 
 const sum = <T>(rows: T[], of: (row: T) => number) =>
@@ -301,7 +304,9 @@ export async function analyticsOf(
     countries,
     professions,
   };
-  if (scope === "instance") analytics.communities = [...(await everyCommunity(deps, range, now))];
-  else analytics.items = [...(await topItems(deps, scope.communityId, range))];
+  if (scope === "instance") {
+    analytics.communities = [...(await everyCommunity(deps, range, now))];
+    analytics.partners = await partnersFigures(deps);
+  } else analytics.items = [...(await topItems(deps, scope.communityId, range))];
   return analytics;
 }

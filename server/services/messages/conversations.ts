@@ -14,6 +14,7 @@ import { DomainError } from "../../errors.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../../pagination.ts";
 import { renderMarkdown } from "../markdown.ts";
 import { canReadConversation, conversationsReadableBy } from "../privacy.ts";
+import { localMessageIdIn } from "./addresses.ts";
 import { assertNoBlockBetween, personNamed } from "./blocks.ts";
 import { mailMessage, noticeOfMessage } from "./notices.ts";
 
@@ -178,6 +179,26 @@ export async function findMessageFor(
     throw new DomainError("not_found");
   });
   return row;
+}
+
+/** The message an ActivityPub id names: one written here, or one kept from elsewhere. */
+export async function messageAt(deps: Deps, db: Executor, uri: string): Promise<Message | null> {
+  const localId = localMessageIdIn(deps.config.publicUrl, uri);
+  const [message] = await db
+    .select()
+    .from(messages)
+    .where(
+      and(localId ? eq(messages.id, localId) : eq(messages.uri, uri), isNull(messages.deletedAt)),
+    );
+  return message ?? null;
+}
+
+/** A message taken out of its conversation (after a report): no one reads it any more. */
+export async function removeMessage(tx: Executor, messageId: string): Promise<void> {
+  await tx
+    .update(messages)
+    .set({ deletedAt: new Date() })
+    .where(and(eq(messages.id, messageId), isNull(messages.deletedAt)));
 }
 
 /** Everything read up to now. */
