@@ -4,10 +4,7 @@ import { type Person, startTestInstance, type TestInstance } from "../support/in
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
-/**
- * The session token check (issue 20 made it synchronous, through node:crypto): tokens signed
- * as sessions always were still open them, and nothing else does.
- */
+/** The session token check: tokens signed as sessions open them, and nothing else does. */
 describe("session tokens", () => {
   let praxis: TestInstance;
   let reader: Person;
