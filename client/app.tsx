@@ -125,7 +125,19 @@ function Header({ here }: { here: string }) {
   );
 }
 
-export function App({ initial, api }: { initial: InitialState; api: Api }) {
+/**
+ * `view` is the first screen's lazy view when the server drew it (a screen `drawnOnServer`),
+ * downloaded before the page wakes so that it takes over the drawn page as it is.
+ */
+export function App({
+  initial,
+  api,
+  view,
+}: {
+  initial: InitialState;
+  api: Api;
+  view?: ComponentType<ViewProps<unknown>> | undefined;
+}) {
   const t = useMemo(() => createTranslator(initial.locale, initial.messages), [initial]);
   const [me, setMe] = useState(initial.me);
   // Listeners set up once read the latest reader and shell through these.
@@ -135,14 +147,16 @@ export function App({ initial, api }: { initial: InitialState; api: Api }) {
   // Shown on the page the refused form led back to, and gone once the reader moves on.
   const [refusal, setRefusal] = useState(initial.refusal);
   const found = findScreen(initial.path);
+  const firstView = found?.screen.view ?? view;
   const [current, setCurrent] = useState<Current>({
     path: initial.path,
     search: initial.search,
     data: initial.data,
-    view: found?.screen.view ?? null,
+    view: firstView ?? null,
     error: initial.error ?? null,
     loading:
-      found?.screen.view === undefined ||
+      !found ||
+      firstView === undefined ||
       (found.screen.load !== undefined && initial.data === undefined),
   });
 

@@ -40,6 +40,8 @@ export const screens: Screen[] = [
     load: async (context) => (await import("./questions.tsx")).loadQuestions(context),
     title: (t) => t("questions.title"),
     lazy: async () => (await import("./questions.tsx")).Questions,
+    // Asking, handing on and answering are plain forms.
+    drawnOnServer: true,
   }),
   communitySettingsScreen,
   communityAnalyticsScreen,

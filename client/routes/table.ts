@@ -27,6 +27,11 @@ export interface Screen<D = unknown> {
   view?: ComponentType<ViewProps<D>>;
   /** Any other screen's view, downloaded when first opened. */
   lazy?: () => Promise<ComponentType<ViewProps<D>>>;
+  /**
+   * A lazy screen the server draws too, for its plain forms to work without scripts; the
+   * page wakes once its view is downloaded. Only for views that read no browser state.
+   */
+  drawnOnServer?: true;
 }
 
 export const defineScreen = <D>(screen: Screen<D>): Screen<unknown> => screen as Screen<unknown>;

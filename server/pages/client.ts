@@ -184,11 +184,13 @@ export function mountClient(app: Hono<AppEnv>): void {
       ...(refusal ? { refusal } : {}),
     };
     const found = findScreen(path);
+    const view =
+      found?.screen.view ?? (found?.screen.drawnOnServer ? await found.screen.lazy?.() : undefined);
     let status: PageStatus = found ? 200 : 404;
     let title = t("directory.title");
     let description = t("directory.intro");
     if (!found) state.error = { status: 404, message: t("errors.notFound") };
-    if (found?.screen.view && found.screen.load) {
+    if (found && view && found.screen.load) {
       try {
         state.data = await found.screen.load({
           api,
@@ -207,7 +209,7 @@ export function mountClient(app: Hono<AppEnv>): void {
     } else if (found) {
       title = found.screen.title(t, undefined);
     }
-    const body = renderToString(h(App, { initial: state, api }));
+    const body = renderToString(h(App, { initial: state, api, view }));
     c.header(
       "Content-Security-Policy",
       "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",

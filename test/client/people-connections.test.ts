@@ -241,6 +241,45 @@ describe("meeting people in a community", () => {
   );
 
   it(
+    "hands a question on and answers it as plain forms, without scripts",
+    async () => {
+      const question = "Which allowances reach care leavers at eighteen?";
+      const asked = await request("POST", "/api/v1/communities/care/questions", {
+        token: asker.token,
+        body: { body: question },
+      });
+      expect(asked.status).toBe(201);
+      const withoutScripts = async (person: Person, path: string) => {
+        const context = await instance.browser.newContext({ javaScriptEnabled: false });
+        await context.addCookies([
+          { name: "praxis_session", value: person.token, url: instance.origin },
+        ]);
+        const page = await context.newPage();
+        await page.goto(`${instance.origin}${path}`);
+        return page;
+      };
+      const card = (page: Page) => page.locator(".question", { hasText: question });
+
+      const facilitator = await withoutScripts(owner, "/c/care/questions");
+      await card(facilitator).getByLabel(en("questions.assignTo")).fill("amina");
+      await card(facilitator)
+        .getByRole("button", { name: en("questions.assign") })
+        .click();
+      await card(facilitator).getByText(en("questions.states.assigned")).waitFor();
+      await facilitator.context().close();
+
+      const answering = await withoutScripts(expert, "/c/care/questions");
+      await card(answering).getByLabel(en("questions.answer")).fill("The leaving-care grant.");
+      await card(answering)
+        .getByRole("button", { name: en("questions.sendAnswer") })
+        .click();
+      await card(answering).locator(".answer", { hasText: "The leaving-care grant." }).waitFor();
+      await answering.context().close();
+    },
+    stepTimeout,
+  );
+
+  it(
     "reports an event from its page into the moderators' queue",
     async () => {
       const created = await request("POST", "/api/v1/communities/care/events", {
