@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts.ts";
 import { communities } from "./communities.ts";
@@ -17,22 +18,34 @@ export const auditActions = [
   "report_dismissed",
   "account_suspended",
   "domain_blocked",
+  // The instance administrator's decisions that concern no community.
+  "registration_approved",
+  "registration_rejected",
+  "server_blocked",
+  "server_unblocked",
+  "instance_updated",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
-/** Every administrative decision in a community, readable by that community's admins. */
+/**
+ * Every administrative decision: a community's, readable by that community's admins, or, with
+ * no community, the instance administrator's (registrations, server blocks, settings…).
+ */
 export const auditEntries = pgTable(
   "audit_entries",
   {
     id: uuid().primaryKey().defaultRandom(),
-    communityId: uuid()
-      .notNull()
-      .references(() => communities.id, { onDelete: "cascade" }),
+    communityId: uuid().references(() => communities.id, { onDelete: "cascade" }),
     actorId: uuid().references(() => accounts.id, { onDelete: "set null" }),
     action: text().$type<AuditAction>().notNull(),
     targetAccountId: uuid().references(() => accounts.id, { onDelete: "set null" }),
     details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: instant().notNull().defaultNow(),
   },
-  (table) => [index("audit_entries_community_idx").on(table.communityId, table.createdAt)],
+  (table) => [
+    index("audit_entries_community_idx").on(table.communityId, table.createdAt),
+    index("audit_entries_instance_idx")
+      .on(table.createdAt)
+      .where(sql`${table.communityId} is null`),
+  ],
 );

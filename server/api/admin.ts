@@ -5,11 +5,13 @@ import type { DomainBlock } from "../../db/schema/federation.ts";
 import { decideRegistration, listAccountsByState } from "../services/accounts.ts";
 import { listDormantCommunities } from "../services/community-health.ts";
 import { blockDomain, listDomainBlocks, unblockDomain } from "../services/domains.ts";
+import { listInstanceAuditEntries } from "../services/instance-audit.ts";
 import { listHostedCommunities } from "../services/instance-communities.ts";
 import { inviteToInstance, listInstanceInvitations } from "../services/invitations.ts";
 import { refOf } from "../urls.ts";
 import { createRouter } from "./router.ts";
 import {
+  AuditEntry,
   Email,
   errorResponses,
   Invitation,
@@ -20,7 +22,7 @@ import {
   pageOf,
 } from "./schemas.ts";
 import { requireAccount } from "./session.ts";
-import { invitationJson, ownAccountJson } from "./shapes.ts";
+import { auditPageJson, invitationJson, ownAccountJson } from "./shapes.ts";
 
 const tags = ["Instance administration"];
 
@@ -165,9 +167,26 @@ const hosted = createRoute({
   },
 });
 
+const audit = createRoute({
+  method: "get",
+  path: "/admin/audit",
+  tags,
+  summary: "The instance administrator's decisions that concern no community, newest first",
+  request: { query: z.object(PageQuery) },
+  responses: { 200: jsonResponse(pageOf(AuditEntry), "A page of decisions"), ...errorResponses },
+});
+
 const blockJson = (block: DomainBlock) => ({ ...block, createdAt: block.createdAt.toISOString() });
 
 export const adminApi = createRouter()
+  .openapi(audit, async (c) => {
+    const page = await listInstanceAuditEntries(
+      c.get("deps"),
+      requireAccount(c),
+      c.req.valid("query"),
+    );
+    return c.json(auditPageJson(page), 200);
+  })
   .openapi(invitationsSent, async (c) => {
     const page = await listInstanceInvitations(
       c.get("deps"),

@@ -26,7 +26,7 @@ import {
   Slug,
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
-import { communityJson } from "./shapes.ts";
+import { auditPageJson, communityJson } from "./shapes.ts";
 
 const tags = ["Communities"];
 
@@ -208,11 +208,5 @@ export const communitiesApi = createRouter()
       requireAccount(c),
     );
     const page = await listAuditEntries(deps.db, community.id, c.req.valid("query"));
-    return c.json(
-      {
-        items: page.items.map((entry) => ({ ...entry, createdAt: entry.createdAt.toISOString() })),
-        next: page.next,
-      },
-      200,
-    );
+    return c.json(auditPageJson(page), 200);
   });

@@ -2,6 +2,8 @@ import type { z } from "@hono/zod-openapi";
 import type { Account, Author } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
 import type { Locale } from "../i18n.ts";
+import type { Page } from "../pagination.ts";
+import type { listAuditEntries } from "../services/audit.ts";
 import type { CommentView } from "../services/comments.ts";
 import type { CommunityView } from "../services/communities.ts";
 import { isActiveCommunity } from "../services/community-activity.ts";
@@ -244,5 +246,15 @@ export function commentJson(deps: Deps, view: CommentView): z.infer<typeof schem
     editedAt: comment.editedAt?.toISOString() ?? null,
     createdAt: comment.createdAt.toISOString(),
     updatedAt: comment.updatedAt.toISOString(),
+  };
+}
+
+type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>["items"][number];
+
+/** A page of a community's or the instance's audit log. */
+export function auditPageJson(page: Page<AuditRow>): Page<z.infer<typeof schemas.AuditEntry>> {
+  return {
+    items: page.items.map((entry) => ({ ...entry, createdAt: entry.createdAt.toISOString() })),
+    next: page.next,
   };
 }

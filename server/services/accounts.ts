@@ -10,6 +10,7 @@ import {
 } from "../limits/sign-in-lockout.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
+import { recordDecision } from "./audit.ts";
 import { effectiveRegistrationMode } from "./instance-settings.ts";
 import { redeemInvitationForRegistration } from "./invitations.ts";
 import { sendMailQuietly } from "./mail.ts";
@@ -257,15 +258,24 @@ export async function decideRegistration(
   decision: "approve" | "reject",
 ): Promise<Account> {
   assertInstanceAdmin(viewer);
-  const [account] = await deps.db
-    .update(accounts)
-    .set({ state: decision === "approve" ? "active" : "rejected", updatedAt: new Date() })
-    .where(and(eq(accounts.id, accountId), eq(accounts.state, "pending")))
-    .returning();
-  if (!account) {
-    const [existing] = await deps.db.select().from(accounts).where(eq(accounts.id, accountId));
-    throw new DomainError(existing ? "already_decided" : "account_not_found");
-  }
+  const account = await deps.db.transaction(async (tx) => {
+    const [decided] = await tx
+      .update(accounts)
+      .set({ state: decision === "approve" ? "active" : "rejected", updatedAt: new Date() })
+      .where(and(eq(accounts.id, accountId), eq(accounts.state, "pending")))
+      .returning();
+    if (!decided) {
+      const [existing] = await tx.select().from(accounts).where(eq(accounts.id, accountId));
+      throw new DomainError(existing ? "already_decided" : "account_not_found");
+    }
+    await recordDecision(tx, {
+      communityId: null,
+      actorId: viewer.id,
+      action: decision === "approve" ? "registration_approved" : "registration_rejected",
+      targetAccountId: decided.id,
+    });
+    return decided;
+  });
   if (decision === "approve") {
     await sendMailQuietly(
       deps,

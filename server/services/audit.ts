@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/index.ts";
 import { accounts } from "../../db/schema/accounts.ts";
@@ -33,7 +33,8 @@ export interface AuditDetails {
 }
 
 export interface AuditRecord {
-  communityId: string;
+  /** Null for the instance administrator's decisions that concern no community. */
+  communityId: string | null;
   actorId: string;
   action: AuditAction;
   targetAccountId?: string | undefined;
@@ -50,9 +51,31 @@ export async function recordDecision(db: Executor, entry: AuditRecord): Promise<
   await db.insert(auditEntries).values({ ...entry, details: { ...entry.details } });
 }
 
+/**
+ * What `after` would really change in `before`, for the log: unchanged and unset fields are left
+ * out; those in `valuesKept` keep what they were and became.
+ */
+export function settingChanges(
+  before: object,
+  after: object,
+  valuesKept: ReadonlySet<string>,
+): SettingChange[] {
+  const was = before as Record<string, unknown>;
+  return Object.entries(after)
+    .filter(([field, value]) => value !== undefined && !sameValue(was[field], value))
+    .map(([field, to]) => (valuesKept.has(field) ? { field, from: was[field], to } : { field }));
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 const target = alias(accounts, "target");
 
-export async function listAuditEntries(db: Executor, communityId: string, page: PageRequest) {
+/** A community's log, or with `communityId` null the instance administrator's, newest first. */
+export async function listAuditEntries(
+  db: Executor,
+  communityId: string | null,
+  page: PageRequest,
+) {
   const rows = await db
     .select({
       id: auditEntries.id,
@@ -67,7 +90,9 @@ export async function listAuditEntries(db: Executor, communityId: string, page: 
     .leftJoin(target, eq(target.id, auditEntries.targetAccountId))
     .where(
       and(
-        eq(auditEntries.communityId, communityId),
+        communityId === null
+          ? isNull(auditEntries.communityId)
+          : eq(auditEntries.communityId, communityId),
         afterCursor(auditEntries.createdAt, auditEntries.id, page.cursor),
       ),
     )

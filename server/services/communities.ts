@@ -14,7 +14,7 @@ import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
-import { recordDecision, type SettingChange } from "./audit.ts";
+import { recordDecision, type SettingChange, settingChanges } from "./audit.ts";
 import type { Facets } from "./community-facets.ts";
 import { claimName, communityNamed } from "./names.ts";
 import { type DirectoryFilters, DirectoryOrder, directoryConditions } from "./network-directory.ts";
@@ -241,21 +241,13 @@ export async function createCommunity(
 /** Settings short enough for the log to keep what they were and what they became. */
 const loggedValues = new Set<string>(["name", "privacy", "hidden", "archived"]);
 
-/** What `changes` would really change in `community`, for the log: unchanged fields are left out. */
-function settingChanges(community: Community, changes: CommunityChanges): SettingChange[] {
+/** What `changes` would really change in `community`, its concept note's parts included. */
+function communityChanges(community: Community, changes: CommunityChanges): SettingChange[] {
   const { conceptNote, ...fields } = changes;
-  const touched: SettingChange[] = [];
-  const compare = (field: string, before: unknown, after: unknown) => {
-    if (after === undefined || JSON.stringify(before) === JSON.stringify(after)) return;
-    touched.push(loggedValues.has(field) ? { field, from: before, to: after } : { field });
-  };
-  for (const [field, value] of Object.entries(fields)) {
-    compare(field, community[field as keyof typeof fields], value);
-  }
-  for (const [part, value] of Object.entries(conceptNote ?? {})) {
-    compare(part, community.conceptNote[part as keyof ConceptNote], value);
-  }
-  return touched;
+  return [
+    ...settingChanges(community, fields, loggedValues),
+    ...settingChanges(community.conceptNote, conceptNote ?? {}, loggedValues),
+  ];
 }
 
 export async function updateCommunity(
@@ -266,7 +258,7 @@ export async function updateCommunity(
 ): Promise<CommunityView> {
   const view = await administerCommunity(deps, ref, viewer);
   const { conceptNote, ...fields } = changes;
-  const touched = settingChanges(view.community, changes);
+  const touched = communityChanges(view.community, changes);
   if (touched.length === 0) return view;
   await deps.db.transaction(async (tx) => {
     await tx

@@ -3,6 +3,7 @@ import type { Account } from "../../db/schema/accounts.ts";
 import { type DomainBlock, domainBlocks } from "../../db/schema/federation.ts";
 import type { Deps } from "../deps.ts";
 import { assertInstanceAdmin } from "./accounts.ts";
+import { recordDecision, withReason } from "./audit.ts";
 
 /**
  * Whether this instance talks with the server at `host` (host[:port]): not blocked by its
@@ -36,24 +37,48 @@ export async function listDomainBlocks(deps: Deps, viewer: Account): Promise<Dom
   return deps.db.select().from(domainBlocks).orderBy(asc(domainBlocks.domain));
 }
 
+/** Stops federating with `domain`; the decision is kept in the instance's log, with its reason. */
 export async function blockDomain(
   deps: Deps,
   viewer: Account,
   domain: string,
   reason: string | undefined,
+  about?: { targetAccountId: string },
 ): Promise<DomainBlock> {
   assertInstanceAdmin(viewer);
   const values = { domain: domain.toLowerCase(), reason: reason?.trim() ?? "" };
-  const [block] = await deps.db
-    .insert(domainBlocks)
-    .values(values)
-    .onConflictDoUpdate({ target: domainBlocks.domain, set: { reason: values.reason } })
-    .returning();
-  if (!block) throw new Error("domain block upsert returned nothing");
-  return block;
+  return deps.db.transaction(async (tx) => {
+    const [block] = await tx
+      .insert(domainBlocks)
+      .values(values)
+      .onConflictDoUpdate({ target: domainBlocks.domain, set: { reason: values.reason } })
+      .returning();
+    if (!block) throw new Error("domain block upsert returned nothing");
+    await recordDecision(tx, {
+      communityId: null,
+      actorId: viewer.id,
+      action: "server_blocked",
+      targetAccountId: about?.targetAccountId,
+      details: { ...withReason(reason), domain: block.domain },
+    });
+    return block;
+  });
 }
 
 export async function unblockDomain(deps: Deps, viewer: Account, domain: string): Promise<void> {
   assertInstanceAdmin(viewer);
-  await deps.db.delete(domainBlocks).where(eq(domainBlocks.domain, domain.toLowerCase()));
+  await deps.db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(domainBlocks)
+      .where(eq(domainBlocks.domain, domain.toLowerCase()))
+      .returning();
+    // Unblocking a server that was not blocked decides nothing.
+    if (removed.length === 0) return;
+    await recordDecision(tx, {
+      communityId: null,
+      actorId: viewer.id,
+      action: "server_unblocked",
+      details: { domain: domain.toLowerCase() },
+    });
+  });
 }

@@ -5,6 +5,7 @@ import { type InstanceSettings, instanceSettings } from "../../db/schema/instanc
 import type { RegistrationMode } from "../config.ts";
 import type { Deps } from "../deps.ts";
 import { assertInstanceAdmin } from "./accounts.ts";
+import { recordDecision, settingChanges } from "./audit.ts";
 
 /** What anyone may read about this server: its name, description, rules and how to join. */
 export interface InstanceFace {
@@ -46,6 +47,9 @@ export async function effectiveRegistrationMode(
   return (await viewInstance(deps, db)).registrationMode;
 }
 
+/** Settings short enough for the log to keep what they were and what they became. */
+const loggedValues = new Set<string>(["name", "registrationMode"]);
+
 export async function updateInstance(
   deps: Deps,
   viewer: Account,
@@ -55,10 +59,24 @@ export async function updateInstance(
   const set = Object.fromEntries(
     Object.entries(changes).filter(([, value]) => value !== undefined),
   ) as Partial<InstanceSettings>;
-  const [row] = await deps.db
-    .insert(instanceSettings)
-    .values({ id: true, ...set })
-    .onConflictDoUpdate({ target: instanceSettings.id, set: { ...set, updatedAt: new Date() } })
-    .returning();
-  return faceOf(deps, row);
+  return deps.db.transaction(async (tx) => {
+    const before = faceOf(deps, await storedSettings(tx));
+    const [row] = await tx
+      .insert(instanceSettings)
+      .values({ id: true, ...set })
+      .onConflictDoUpdate({ target: instanceSettings.id, set: { ...set, updatedAt: new Date() } })
+      .returning();
+    const after = faceOf(deps, row);
+    // Compared as people see them: a mode given back to REGISTRATION_MODE becomes that mode.
+    const touched = settingChanges(before, after, loggedValues);
+    if (touched.length > 0) {
+      await recordDecision(tx, {
+        communityId: null,
+        actorId: viewer.id,
+        action: "instance_updated",
+        details: { changes: touched },
+      });
+    }
+    return after;
+  });
 }

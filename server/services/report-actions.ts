@@ -57,8 +57,8 @@ export async function actOnPerson(
 }
 
 /**
- * Stops federating with the person's server, kept in the community's audit log when the
- * report is in one (a message's block stays, with its reason, in the instance's blocks).
+ * Stops federating with the person's server, kept in the instance's audit log and also in the
+ * community's when the report is in one.
  */
 async function blockDomainOf(
   deps: Deps,
@@ -69,7 +69,7 @@ async function blockDomainOf(
 ): Promise<void> {
   if (!person.domain) throw new DomainError("author_is_local");
   const domain = person.domain;
-  await blockDomain(deps, viewer, domain, reason);
+  await blockDomain(deps, viewer, domain, reason, { targetAccountId: person.id });
   if (!community) return;
   await recordDecision(deps.db, {
     communityId: community.id,

@@ -450,8 +450,8 @@ export async function resolveReport(
     const decided = closed.find((each) => each.id === id);
     if (!decided) throw new DomainError("already_decided");
     if (action === "remove") await removeReported(deps, tx, report, viewer);
-    // A message's report is in no community's log: the report keeps who decided, and why.
-    if (!isPersonAction(action) && report.communityId) {
+    // A message's report is in no community: its decision goes to the instance's log.
+    if (!isPersonAction(action)) {
       await recordDecision(tx, {
         communityId: report.communityId,
         actorId: viewer.id,

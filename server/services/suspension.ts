@@ -8,7 +8,8 @@ import { closeOtherSessions } from "./sessions.ts";
 
 /**
  * The instance administrator suspends an account: it can no longer sign in, its sessions end
- * at once, and the decision is kept, with its reason, in the log of the community it came up in.
+ * at once, and the decision is kept, with its reason, in the instance's log (the whole instance is
+ * concerned) and in the log of the community it came up in.
  */
 export async function suspendAccount(
   tx: Executor,
@@ -20,11 +21,13 @@ export async function suspendAccount(
   if (accountId === viewer.id) throw new DomainError("cannot_manage_self");
   await tx.update(accounts).set({ state: "suspended" }).where(eq(accounts.id, accountId));
   await closeOtherSessions(tx, accountId);
-  await recordDecision(tx, {
-    communityId: context.communityId,
+  const decision = {
     actorId: viewer.id,
     action: "account_suspended",
     targetAccountId: accountId,
     details: { reason: context.reason },
-  });
+  } as const;
+  for (const communityId of [null, context.communityId]) {
+    await recordDecision(tx, { ...decision, communityId });
+  }
 }

@@ -91,6 +91,12 @@ describe("the instance administrator's screens", () => {
       expect(blocks.body.items).toContainEqual(
         expect.objectContaining({ domain, reason: "Floods us with spam" }),
       );
+
+      // Both decisions are in the instance's audit log, said in the reader's language.
+      await page.goto(`${instance.origin}/admin/audit`);
+      await page.getByRole("heading", { name: t("instanceAdmin.audit.title") }).waitFor();
+      await page.getByText(domain).first().waitFor();
+      expect(await seriousAxeProblems(page)).toEqual([]);
       await page.context().close();
     });
   }

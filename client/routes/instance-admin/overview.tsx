@@ -24,6 +24,7 @@ export function Overview({ data }: ViewProps<OverviewData>) {
     ["/admin/domain-blocks", t("instanceAdmin.domains.title")],
     ["/admin/instance", t("instanceAdmin.settings.title")],
     ["/admin/communities", t("instanceAdmin.communities.title")],
+    ["/admin/audit", t("instanceAdmin.audit.title")],
     ["/admin/analytics", t("admin.analytics")],
   ] as const;
   return (

@@ -41,6 +41,12 @@ export const instanceAdminScreens = [
     lazy: async () => (await import("./instance-settings.tsx")).InstanceSettingsForm,
   }),
   defineScreen({
+    pattern: "/admin/audit",
+    load: async (context) => (await import("./audit.tsx")).loadInstanceAudit(context),
+    title: (t) => t("instanceAdmin.audit.title"),
+    lazy: async () => (await import("./audit.tsx")).InstanceAudit,
+  }),
+  defineScreen({
     pattern: "/admin/communities",
     load: async (context) => (await import("./communities.tsx")).loadCommunities(context),
     title: (t) => t("instanceAdmin.communities.title"),
