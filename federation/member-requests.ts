@@ -1,6 +1,7 @@
 import { type Context, getKeyOwner, signRequest, verifyRequest } from "@fedify/fedify";
 import type { Account } from "../db/schema/accounts.ts";
 import { DomainError } from "../server/errors.ts";
+import { readAtMost } from "../server/limits/bounded-body.ts";
 import type { FederationContext } from "./context.ts";
 import { findRemoteAccount } from "./remote-actors.ts";
 
@@ -16,24 +17,6 @@ export async function signerOf(ctx: Ctx, request: Request): Promise<Account | nu
   const key = await verifyRequest(request, options).catch(() => null);
   const owner = key ? await getKeyOwner(key, options).catch(() => null) : null;
   return owner?.id ? findRemoteAccount(ctx.data.deps, owner.id.href) : null;
-}
-
-/** Reads at most `limit` bytes of a response body, or fails. */
-async function bytesOf(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > limit || !response.body) throw new DomainError("home_server_unavailable");
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new DomainError("home_server_unavailable");
-    }
-    chunks.push(read.value);
-  }
-  return new Uint8Array(Buffer.concat(chunks, size));
 }
 
 /**
@@ -57,5 +40,7 @@ export async function fetchFileAs(
     throw new DomainError("post_not_found");
   }
   if (!response?.ok) throw new DomainError("home_server_unavailable");
-  return bytesOf(response, ctx.data.deps.config.uploadLimitBytes);
+  const file = await readAtMost(response, ctx.data.deps.config.uploadLimitBytes);
+  if (!file) throw new DomainError("home_server_unavailable");
+  return new Uint8Array(file);
 }

@@ -5,6 +5,7 @@ import {
   type GetUserAgentOptions,
   type RemoteDocument,
 } from "@fedify/vocab-runtime";
+import { readAtMost } from "../server/limits/bounded-body.ts";
 import { maxNesting, nestsDeeperThan } from "./json-nesting.ts";
 
 /** Documents from other servers are believed only with these types (Fedify takes any). */
@@ -25,26 +26,9 @@ const withoutFragment = (url: string | URL) => new URL(url).href.replace(/#.*$/,
 
 /** The body as text, refused once it passes `maxDocumentBytes` instead of buffering it all. */
 async function boundedText(url: string, response: Response): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? 0);
-  if (declared > maxDocumentBytes) {
-    await response.body?.cancel();
-    throw new FetchError(url, `The document is larger than ${maxDocumentBytes} bytes`);
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxDocumentBytes) {
-      await reader.cancel();
-      throw new FetchError(url, `The document is larger than ${maxDocumentBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const body = await readAtMost(response, maxDocumentBytes);
+  if (!body) throw new FetchError(url, `The document is larger than ${maxDocumentBytes} bytes`);
+  return body.toString("utf8");
 }
 
 /** GET following redirects by hand, so that each hop is checked against the policy (and signed). */

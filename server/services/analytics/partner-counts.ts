@@ -3,6 +3,7 @@ import { asc, eq, inArray, sql } from "drizzle-orm";
 import { communities } from "../../../db/schema/communities.ts";
 import { partnerCounts } from "../../../db/schema/partner-counts.ts";
 import type { Deps } from "../../deps.ts";
+import { readAtMost } from "../../limits/bounded-body.ts";
 import { refOf } from "../../urls.ts";
 import { type SharedCount, SharedCounts } from "./shared-counts.ts";
 
@@ -22,22 +23,9 @@ class UnreadableCounts extends Error {}
 
 /** The body as text, refused once it passes `maxBytes` rather than buffering it all. */
 async function boundedText(response: Response): Promise<string> {
-  if (Number(response.headers.get("content-length") ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw new UnreadableCounts(`they are larger than ${maxBytes} bytes`);
-  }
-  const reader = response.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader?.read(); read && !read.done; read = await reader?.read()) {
-    size += read.value.byteLength;
-    if (size > maxBytes) {
-      await reader?.cancel();
-      throw new UnreadableCounts(`they are larger than ${maxBytes} bytes`);
-    }
-    chunks.push(read.value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const body = await readAtMost(response, maxBytes);
+  if (!body) throw new UnreadableCounts(`they are larger than ${maxBytes} bytes`);
+  return body.toString("utf8");
 }
 
 /** What the partner at `origin` shares; null when it shares nothing (404: not opted in). */
