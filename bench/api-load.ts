@@ -24,7 +24,14 @@ import {
 } from "./support/open-loop.ts";
 import { startBenchPraxis } from "./support/praxis.ts";
 import { startSink } from "./support/sink.ts";
-import { feedReads, floorReads, mixedRequests, seedTraffic } from "./support/traffic.ts";
+import {
+  feedReads,
+  floorReads,
+  mixedRequests,
+  replies,
+  seedTraffic,
+  threadReads,
+} from "./support/traffic.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -108,6 +115,9 @@ try {
   const privateFeeds = await withCpu(
     atRate(toPraxis, feedRate, seconds, feedReads(traffic, traffic.privateFeeds)),
   );
+  // Each kind of the mix alone, at a rate any run sustains: what each costs the web process.
+  const threadsAlone = await withCpu(atRate(toPraxis, 20, seconds, threadReads(traffic)));
+  const repliesAlone = await withCpu(atRate(toPraxis, 20, seconds, replies(traffic)));
   report(`API at a constant arrival rate, ${seconds} s steps (load average ${loadBefore} before)`, {
     "Praxis mix sustained (p99 < 100 ms, none failed)": perSecond(mixCapacity.sustained),
     "floor sustained (Hono + primary-key SELECT)": perSecond(floorCapacity.sustained),
@@ -119,6 +129,8 @@ try {
     "the mix at 20/s": `${describe(steady.figures)}; ${steady.cpu}`,
     [`public feeds only, ${feedRate}/s`]: `${describe(publicFeeds.figures)}; ${publicFeeds.cpu}`,
     [`private feeds only, ${feedRate}/s`]: `${describe(privateFeeds.figures)}; ${privateFeeds.cpu}`,
+    "threads only, 20/s": `${describe(threadsAlone.figures)}; ${threadsAlone.cpu}`,
+    "replies only, 20/s": `${describe(repliesAlone.figures)}; ${repliesAlone.cpu}`,
     "private ÷ public p50 (goal ≤ 1.3)": (
       privateFeeds.figures.p50 / publicFeeds.figures.p50
     ).toFixed(2),

@@ -85,7 +85,8 @@ try {
     const runs = 20;
     const t0 = performance.now();
     let hits = 0;
-    for (let i = 0; i < runs; i++) hits = (await search(deps, viewer, { q, limit: 20 })).length;
+    for (let i = 0; i < runs; i++)
+      hits = (await search(deps, viewer, { q, limit: 20 })).items.length;
     console.log(
       `search "${q}": ${((performance.now() - t0) / runs).toFixed(1)} ms per query (${hits} hits shown)`,
     );

@@ -140,10 +140,16 @@ async function relay(
   const options = { preferSharedInbox: true, ...order };
   await ctx.sendActivity(sender, "followers", announceOf(ctx, community, activity), options);
   // A new post is also boosted as itself, as Lemmy does: Mastodon and GoToSocial fetch an
-  // Announce's object by its id and drop a Create, whose id is not the post's.
+  // Announce's object by its id and drop a Create, whose id is not the post's. Praxis
+  // servers take the Create, so that a network of partners is sent each post once.
   const created = activity instanceof Create ? await activity.getObject(ctx) : null;
-  if (created)
-    await ctx.sendActivity(sender, "followers", boostOf(ctx, community, created), options);
+  if (!created) return;
+  const microblogs = (await membersElsewhere(ctx.data.deps, community.id)).filter(
+    (member) => !member.speaksPraxis,
+  );
+  if (microblogs.length > 0) {
+    await ctx.sendActivity(sender, microblogs, boostOf(ctx, community, created), options);
+  }
 }
 
 /**

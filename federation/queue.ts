@@ -16,6 +16,7 @@ const logger = getLogger(["praxis", "federation", "queue"]);
 
 /** One channel for every queue; the notification's payload names the queue. */
 const channel = "praxis_queue";
+const wakeUp = (queue: string) => sql`pg_notify(${channel}, ${queue})`;
 
 export interface QueueOptions {
   /** Messages handled at once by one listener. */
@@ -98,18 +99,22 @@ export async function enqueueMessages(
   const delayMs = options.delay ? Math.max(0, options.delay.total("millisecond")) : 0;
   // One JSON array as one parameter: a fan-out enqueues thousands of deliveries of a few
   // kilobytes each, and binding each one as its own parameter cost seconds.
+  // The listeners are woken in the same statement: each reply or post enqueues, and a round
+  // trip to the database is as dear as the insert.
   await db.execute(sql`
-    insert into ${queuedMessages} (queue, payload, ordering_key, deliver_at)
-    select ${queue}, message, ${options.orderingKey ?? null},
-           now() + ${`${delayMs} milliseconds`}::interval
-    from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) with ordinality as m(message, n)
-    order by n`);
-  await wakeListeners(db, queue);
+    with queued as (
+      insert into ${queuedMessages} (queue, payload, ordering_key, deliver_at)
+      select ${queue}, message, ${options.orderingKey ?? null},
+             now() + ${`${delayMs} milliseconds`}::interval
+      from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) with ordinality as m(message, n)
+      order by n
+    )
+    select ${wakeUp(queue)}`);
 }
 
 /** Tells the listeners of `queue`, in every process, to look for work (once `db` commits). */
 export async function wakeListeners(db: Executor, queue: string): Promise<void> {
-  await db.execute(sql`select pg_notify(${channel}, ${queue})`);
+  await db.execute(sql`select ${wakeUp(queue)}`);
 }
 
 /** A wake-up call that can be rung before anyone waits for it, and is not lost then. */

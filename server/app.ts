@@ -63,6 +63,7 @@ import { refuseMalformedAddresses } from "./pages/malformed-address.ts";
 import { mountMessageForms } from "./pages/message-forms.ts";
 import { mountPeopleForms } from "./pages/people-forms.ts";
 import { renderResetPassword } from "./pages/reset-password.ts";
+import { mountSettingsForms } from "./pages/settings-forms.ts";
 import { renderUnsubscribe } from "./pages/unsubscribe.ts";
 import { imageRoute, serveImage } from "./served-images.ts";
 import { resolveSession } from "./services/sessions.ts";
@@ -148,6 +149,7 @@ export function createApp(deps: Deps, federation: PraxisFederation) {
   app.on(["GET", "POST"], "/unsubscribe/:token", (c) => renderUnsubscribe(c, deps));
   mountAccountForms(app);
   mountPeopleForms(app);
+  mountSettingsForms(app);
   mountMessageForms(app);
   app.on(["GET", "POST"], "/reset-password/:token", (c) => renderResetPassword(c, deps));
   app.on(["GET", "POST"], "/confirm-email/:token", (c) => renderConfirmEmail(c, deps));

@@ -46,8 +46,8 @@ export function shareAnonymousReads(): MiddlewareHandler<AppEnv> {
     if (c.res.status !== 200 || c.res.headers.has("cache-control")) return;
     const body = new Uint8Array(await c.res.clone().arrayBuffer());
     const etag = `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-    c.header("ETag", etag);
-    c.header("Cache-Control", shared);
+    c.res.headers.set("ETag", etag);
+    c.res.headers.set("Cache-Control", shared);
     varyByReader(c);
     // Hono carries the answer's headers (ETag, Cache-Control, Vary…) over to the 304.
     if (revalidates(c.req.header("if-none-match"), etag))
@@ -66,9 +66,13 @@ export function keepViewersAnswersPrivate(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/*
+ * These run once the answer is made, so they set its own headers: `c.header` would now copy
+ * the answer into a new one whose body must be streamed, a fifth of a thread's CPU.
+ */
 function keepPrivate(c: Context<AppEnv>): void {
   if (!c.res.headers.get("cache-control")?.startsWith("private")) {
-    c.header("Cache-Control", viewersOwn);
+    c.res.headers.set("Cache-Control", viewersOwn);
   }
   varyByReader(c);
 }
@@ -79,5 +83,7 @@ function varyByReader(c: Context<AppEnv>): void {
   const missing = varies.filter(
     (name) => !named.some((n) => n.toLowerCase() === name.toLowerCase()),
   );
-  if (missing.length > 0) c.header("Vary", [...named.filter(Boolean), ...missing].join(", "));
+  if (missing.length > 0) {
+    c.res.headers.set("Vary", [...named.filter(Boolean), ...missing].join(", "));
+  }
 }

@@ -14,6 +14,10 @@ export interface BenchPraxis {
   web: Praxis;
   /** Takes federation work from the queues: inbox, fan-out, deliveries. */
   worker: Praxis;
+  /** Every worker process, the first one included. */
+  workers: Praxis[];
+  /** Starts one more worker on the same database, as operators scale out (compose.yaml). */
+  addWorker(): Promise<Praxis>;
   request: Requester;
   signUp(username: string): Promise<Person>;
   stop(): Promise<void>;
@@ -40,23 +44,30 @@ export async function startBenchPraxis(
     { ...shared, PRAXIS_ROLE: "web" },
     profiling,
   );
-  const worker = await startPraxis(
-    { ...shared, HOST: address, PUBLIC_URL: origin, PRAXIS_ROLE: "worker" },
-    profiling,
-  );
+  const startWorker = () =>
+    startPraxis({ ...shared, HOST: address, PUBLIC_URL: origin, PRAXIS_ROLE: "worker" }, profiling);
+  const worker = await startWorker();
+  const workers = [worker];
   const request = requester(origin, (req) => fetch(req));
   return {
     origin,
     web,
     worker,
+    workers,
+    async addWorker() {
+      const added = await startWorker();
+      workers.push(added);
+      return added;
+    },
     request,
     signUp: (username) => signUpWith(request, username),
     async stop() {
       // A gentle stop first, so that profiles are written.
-      for (const praxis of [web, worker]) {
+      const all = [web, ...workers];
+      for (const praxis of all) {
         if (praxis.running() && praxis.child.pid) process.kill(praxis.child.pid, "SIGTERM");
       }
-      await Promise.race([Promise.all([web.exited, worker.exited]), sleep(10_000)]);
+      await Promise.race([Promise.all(all.map((praxis) => praxis.exited)), sleep(10_000)]);
       await killLaunched();
     },
   };

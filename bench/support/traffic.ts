@@ -57,30 +57,42 @@ export async function seedTraffic(database: BenchDatabase, request: Requester): 
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
+const asMember = (traffic: Traffic) => ({
+  authorization: `Bearer ${pick(traffic.writers).token}`,
+});
+
+const threadRead = (traffic: Traffic): RawRequest => ({
+  method: "GET",
+  path: pick(traffic.threads),
+  headers: asMember(traffic),
+});
+
+const reply = (traffic: Traffic): RawRequest => ({
+  method: "POST",
+  path: `${pick(traffic.threads)}/comments`,
+  headers: { ...asMember(traffic), "content-type": "application/json" },
+  body: JSON.stringify({ content: "Same here: the registry made the difference." }),
+});
+
 /** 80% reads (a community's feed, a thread) and 20% writes (a reply), as members. */
 export function mixedRequests(traffic: Traffic): () => RawRequest {
   const feeds = [...traffic.publicFeeds, ...traffic.privateFeeds];
   return () => {
-    const headers = { authorization: `Bearer ${pick(traffic.writers).token}` };
     const roll = Math.random();
-    if (roll < 0.4) return { method: "GET", path: pick(feeds), headers };
-    if (roll < 0.8) return { method: "GET", path: pick(traffic.threads), headers };
-    return {
-      method: "POST",
-      path: `${pick(traffic.threads)}/comments`,
-      headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify({ content: "Same here: the registry made the difference." }),
-    };
+    if (roll < 0.4) return { method: "GET", path: pick(feeds), headers: asMember(traffic) };
+    return roll < 0.8 ? threadRead(traffic) : reply(traffic);
   };
 }
 
+/** Threads read by members, one kind of request of the mix alone. */
+export const threadReads = (traffic: Traffic) => () => threadRead(traffic);
+
+/** Replies by members, the mix's writes alone. */
+export const replies = (traffic: Traffic) => () => reply(traffic);
+
 /** Reads of one kind of feed only, as a member. */
 export function feedReads(traffic: Traffic, feeds: readonly string[]): () => RawRequest {
-  return () => ({
-    method: "GET",
-    path: pick(feeds),
-    headers: { authorization: `Bearer ${pick(traffic.writers).token}` },
-  });
+  return () => ({ method: "GET", path: pick(feeds), headers: asMember(traffic) });
 }
 
 /** The floor's reads: a post by its primary key, on the floor server's path of a thread. */

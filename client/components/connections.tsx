@@ -1,16 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import type { Community } from "../api.ts";
+import type { CoffeeStatus, Community } from "../api.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
-import { isAdmin } from "../routes/community.tsx";
 import type { ToolProps } from "./community-tools.tsx";
-
-/** What `/communities/:ref/coffee` answers. */
-interface CoffeeStatus {
-  joined: boolean;
-  participants: number;
-  nextRound: string | null;
-}
 
 /**
  * "Pair me for coffee": a member's part in the community's rounds, as a plain form the server
@@ -38,7 +30,7 @@ function CoffeeCard({ community }: { community: Community }) {
           })}
         </p>
       ) : null}
-      {isAdmin(community) ? (
+      {community.may.administer ? (
         <p class="meta">{t("coffee.participants", { count: status.participants })}</p>
       ) : null}
       <input type="hidden" name="take" value={status.joined ? "no" : "yes"} />
@@ -56,7 +48,7 @@ export const maxQuestionLength = 5000;
  * "Ask the facilitators": a member's private question, as a plain form; the server answers
  * with the community's questions, where the answer will appear.
  */
-function AskQuestion({ community }: { community: Community }) {
+export function AskQuestion({ community }: { community: Community }) {
   const { t } = useShell();
   return (
     <form class="panel" method="post" action={`/c/${community.ref}/questions`}>

@@ -98,7 +98,8 @@ export function OwnerChecklist({ community }: ToolProps) {
   const [dismissed, setDismissed] = useState(
     () => globalThis.localStorage?.getItem(dismissedKey(community)) === "yes",
   );
-  if (community.viewer?.role !== "owner" || dismissed || !started) return null;
+  // Its owners answer for it, and only they may hand it on.
+  if (!community.may.handOver || dismissed || !started) return null;
   const note = community.conceptNote;
   const steps = [
     { name: "summary", done: community.summary.trim() !== "" },

@@ -38,9 +38,9 @@ export function Settings({ query }: ViewProps<unknown>) {
         }}
         box={{ class: "avatar large", width: 80, height: 80 }}
       />
-      <PasswordChange />
-      <EmailChange />
-      <AccountDeletion />
+      <PasswordChange query={query} />
+      <EmailChange query={query} />
+      <AccountDeletion query={query} />
     </>
   );
 }
@@ -58,6 +58,8 @@ function ProfileForm({ query }: { query: URLSearchParams }) {
   return (
     <form
       class="narrow"
+      method="post"
+      action="/settings"
       onInput={() => setSaved(false)}
       onSubmit={(event) => {
         const changes = fieldsOf(event);
@@ -131,14 +133,19 @@ function ProfileForm({ query }: { query: URLSearchParams }) {
   );
 }
 
-/** A new password; this device stays signed in, every other one is signed out. */
-function PasswordChange() {
+/**
+ * A new password; this device stays signed in, every other one is signed out. Without
+ * scripts the server answers the post with `?changed=password`.
+ */
+function PasswordChange({ query }: { query: URLSearchParams }) {
   const { t, api, me } = useShell();
   const { busy, error, run } = useAction();
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState(query.get("changed") === "password");
   return (
     <form
       class="narrow"
+      method="post"
+      action="/settings/password"
       onInput={() => setDone(false)}
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
@@ -175,14 +182,19 @@ function PasswordChange() {
   );
 }
 
-/** A new address, which takes effect once the link mailed to it is opened. */
-function EmailChange() {
+/**
+ * A new address, which takes effect once the link mailed to it is opened. Without scripts
+ * the server answers the post with `?pending=` and the address the link went to.
+ */
+function EmailChange({ query }: { query: URLSearchParams }) {
   const { t, api, me } = useShell();
   const { busy, error, run } = useAction();
-  const [pending, setPending] = useState<string | null>(null);
+  const [pending, setPending] = useState(query.get("pending"));
   return (
     <form
       class="narrow"
+      method="post"
+      action="/settings/email"
       onSubmit={(event) => {
         const form = event.currentTarget as HTMLFormElement;
         const { email, password } = fieldsOf(event);
@@ -211,14 +223,21 @@ function EmailChange() {
   );
 }
 
-/** Deleting the account takes two steps: the first only shows what the second will do. */
-function AccountDeletion() {
+/**
+ * Deleting the account takes two steps: the first only shows what the second will do, and
+ * the second asks for the password. The first step is a link to `?delete=1`, so that
+ * it works without scripts too.
+ */
+function AccountDeletion({ query }: { query: URLSearchParams }) {
   const { t, api, setMe, navigate } = useShell();
   const { busy, error, run } = useAction();
-  const [confirming, setConfirming] = useState(false);
+  const confirming = query.has("delete");
   return (
     <form
+      id="delete-account"
       class="narrow"
+      method="post"
+      action="/settings/delete"
       onSubmit={(event) => {
         const { password, content } = fieldsOf(event);
         void run(async () => {
@@ -251,14 +270,14 @@ function AccountDeletion() {
           <button type="submit" disabled={busy}>
             {t("account.deleteConfirm")}
           </button>{" "}
-          <button type="button" onClick={() => setConfirming(false)}>
+          <a class="button" href="/settings">
             {t("account.cancel")}
-          </button>
+          </a>
         </>
       ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
+        <a class="button" href="/settings?delete=1#delete-account">
           {t("account.deleteStart")}
-        </button>
+        </a>
       )}
       <ErrorMessage message={error} />
     </form>

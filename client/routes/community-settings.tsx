@@ -158,6 +158,34 @@ function ArchiveToggle({ community }: { community: Community }) {
   );
 }
 
+/**
+ * An admin's appointment of a member as translator, or its end: a plain form the server
+ * hands on without scripts, a call and a fresh list with them.
+ */
+function TranslatorToggle({ community, member }: { community: Community; member: Member }) {
+  const { t, api, refresh } = useShell();
+  const { busy, error, run } = useAction();
+  const path = `${memberPath(community, member)}/translator`;
+  return (
+    <form
+      method="post"
+      action={`/c/${community.ref}/settings/members/${member.id}/translator`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run(() => (member.translator ? api.delete(path) : api.put(path, {}))).then(
+          (done) => done && refresh(),
+        );
+      }}
+    >
+      <input type="hidden" name="appoint" value={member.translator ? "no" : "yes"} />
+      <button type="submit" class="secondary" disabled={busy}>
+        {t(member.translator ? "translators.remove" : "translators.appoint")}
+      </button>
+      <ErrorMessage message={error} />
+    </form>
+  );
+}
+
 /** Everyone but the reader, with their role, and removal or a ban after a question and a reason. */
 function MemberRows({ community, members }: { community: Community; members: Member[] }) {
   const { t, api, refresh, me } = useShell();
@@ -171,6 +199,12 @@ function MemberRows({ community, members }: { community: Community; members: Mem
             <li key={member.id} class="card row">
               <span>
                 <bdi>{nameOf(member)}</bdi> <span class="meta">{member.account.handle}</span>
+                {member.translator ? (
+                  <>
+                    {" "}
+                    <span class="badge">{t("translators.badge")}</span>
+                  </>
+                ) : null}
               </span>
               <label class="visually-hidden" for={`role-${member.id}`}>
                 {t("tools.role")}
@@ -204,6 +238,9 @@ function MemberRows({ community, members }: { community: Community; members: Mem
                   api.patch(memberPath(community, member), { state: "banned", reason })
                 }
               />
+              {member.translator === undefined ? null : (
+                <TranslatorToggle community={community} member={member} />
+              )}
             </li>
           ))}
       </ul>
@@ -327,11 +364,11 @@ function Ownership({ community, members }: { community: Community; members: Memb
   );
   const [chosen, setChosen] = useState(candidates[0]?.id ?? "");
   const candidate = candidates.find((member) => member.id === chosen);
-  const owner = community.viewer?.role === "owner";
+  const { handOver } = community.may;
   return (
     <section class="panel">
       <h2>{t("communitySettings.ownership")}</h2>
-      {owner && candidates.length > 0 ? (
+      {handOver && candidates.length > 0 ? (
         <div class="row">
           <label for="new-owner">{t("communitySettings.newOwner")}</label>
           <select
@@ -354,7 +391,7 @@ function Ownership({ community, members }: { community: Community; members: Memb
           ) : null}
         </div>
       ) : null}
-      {owner && own ? (
+      {handOver && own ? (
         <p>
           <Confirm
             label={t("communitySettings.stepDown")}

@@ -7,20 +7,20 @@ import {
   type Member,
   type Page,
   type Post,
+  type SharedFile,
 } from "../api.ts";
 import type { ToolProps } from "../components/community-tools.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { AddToCalendar, EventTimes } from "../components/event-details.tsx";
+import { FileCard } from "../components/file-card.tsx";
 import { Lazy } from "../components/lazy.tsx";
 import { More, useMore, withCursor } from "../components/more.tsx";
 import { PageTree } from "../components/page-tree.tsx";
 import { PeopleSearch, PersonCard, withPeopleFilters } from "../components/people.tsx";
 import { PostList } from "../components/post-list.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
-import { ReportAction } from "../components/report-form.tsx";
 import { fieldsOf, usePublish } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
-import { formatKilobytes } from "../format.ts";
 import { languageNames, locales } from "../i18n.ts";
 import { AboutCommunity, CallToAction, CommunityFace, CommunityTitle } from "./community-face.tsx";
 import { MemberAdmin } from "./community-settings.tsx";
@@ -48,16 +48,6 @@ interface Data {
   next: string | null;
   announcements: Post[];
 }
-
-/** Moderators and above, as the community's `viewer` says: they get moderation buttons. */
-export const isStaff = (community: Community) =>
-  community.viewer?.state === "active" &&
-  ["owner", "admin", "moderator"].includes(community.viewer.role);
-export const isAdmin = (community: Community) =>
-  community.viewer?.state === "active" && ["owner", "admin"].includes(community.viewer.role);
-/** The services' rules: admins of a top-level community that is not archived. */
-const mayCreateGroup = (community: Community) =>
-  isAdmin(community) && community.parent === null && !community.archived;
 
 const listPath: Record<Tab, ((ref: string) => string) | null> = {
   home: (ref) => `/communities/${ref}/discussions?limit=10`,
@@ -163,7 +153,7 @@ function Composer({
 }
 
 function TabItems({ data }: { data: Data }) {
-  const { t, locale } = useShell();
+  const { t } = useShell();
   const { community, tab, items } = data;
   if (tab === "about") return <AboutCommunity community={community} />;
   if (items === null) return <p class="notice">{t("community.membersOnly")}</p>;
@@ -193,16 +183,8 @@ function TabItems({ data }: { data: Data }) {
     case "files":
       return (
         <ul class="cards">
-          {(items as Post[]).map((file) => (
-            <li key={file.id} class="card">
-              <a href={file.file?.url} download dir="auto">
-                {file.title}
-              </a>{" "}
-              <span class="meta">
-                <bdi>{file.file?.category}</bdi> · {formatKilobytes(locale, file.file?.size ?? 0)}
-              </span>
-              <ReportAction target="files" id={file.id} />
-            </li>
+          {(items as SharedFile[]).map((file) => (
+            <FileCard key={file.id} file={file} />
           ))}
           {items.length === 0 ? <li>{t("community.empty")}</li> : null}
         </ul>
@@ -296,15 +278,16 @@ function CommunityView({ data, query }: ViewProps<Data>) {
   const { t } = useShell();
   const { community, tab } = data;
   if (!community.contentReadable) return <CommunityFace community={community} />;
-  const member = community.viewer?.state === "active" && !community.archived;
+  // What the reader may do is the server's to say (`may`), never worked out here.
+  const { may } = community;
   return (
     <>
       <header class="community-head">
         <CommunityTitle community={community} />
         <CallToAction community={community} />
-        {isStaff(community) ? (
+        {may.moderate ? (
           <p class="row">
-            {isAdmin(community) ? (
+            {may.administer ? (
               <>
                 <a href={`/c/${community.ref}/requests`}>{t("admin.requests")}</a>
                 <a href={`/c/${community.ref}/settings`}>{t("communitySettings.title")}</a>
@@ -327,26 +310,26 @@ function CommunityView({ data, query }: ViewProps<Data>) {
           </a>
         ))}
       </nav>
-      {member && tab === "discussions" ? (
+      {may.post && tab === "discussions" ? (
         <Composer community={community} kind="discussions" />
       ) : null}
-      {member && tab === "announcements" && isStaff(community) ? (
+      {may.announce && tab === "announcements" ? (
         <Composer community={community} kind="announcements" />
       ) : null}
-      {member && memberTools[tab] ? (
+      {may.post && memberTools[tab] ? (
         <Lazy load={memberTools[tab]} props={{ community, items: data.items }} />
       ) : null}
-      {tab === "groups" && mayCreateGroup(community) ? (
+      {tab === "groups" && may.createGroup ? (
         <p>
           <a class="button" href={`/new?parent=${encodeURIComponent(community.ref)}`}>
             {t("community.newGroup")}
           </a>
         </p>
       ) : null}
-      {tab === "home" && isAdmin(community) && !community.active && !community.archived ? (
+      {tab === "home" && may.administer && !community.active && !community.archived ? (
         <Lazy load={dormancyActions} props={{ community }} />
       ) : null}
-      {isAdmin(community) && adminTools[tab] ? (
+      {may.administer && adminTools[tab] ? (
         <Lazy load={adminTools[tab]} props={{ community, items: data.items }} />
       ) : null}
       <TabContent data={data} query={query} />

@@ -2,15 +2,22 @@ import { useState } from "preact/hooks";
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
+import type { ViewProps } from "./table.ts";
 
-/** Asks for a reset link; the answer is the same whether the address has an account or not. */
-export function ForgotPassword() {
+/**
+ * Asks for a reset link; the answer is the same whether the address has an account or not.
+ * Without scripts the form posts to the server (server/pages/account-forms.ts), which comes
+ * back here with `?sent=1`.
+ */
+export function ForgotPassword({ query }: ViewProps<unknown>) {
   const { t, api } = useShell();
   const { busy, error, run } = useAction();
-  const [sent, setSent] = useState(false);
+  const [sent, setSent] = useState(query.get("sent") === "1");
   return (
     <form
       class="narrow"
+      method="post"
+      action="/forgot-password"
       onSubmit={(event) => {
         const { email } = fieldsOf(event);
         void run(async () => {

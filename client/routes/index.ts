@@ -3,6 +3,7 @@ import { communityAnalyticsScreen, instanceAnalyticsScreen } from "./analytics-s
 import { communityScreen } from "./community.tsx";
 import { communitySettingsScreen } from "./community-settings.tsx";
 import { directoryScreen } from "./directory.tsx";
+import { ForgotPassword } from "./forgot-password.tsx";
 import type { Instance } from "./instance-admin/instance-settings.tsx";
 import { instanceAdminScreens } from "./instance-admin/screens.ts";
 import { invitationScreen } from "./invitation.tsx";
@@ -54,12 +55,12 @@ export const screens: Screen[] = [
   profileScreen,
   invitationScreen,
   ...messagesScreens,
-  // In the first bundle and drawn on the server: both work as plain forms without scripts.
+  // In the first bundle and drawn on the server: all three work as plain forms without scripts.
   defineScreen({ pattern: "/signin", title: (t) => t("account.signIn"), view: SignIn }),
   defineScreen({
     pattern: "/forgot-password",
     title: (t) => t("account.forgotTitle"),
-    lazy: async () => (await import("./forgot-password.tsx")).ForgotPassword,
+    view: ForgotPassword,
   }),
   defineScreen<Instance>({
     pattern: "/register",
@@ -72,6 +73,8 @@ export const screens: Screen[] = [
     pattern: "/settings",
     title: (t) => t("account.settings"),
     lazy: async () => (await import("./account.tsx")).Settings,
+    // Every form on it is a plain post too (server/pages/settings-forms.ts).
+    drawnOnServer: true,
   }),
   defineScreen<Community | null>({
     pattern: "/new",

@@ -1,7 +1,7 @@
 import type { Author, Community, Member, Page } from "../api.ts";
 import { AuthorName } from "../components/author-name.tsx";
 import { BackLink } from "../components/back-link.tsx";
-import { maxQuestionLength } from "../components/connections.tsx";
+import { AskQuestion, maxQuestionLength } from "../components/connections.tsx";
 import { profileHref } from "../components/people.tsx";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
@@ -152,6 +152,8 @@ export function Questions({ data, query }: ViewProps<Data>) {
           {t("questions.sent")}
         </p>
       ) : null}
+      {/* Here too, as the community's home offers it only once scripts have drawn it. */}
+      <AskQuestion community={community} />
       <datalist id="resource-people">
         {data.resourcePeople.map((member) => (
           <option key={member.id} value={member.account.username}>

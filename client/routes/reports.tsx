@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import type { Author, Report } from "../api.ts";
 import { BackLink } from "../components/back-link.tsx";
 import { Confirm } from "../components/confirm.tsx";
 import { ErrorMessage } from "../components/error.tsx";
@@ -8,35 +9,6 @@ import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
 import type { LoadContext, ViewProps } from "./table.ts";
 
-interface Person {
-  id: string;
-  username: string;
-  handle: string;
-  displayName: string;
-}
-
-/** A report as GET /communities/:ref/reports and /admin/reports answer it. */
-export interface Report {
-  id: string;
-  category: string;
-  reason: string;
-  createdAt: string;
-  reporter: Person;
-  /** Null for a direct message, which is in no community. */
-  community: string | null;
-  communityName: string;
-  target: {
-    kind: "post" | "comment" | "file" | "event" | "person" | "message";
-    id: string;
-    /** Null for a report about a person. */
-    postId: string | null;
-    title: string;
-    content: string;
-    deleted: boolean;
-    author: Person | null;
-  };
-}
-
 /** Whose queue it is: a community's (its ref) or, with null, the whole instance's. */
 export interface ReportQueueData {
   community: string | null;
@@ -45,7 +17,7 @@ export interface ReportQueueData {
 
 type Action = "remove" | "dismiss";
 
-const nameOf = (person: Person | null) => person?.displayName || person?.username || "?";
+const nameOf = (person: Author | null) => person?.displayName || person?.username || "?";
 
 /** One report, and its decision once confirmed, with a note kept in the audit log. */
 function ReportCard({ report }: { report: Report }) {

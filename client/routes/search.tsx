@@ -1,4 +1,5 @@
-import type { SearchHit } from "../api.ts";
+import type { Page, SearchHit } from "../api.ts";
+import { More, useMore, withCursor } from "../components/more.tsx";
 import { useShell } from "../context.ts";
 import { formatDateTime, languageName } from "../format.ts";
 import { defineScreen, type ViewProps } from "./table.ts";
@@ -8,8 +9,13 @@ const kinds = ["discussion", "announcement", "page", "event", "file", "comment",
 interface Data {
   /** What was looked for, or null before anything was. */
   q: string | null;
-  hits: SearchHit[];
+  /** This page of hits, from the query's cursor on. */
+  hits: Page<SearchHit>;
+  /** The API search the pages after this one come from. */
+  apiPath: string | null;
 }
+
+const noHits: Page<SearchHit> = { items: [], next: null };
 
 function linkOf(hit: SearchHit): string {
   if (hit.kind === "community") return `/c/${hit.community}`;
@@ -43,6 +49,7 @@ function Hit({ hit }: { hit: SearchHit }) {
 /** The content search: a plain GET form, so that it works without JavaScript too. */
 function Search({ data, query }: ViewProps<Data>) {
   const { t } = useShell();
+  const list = useMore(data.hits, data.apiPath);
   return (
     <>
       <h1>{t("search.title")}</h1>
@@ -73,17 +80,18 @@ function Search({ data, query }: ViewProps<Data>) {
           </p>
         </form>
       </search>
-      {data.q !== null && data.hits.length === 0 ? <p>{t("search.none", { q: data.q })}</p> : null}
-      {data.hits.length > 0 ? (
+      {data.q !== null && list.items.length === 0 ? <p>{t("search.none", { q: data.q })}</p> : null}
+      {list.items.length > 0 ? (
         <>
           <p class="meta" role="status">
-            {t("search.found", { count: data.hits.length })}
+            {t("search.found", { count: list.items.length })}
           </p>
           <ul class="cards">
-            {data.hits.map((hit) => (
+            {list.items.map((hit) => (
               <Hit key={`${hit.kind}-${hit.id}`} hit={hit} />
             ))}
           </ul>
+          <More list={list} query={query} label={t("search.more")} />
         </>
       ) : null}
     </>
@@ -94,12 +102,13 @@ export const searchScreen = defineScreen<Data>({
   pattern: "/search",
   load: async ({ api, query }) => {
     const q = query.get("q")?.trim() ?? "";
-    if (!q) return { q: null, hits: [] };
+    if (!q) return { q: null, hits: noHits, apiPath: null };
     const params = new URLSearchParams({ q, limit: "50" });
     const kind = query.get("kind");
     if (kind) params.set("kind", kind);
-    const answer = await api.get<{ items: SearchHit[] }>(`/search?${params}`);
-    return { q, hits: answer.items };
+    const apiPath = `/search?${params}`;
+    const hits = await api.get<Page<SearchHit>>(withCursor(apiPath, query.get("cursor")));
+    return { q, hits, apiPath };
   },
   title: (t, data) => (data?.q ? t("search.titleFor", { q: data.q }) : t("search.title")),
   view: Search,

@@ -1,4 +1,4 @@
-import type { CalendarEvent, Comment, Community, Post } from "../api.ts";
+import type { CalendarEvent, Comment, Post } from "../api.ts";
 import { AuthorName } from "../components/author-name.tsx";
 import { BackLink } from "../components/back-link.tsx";
 import { Confirm } from "../components/confirm.tsx";
@@ -13,7 +13,6 @@ import { shownVersion, TranslationLabel, TranslationTools } from "../components/
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
-import { isStaff } from "./community.tsx";
 import { defineScreen, type ViewProps } from "./table.ts";
 
 interface Data {
@@ -21,8 +20,6 @@ interface Data {
   /** The reader asked for the original rather than their language's version. */
   original: boolean;
   comments: Comment[];
-  /** The post's community as the signed-in reader relates to it; null for visitors. */
-  community: Community | null;
 }
 
 function ReplyForm({ post, inReplyTo }: { post: Post; inReplyTo?: string }) {
@@ -59,14 +56,12 @@ function Replies({
   post,
   comments,
   parent,
-  moderates,
 }: {
   post: Post;
   comments: Comment[];
   parent: string | null;
-  moderates: boolean;
 }) {
-  const { t, locale, timeZone, me, api } = useShell();
+  const { t, locale, timeZone, api } = useShell();
   const children = comments.filter((comment) => comment.inReplyTo === parent);
   if (children.length === 0) return null;
   return (
@@ -84,20 +79,20 @@ function Replies({
           ) : (
             <Prose html={comment.content} />
           )}
-          {me && !post.locked && !comment.deleted ? (
+          {post.may.reply && !comment.deleted ? (
             <details>
               <summary>{t("thread.reply")}</summary>
               <ReplyForm post={post} inReplyTo={comment.id} />
             </details>
           ) : null}
-          {!comment.deleted && (moderates || (me && comment.author?.id === me.id)) ? (
+          {comment.may.delete ? (
             <Confirm
               label={t("moderation.delete")}
               question={t("moderation.confirm.deleteReply")}
               act={() => api.delete(`/comments/${comment.id}`)}
             />
           ) : null}
-          <Replies post={post} comments={comments} parent={comment.id} moderates={moderates} />
+          <Replies post={post} comments={comments} parent={comment.id} />
         </li>
       ))}
     </ol>
@@ -120,7 +115,7 @@ function LikeButton({ post }: { post: Post }) {
   );
 }
 
-function EditForm({ post }: { post: Post & { source?: string } }) {
+function EditForm({ post }: { post: Post }) {
   const { t, api, refresh } = useShell();
   const { busy, error, run } = useAction();
   return (
@@ -135,13 +130,7 @@ function EditForm({ post }: { post: Post & { source?: string } }) {
         <label for="edit-title">{t("compose.title")}</label>
         <input id="edit-title" name="title" defaultValue={post.title} required dir="auto" />
         <label for="edit-content">{t("compose.content")}</label>
-        <textarea
-          id="edit-content"
-          name="content"
-          rows={6}
-          defaultValue={post.source ?? ""}
-          dir="auto"
-        />
+        <textarea id="edit-content" name="content" rows={6} defaultValue={post.source} dir="auto" />
         <button type="submit" disabled={busy}>
           {t("thread.save")}
         </button>
@@ -152,13 +141,12 @@ function EditForm({ post }: { post: Post & { source?: string } }) {
 }
 
 /**
- * Pinning, locking and deleting, for the community's moderators (and deleting for the author);
- * each asks first, and a refusal shows the server's message.
+ * Pinning, locking and deleting, as the post's `may` allows (the community's moderators, and
+ * deleting for the author too); each asks first, and a refusal shows the server's message.
  */
-function ModerationTools({ post, moderates }: { post: Post; moderates: boolean }) {
-  const { t, api, me } = useShell();
-  const writtenByReader = me !== null && post.author?.id === me.id;
-  if (post.deleted || !(moderates || writtenByReader)) return null;
+function ModerationTools({ post }: { post: Post }) {
+  const { t, api } = useShell();
+  if (!(post.may.moderate || post.may.delete)) return null;
   const action = (name: string, change: () => Promise<unknown>) => (
     <Confirm
       label={t(`moderation.${name}`)}
@@ -170,9 +158,9 @@ function ModerationTools({ post, moderates }: { post: Post; moderates: boolean }
     action(post[field] ? off : on, () => api.patch(`/posts/${post.id}`, { [field]: !post[field] }));
   return (
     <div class="row moderation">
-      {moderates ? toggle("pinned", "pin", "unpin") : null}
-      {moderates ? toggle("locked", "lock", "unlock") : null}
-      {action("delete", () => api.delete(`/posts/${post.id}`))}
+      {post.may.moderate ? toggle("pinned", "pin", "unpin") : null}
+      {post.may.moderate ? toggle("locked", "lock", "unlock") : null}
+      {post.may.delete ? action("delete", () => api.delete(`/posts/${post.id}`)) : null}
     </div>
   );
 }
@@ -181,9 +169,8 @@ function ModerationTools({ post, moderates }: { post: Post; moderates: boolean }
 const eventEditForm = async () => (await import("../components/event-form.tsx")).EventEditForm;
 
 function Thread({ data }: ViewProps<Data>) {
-  const { t, me } = useShell();
+  const { t } = useShell();
   const { post, comments } = data;
-  const moderates = data.community !== null && isStaff(data.community);
   const event = post.kind === "event" ? (post as CalendarEvent) : null;
   const shown = shownVersion(post);
   return (
@@ -209,39 +196,32 @@ function Thread({ data }: ViewProps<Data>) {
       <p class="row">
         <LikeButton post={post} />
       </p>
-      <ModerationTools post={post} moderates={moderates} />
-      {moderates && !post.deleted ? (
+      <ModerationTools post={post} />
+      {post.may.moderate ? (
         <p class="row">
           <DigestFeatureButton post={post} />
         </p>
       ) : null}
-      {me && post.author?.id === me.id && !post.deleted ? <EditForm post={post} /> : null}
-      {event && me && post.author?.id === me.id && !post.deleted ? (
-        <Lazy load={eventEditForm} props={{ event }} />
-      ) : null}
+      {post.may.edit ? <EditForm post={post} /> : null}
+      {event && post.may.edit ? <Lazy load={eventEditForm} props={{ event }} /> : null}
       {/* An event's replies are its questions and their answers. */}
       <h2>{t(event ? "event.questions" : "thread.repliesTitle", { count: comments.length })}</h2>
       {post.locked ? <p class="notice">{t("thread.locked")}</p> : null}
-      <Replies post={post} comments={comments} parent={null} moderates={moderates} />
-      {me && !post.locked && !post.deleted ? <ReplyForm post={post} /> : null}
+      <Replies post={post} comments={comments} parent={null} />
+      {post.may.reply ? <ReplyForm post={post} /> : null}
     </article>
   );
 }
 
 export const threadScreen = defineScreen<Data>({
   pattern: "/posts/:id",
-  load: async ({ api, me, params, query }) => {
+  load: async ({ api, params, query }) => {
     const original = query.get("original") === "1";
     const [post, comments] = await Promise.all([
       api.get<Post>(`/posts/${params.id}${original ? "?original=1" : ""}`),
       api.get<{ items: Comment[] }>(`/posts/${params.id}/comments`),
     ]);
-    // Only a signed-in reader can be one of its moderators: visitors are spared the call. It
-    // only adds buttons, so the thread still reads if it fails.
-    const community = me
-      ? await api.get<Community>(`/communities/${post.community}`).catch(() => null)
-      : null;
-    return { post, original, comments: comments.items, community };
+    return { post, original, comments: comments.items };
   },
   title: (_t, data) => shownVersion(data.post).title,
   description: (_t, data) =>

@@ -13,6 +13,8 @@ export const auditActions = [
   "member_banned",
   "member_unbanned",
   "role_changed",
+  "translator_appointed",
+  "translator_removed",
   "invitation_sent",
   "content_removed",
   "report_dismissed",

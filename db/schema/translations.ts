@@ -1,4 +1,4 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns, type SQLWrapper, sql } from "drizzle-orm";
 import {
   customType,
   index,
@@ -70,3 +70,12 @@ export const communityTranslators = pgTable(
 const { search: _, ...translationColumnList } = getTableColumns(postTranslations);
 export const translationColumns = translationColumnList;
 export type PostTranslation = Omit<typeof postTranslations.$inferSelect, "search">;
+
+/** Whether `account` is an appointed translator of the community `community` names, in SQL. */
+export function isAppointedTranslatorOf(community: SQLWrapper, account: SQLWrapper | string) {
+  return sql<boolean>`exists (
+    select 1 from ${communityTranslators}
+    where ${communityTranslators.communityId} = ${community}
+      and ${communityTranslators.accountId} = ${account}
+  )`;
+}

@@ -6,7 +6,7 @@ import { requireAccount } from "./session.ts";
 
 const tags = ["Coffee connections"];
 
-const CoffeeStatus = z
+export const CoffeeStatus = z
   .object({
     joined: z.boolean().openapi({ description: "Whether you take part in the rounds" }),
     participants: z.number().int().openapi({ description: "How many members take part" }),

@@ -75,7 +75,7 @@ const read = createRoute({
   responses: { 200: jsonResponse(Community, "The community"), ...errorResponses },
 });
 
-const CommunityProfile = Community.extend({
+export const CommunityProfile = Community.extend({
   contentReadable: z.boolean().openapi({
     description:
       "Whether you may read its posts, files, events and members; when not, show only this",

@@ -43,18 +43,17 @@ const published = createRoute({
 
 const FacetCounts = z.array(z.object({ value: z.string(), count: z.number().int() }));
 
+export const DirectoryFacets = z
+  .object({ topics: FacetCounts, languages: FacetCounts, countries: FacetCounts })
+  .openapi("DirectoryFilters");
+
 const facets = createRoute({
   method: "get",
   path: "/directory/filters",
   tags,
   summary: "The topics, languages and countries the directory you see can be filtered by",
   responses: {
-    200: jsonResponse(
-      z
-        .object({ topics: FacetCounts, languages: FacetCounts, countries: FacetCounts })
-        .openapi("DirectoryFilters"),
-      "How many communities have each, most common first",
-    ),
+    200: jsonResponse(DirectoryFacets, "How many communities have each, most common first"),
     ...errorResponses,
   },
 });

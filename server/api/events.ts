@@ -227,7 +227,7 @@ export const eventsApi = createRouter()
       requireAccount(c),
       c.req.valid("json"),
     );
-    return c.json(eventJson(deps, view), 201);
+    return c.json(eventJson(deps, view, viewerOf(c)), 201);
   })
   .openapi(list, async (c) => {
     const deps = c.get("deps");
@@ -238,7 +238,10 @@ export const eventsApi = createRouter()
       c.req.valid("query"),
     );
     const items = await readable(c, page.items);
-    return c.json({ items: items.map((view) => eventJson(deps, view)), next: page.next }, 200);
+    return c.json(
+      { items: items.map((view) => eventJson(deps, view, viewerOf(c))), next: page.next },
+      200,
+    );
   })
   .openapi(communityFeed, async (c) =>
     calendar(
@@ -260,7 +263,7 @@ export const eventsApi = createRouter()
   .openapi(one, async (c) => {
     const deps = c.get("deps");
     const view = await viewEvent(deps, c.req.valid("param").id, viewerOf(c));
-    return c.json(eventJson(deps, await readableOne(c, view)), 200);
+    return c.json(eventJson(deps, await readableOne(c, view), viewerOf(c)), 200);
   })
   .openapi(update, async (c) => {
     const deps = c.get("deps");
@@ -270,7 +273,7 @@ export const eventsApi = createRouter()
       requireAccount(c),
       c.req.valid("json"),
     );
-    return c.json(eventJson(deps, view), 200);
+    return c.json(eventJson(deps, view, viewerOf(c)), 200);
   })
   .openapi(rsvp, async (c) =>
     c.json(

@@ -15,6 +15,7 @@ import {
 } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
 import { fileJson } from "./shapes.ts";
+import { readable, readableOne } from "./translations.ts";
 
 const tags = ["Files"];
 
@@ -52,7 +53,8 @@ const list = createRoute({
   method: "get",
   path: "/communities/{ref}/files",
   tags,
-  summary: "The community's files, newest first; private ones only for members",
+  summary:
+    "The community's files, newest first; private ones only for members; each in the reader's language where translated, unless `?original=1`",
   request: {
     params: RefParam,
     query: z.object({ category: z.string().max(100).optional(), ...PageQuery }),
@@ -64,7 +66,7 @@ const one = createRoute({
   method: "get",
   path: "/files/{id}",
   tags,
-  summary: "One file's record",
+  summary: "One file's record, in the reader's language where translated, unless `?original=1`",
   request: { params: IdParam },
   responses: { 200: jsonResponse(SharedFile, "The file"), ...errorResponses },
 });
@@ -100,16 +102,21 @@ export const filesApi = createRouter()
       private: form.private === "true",
       language: form.language,
     });
-    return c.json(fileJson(deps, view), 201);
+    return c.json(fileJson(deps, view, viewerOf(c)), 201);
   })
   .openapi(list, async (c) => {
     const deps = c.get("deps");
     const page = await listFiles(deps, c.req.valid("param").ref, viewerOf(c), c.req.valid("query"));
-    return c.json({ items: page.items.map((view) => fileJson(deps, view)), next: page.next }, 200);
+    const items = await readable(c, page.items);
+    return c.json(
+      { items: items.map((view) => fileJson(deps, view, viewerOf(c))), next: page.next },
+      200,
+    );
   })
   .openapi(one, async (c) => {
     const deps = c.get("deps");
-    return c.json(fileJson(deps, await viewFile(deps, c.req.valid("param").id, viewerOf(c))), 200);
+    const view = await viewFile(deps, c.req.valid("param").id, viewerOf(c));
+    return c.json(fileJson(deps, await readableOne(c, view), viewerOf(c)), 200);
   })
   .openapi(download, async (c) => {
     const deps = c.get("deps");

@@ -55,7 +55,7 @@ const invite = createRoute({
   responses: { 201: jsonResponse(Invitation, "Invitation sent"), ...errorResponses },
 });
 
-const InvitationPreview = Invitation.extend({ invitedBy: PublicAccount }).openapi(
+export const InvitationPreview = Invitation.extend({ invitedBy: PublicAccount }).openapi(
   "InvitationPreview",
 );
 

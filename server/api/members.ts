@@ -1,12 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../deps.ts";
 import {
   banMember,
   changeRole,
   decideJoinRequest,
   listMembers,
+  type MemberView,
   removeMember,
 } from "../services/membership.ts";
-import type { Relation } from "../services/privacy.ts";
+import { mayAppointTranslators, type Relation } from "../services/privacy.ts";
+import { translatorsAmong } from "../services/translations.ts";
 import { PeopleFilterQuery } from "./profiles.ts";
 import { createRouter } from "./router.ts";
 import {
@@ -90,6 +93,14 @@ const remove = createRoute({
   responses: { 204: { description: "Removed" }, ...errorResponses },
 });
 
+/** The listed members the admins appointed as translators, asked only of those admins. */
+async function translatorsOf(deps: Deps, members: MemberView[], relation: Relation) {
+  const [first] = members;
+  if (!first || !mayAppointTranslators(relation)) return undefined;
+  const accounts = members.map((view) => view.membership.accountId);
+  return translatorsAmong(deps.db, first.membership.communityId, accounts);
+}
+
 /** Who changed a membership: the services let only a community's admins do it. */
 const actingAdmin: Relation = { state: "active", role: "admin" };
 
@@ -103,9 +114,10 @@ export const membersApi = createRouter()
       c.req.valid("query"),
     );
     const viewer = viewerOf(c);
+    const translators = await translatorsOf(deps, page.items, relation);
     return c.json(
       {
-        items: page.items.map((view) => memberJson(deps, view, viewer, relation)),
+        items: page.items.map((view) => memberJson(deps, view, viewer, relation, translators)),
         next: page.next,
       },
       200,

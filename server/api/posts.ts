@@ -175,13 +175,13 @@ export const postsApi = createRouter()
     switch (view.post.kind) {
       case "event":
         return c.json(
-          eventJson(deps, await readableOne(c, await viewEvent(deps, id, viewer))),
+          eventJson(deps, await readableOne(c, await viewEvent(deps, id, viewer)), viewer),
           200,
         );
       case "file":
-        return c.json(fileJson(deps, await viewFile(deps, id, viewer)), 200);
+        return c.json(fileJson(deps, await viewFile(deps, id, viewer), viewer), 200);
       default:
-        return c.json(postJson(deps, await readableOne(c, view)), 200);
+        return c.json(postJson(deps, await readableOne(c, view), viewer), 200);
     }
   })
   .openapi(update, async (c) => {
@@ -192,7 +192,7 @@ export const postsApi = createRouter()
       requireAccount(c),
       c.req.valid("json"),
     );
-    return c.json(postJson(deps, view), 200);
+    return c.json(postJson(deps, view, viewerOf(c)), 200);
   })
   .openapi(remove, async (c) => {
     await deletePost(c.get("deps"), c.req.valid("param").id, requireAccount(c));
@@ -201,7 +201,7 @@ export const postsApi = createRouter()
   .openapi(comments, async (c) => {
     const deps = c.get("deps");
     const items = await listComments(deps, c.req.valid("param").id, viewerOf(c));
-    return c.json({ items: items.map((view) => commentJson(deps, view)) }, 200);
+    return c.json({ items: items.map((view) => commentJson(deps, view, viewerOf(c))) }, 200);
   })
   .openapi(comment, async (c) => {
     const deps = c.get("deps");
@@ -211,7 +211,7 @@ export const postsApi = createRouter()
       requireAccount(c),
       c.req.valid("json"),
     );
-    return c.json(commentJson(deps, view), 201);
+    return c.json(commentJson(deps, view, viewerOf(c)), 201);
   })
   .openapi(editOne, async (c) => {
     const deps = c.get("deps");
@@ -221,7 +221,7 @@ export const postsApi = createRouter()
       requireAccount(c),
       c.req.valid("json"),
     );
-    return c.json(commentJson(deps, view), 200);
+    return c.json(commentJson(deps, view, viewerOf(c)), 200);
   })
   .openapi(removeOne, async (c) => {
     await deleteComment(c.get("deps"), c.req.valid("param").id, requireAccount(c));
@@ -250,7 +250,10 @@ for (const kind of ["discussion", "announcement", "page"] as const) {
           c.req.valid("query"),
         );
         const items = await readable(c, page.items);
-        return c.json({ items: items.map((view) => postJson(deps, view)), next: page.next }, 200);
+        return c.json(
+          { items: items.map((view) => postJson(deps, view, viewerOf(c))), next: page.next },
+          200,
+        );
       },
     )
     .openapi(
@@ -271,7 +274,7 @@ for (const kind of ["discussion", "announcement", "page"] as const) {
           kind,
           c.req.valid("json"),
         );
-        return c.json(postJson(deps, view), 201);
+        return c.json(postJson(deps, view, viewerOf(c)), 201);
       },
     );
 }

@@ -33,7 +33,7 @@ const HandleParam = z.object({
     }),
 });
 
-const Profile = PublicAccount.extend({
+export const Profile = PublicAccount.extend({
   uri: z.string().openapi({ description: "The person's ActivityPub id" }),
   bio: z.string(),
   communities: z

@@ -44,7 +44,7 @@ const NewReport = z
   })
   .strict();
 
-const Report = z
+export const Report = z
   .object({
     id: z.uuid(),
     state: z.enum(reportStates),

@@ -181,6 +181,26 @@ export const OwnAccount = PublicAccount.extend({
   createdAt: z.string(),
 }).openapi("OwnAccount");
 
+/** Each thing the viewer may do, as privacy.ts decides: the client shows only what is allowed. */
+const mayFlags = <Name extends string>(descriptions: Record<Name, string>) =>
+  z.object(
+    Object.fromEntries(
+      Object.entries<string>(descriptions).map(([name, description]) => [
+        name,
+        z.boolean().openapi({ description }),
+      ]),
+    ) as Record<Name, z.ZodBoolean>,
+  );
+
+export const CommunityMay = mayFlags({
+  post: "Publish discussions, files, pages and events (active members, not in an archive)",
+  announce: "Publish announcements, which notify every member (moderators and up)",
+  moderate: "Decide on reports and answer members' questions (moderators and up)",
+  administer: "Change settings, decide on join requests, manage members (owners and admins)",
+  createGroup: "Open a working group in it (admins of a top-level community, not archived)",
+  handOver: "Make another member an owner (owners)",
+}).openapi("CommunityMay", { description: "What you may do in the community" });
+
 export const Community = z
   .object({
     id: z.uuid(),
@@ -203,6 +223,7 @@ export const Community = z
     lastActivityAt: z.string().openapi({ description: "Its latest post or comment" }),
     active: z.boolean().openapi({ description: "Whether it had new content within a year" }),
     viewer: z.object({ state: MembershipState, role: Role }).nullable(),
+    may: CommunityMay,
     bannerUrl: z.string().nullable().openapi({ description: "The 1280×320 banner, if any" }),
     bannerUrls: BannerUrls,
     createdAt: z.string(),
@@ -218,6 +239,10 @@ export const Member = z
     state: MembershipState,
     message: z.string().optional(),
     decisionReason: z.string().optional(),
+    translator: z.boolean().optional().openapi({
+      description:
+        "Whether the community's admins appointed them translator; told to those admins only",
+    }),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
   })
@@ -319,6 +344,13 @@ export const Translation = z
   })
   .openapi("Translation");
 
+export const PostMay = mayFlags({
+  edit: "Change its text (its author, while they may write there)",
+  delete: "Delete it (its author, or the community's moderators)",
+  moderate: "Pin, lock, or feature it for the weekly mail (moderators and up)",
+  reply: "Comment on it (members who may write there, unless it is locked)",
+}).openapi("PostMay", { description: "What you may do with the post" });
+
 export const Post = z
   .object({
     id: z.uuid(),
@@ -356,6 +388,7 @@ export const Post = z
     mayAskMachineTranslation: z
       .boolean()
       .openapi({ description: "Whether the viewer may ask a machine for one in their language" }),
+    may: PostMay,
   })
   .openapi("Post");
 
@@ -386,6 +419,11 @@ export const SharedFile = Post.extend({
   }),
 }).openapi("SharedFile");
 
+export const CommentMay = mayFlags({
+  edit: "Change its text (its author, while they may write there and the thread is open)",
+  delete: "Delete it (its author, or the community's moderators)",
+}).openapi("CommentMay", { description: "What you may do with the comment" });
+
 export const Comment = z
   .object({
     id: z.uuid(),
@@ -400,6 +438,7 @@ export const Comment = z
     editedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    may: CommentMay,
   })
   .openapi("Comment");
 

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { search } from "../services/search.ts";
 import { createRouter } from "./router.ts";
-import { errorResponses, jsonResponse } from "./schemas.ts";
+import { errorResponses, jsonResponse, PageQuery, pageOf } from "./schemas.ts";
 import { viewerOf } from "./session.ts";
 
-const Hit = z
+export const Hit = z
   .object({
     kind: z.enum(["discussion", "announcement", "page", "event", "file", "comment", "community"]),
     id: z.uuid(),
@@ -21,7 +21,7 @@ const route = createRoute({
   method: "get",
   path: "/search",
   tags: ["Search"],
-  summary: "Full-text search over what you may see, best match first",
+  summary: "Full-text search over what you may see, best match first, a page at a time",
   request: {
     query: z.object({
       q: z.string().trim().min(1).max(200),
@@ -32,24 +32,25 @@ const route = createRoute({
         .regex(/^[a-z]{2,3}$/)
         .optional(),
       since: z.iso.datetime({ offset: true }).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
+      ...PageQuery,
     }),
   },
-  responses: { 200: jsonResponse(z.object({ items: z.array(Hit) }), "Results"), ...errorResponses },
+  responses: { 200: jsonResponse(pageOf(Hit), "A page of results"), ...errorResponses },
 });
 
 export const searchApi = createRouter().openapi(route, async (c) => {
   const { since, ...query } = c.req.valid("query");
-  const hits = await search(c.get("deps"), viewerOf(c), {
+  const page = await search(c.get("deps"), viewerOf(c), {
     ...query,
     since: since ? new Date(since) : undefined,
   });
   return c.json(
     {
-      items: hits.map(({ rank: _rank, createdAt, ...hit }) => ({
+      items: page.items.map(({ rank: _rank, createdAt, ...hit }) => ({
         ...hit,
         createdAt: createdAt.toISOString(),
       })),
+      next: page.next,
     },
     200,
   );

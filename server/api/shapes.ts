@@ -15,7 +15,15 @@ import { downloadUrlOf } from "../services/media-links.ts";
 import type { MemberView } from "../services/membership.ts";
 import { postUrl } from "../services/notifications.ts";
 import type { PostView } from "../services/posts.ts";
-import { isCommunityAdmin, type Relation, seesProfileDetails } from "../services/privacy.ts";
+import {
+  commentMay,
+  communityMay,
+  isCommunityAdmin,
+  mayAppointTranslators,
+  postMay,
+  type Relation,
+  seesProfileDetails,
+} from "../services/privacy.ts";
 import type { TranslationView } from "../services/translations.ts";
 import { actorUriOf, handleOf, refOf } from "../urls.ts";
 import type * as schemas from "./schemas.ts";
@@ -88,6 +96,7 @@ export function communityJson(deps: Deps, view: CommunityView): z.infer<typeof s
     lastActivityAt: community.lastActivityAt.toISOString(),
     active: isActiveCommunity(community, deps.config.inactivityDays),
     viewer: view.relation,
+    may: communityMay(community, view.relation),
     bannerUrl: bannerUrls?.["1280x320"] ?? null,
     bannerUrls,
     createdAt: community.createdAt.toISOString(),
@@ -104,6 +113,7 @@ export function memberJson(
   view: MemberView,
   viewer: Account | null,
   relation: Relation,
+  translators?: ReadonlySet<string>,
 ): z.infer<typeof schemas.Member> {
   const { membership } = view;
   const forAdmin = isCommunityAdmin(relation);
@@ -117,6 +127,9 @@ export function memberJson(
     role: membership.role,
     state: membership.state,
     ...(forAdmin ? { message: membership.message, decisionReason: membership.decisionReason } : {}),
+    ...(translators && mayAppointTranslators(relation)
+      ? { translator: translators.has(membership.accountId) }
+      : {}),
     createdAt: membership.createdAt.toISOString(),
     decidedAt: membership.decidedAt?.toISOString() ?? null,
   };
@@ -148,7 +161,10 @@ export function authorJson(
   };
 }
 
-export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Post> {
+/** Whoever reads an answer, for what they may do with it: null when nobody is signed in. */
+type Reader = Pick<Account, "id"> | null;
+
+export function postJson(deps: Deps, view: PostView, reader: Reader): z.infer<typeof schemas.Post> {
   const { post } = view;
   return {
     id: post.id,
@@ -179,6 +195,7 @@ export function postJson(deps: Deps, view: PostView): z.infer<typeof schemas.Pos
     translation: view.reading?.shown ? translationJson(deps, view.reading.shown) : null,
     mayTranslate: view.reading?.mayTranslate ?? false,
     mayAskMachineTranslation: view.reading?.mayAskMachine ?? false,
+    may: postMay(post, reader, view.community, view.relation),
   };
 }
 
@@ -198,10 +215,14 @@ export function translationJson(
   };
 }
 
-export function eventJson(deps: Deps, view: EventView): z.infer<typeof schemas.Event> {
+export function eventJson(
+  deps: Deps,
+  view: EventView,
+  reader: Reader,
+): z.infer<typeof schemas.Event> {
   const { details } = view;
   return {
-    ...postJson(deps, view),
+    ...postJson(deps, view, reader),
     startsAt: details.startsAt.toISOString(),
     endsAt: details.endsAt.toISOString(),
     timezone: details.timezone,
@@ -215,10 +236,14 @@ export function eventJson(deps: Deps, view: EventView): z.infer<typeof schemas.E
   };
 }
 
-export function fileJson(deps: Deps, view: FileView): z.infer<typeof schemas.SharedFile> {
+export function fileJson(
+  deps: Deps,
+  view: FileView,
+  reader: Reader,
+): z.infer<typeof schemas.SharedFile> {
   const { file } = view;
   return {
-    ...postJson(deps, view),
+    ...postJson(deps, view, reader),
     file: {
       filename: file.filename,
       mediaType: file.mediaType,
@@ -231,8 +256,12 @@ export function fileJson(deps: Deps, view: FileView): z.infer<typeof schemas.Sha
   };
 }
 
-export function commentJson(deps: Deps, view: CommentView): z.infer<typeof schemas.Comment> {
-  const { comment } = view;
+export function commentJson(
+  deps: Deps,
+  view: CommentView,
+  reader: Reader,
+): z.infer<typeof schemas.Comment> {
+  const { comment, thread } = view;
   return {
     id: comment.id,
     post: comment.postId,
@@ -246,6 +275,7 @@ export function commentJson(deps: Deps, view: CommentView): z.infer<typeof schem
     editedAt: comment.editedAt?.toISOString() ?? null,
     createdAt: comment.createdAt.toISOString(),
     updatedAt: comment.updatedAt.toISOString(),
+    may: commentMay(comment, thread.post, reader, thread.community, thread.relation),
   };
 }
 

@@ -67,7 +67,7 @@ export function callApi(
 }
 
 /** The session cookie an API answer set, passed on to the browser. */
-function passOnCookies(c: Context<AppEnv>, answer: Response): void {
+export function passOnCookies(c: Context<AppEnv>, answer: Response): void {
   for (const cookie of answer.headers.getSetCookie())
     c.header("Set-Cookie", cookie, { append: true });
 }
@@ -117,7 +117,7 @@ export async function takeRefusal(c: Context<AppEnv>): Promise<string | undefine
 }
 
 /**
- * Signing in and creating an account as plain form posts, for browsers without scripts
+ * Signing in, creating an account and asking for a reset link as plain form posts, for browsers without scripts
  * (issue 18): the fields go to the API's own routes and its answer becomes a redirect, onward
  * when it worked and back to the form, with the server's message, when not. Posts another
  * site made the browser send are refused, so no site can sign a visitor into its account.
@@ -151,5 +151,13 @@ export function mountAccountForms(app: Hono<AppEnv>): void {
     if (!signedIn.ok) return refused(c, signedIn, "/signin");
     passOnCookies(c, signedIn);
     return c.redirect("/", 303);
+  });
+
+  app.post("/forgot-password", async (c) => {
+    const form = await c.req.parseBody();
+    const asked = await formToApi(c, "/forgot-password", () =>
+      callApi(app, c, "/password-resets", { email: textField(form, "email") }),
+    );
+    return asked.ok ? c.redirect("/forgot-password?sent=1", 303) : asked;
   });
 }

@@ -65,6 +65,13 @@ export function mountPeopleForms(app: Hono<AppEnv>): void {
       ),
     );
   }
+  // An admin appoints a member translator, or no longer, from the community's settings.
+  app.post("/c/:ref/settings/members/:id/translator", async (c) => {
+    const method = (await fieldOf(c, "appoint")) === "no" ? "DELETE" : "PUT";
+    const path = `${communityPath(c)}/members/${encodeURIComponent(c.req.param("id"))}/translator`;
+    const settings = `${communityPage(c)}/settings`;
+    return forward(app, c, { method, path, body: {} }, settings);
+  });
   app.post("/c/:ref/coffee", async (c) => {
     const method = (await fieldOf(c, "take")) === "no" ? "DELETE" : "PUT";
     return forward(

@@ -8,11 +8,13 @@ import { languageOf } from "./language.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { notify } from "./notifications.ts";
 import { assertMayWrite, type PostView, viewPost } from "./posts.ts";
-import { hasRoleAtLeast, isActive } from "./privacy.ts";
+import { isActive, mayDeleteItem } from "./privacy.ts";
 
 export interface CommentView {
   comment: Comment;
   author: Account | null;
+  /** The post it answers, its community and the viewer's membership there. */
+  thread: PostView;
 }
 
 /** A thread's comments in the order they were written; `inReplyTo` gives their nesting. */
@@ -21,13 +23,14 @@ export async function listComments(
   postId: string,
   viewer: Account | null,
 ): Promise<CommentView[]> {
-  await viewPost(deps, postId, viewer);
-  return deps.db
+  const thread = await viewPost(deps, postId, viewer);
+  const rows = await deps.db
     .select({ comment: commentColumns, author: accounts })
     .from(comments)
     .leftJoin(accounts, eq(accounts.id, comments.authorId))
     .where(eq(comments.postId, postId))
     .orderBy(asc(comments.createdAt), asc(comments.id));
+  return rows.map((row) => ({ ...row, thread }));
 }
 
 /**
@@ -71,7 +74,8 @@ export async function createComment(
   viewer: Account,
   input: { content: string; inReplyTo?: string | undefined; language?: string | undefined },
 ): Promise<CommentView> {
-  const { post, community, relation } = await viewPost(deps, postId, viewer);
+  const thread = await viewPost(deps, postId, viewer);
+  const { post, community, relation } = thread;
   assertMayWrite(community, relation);
   if (post.deletedAt) throw new DomainError("post_deleted");
   if (post.locked) throw new DomainError("thread_locked");
@@ -93,7 +97,7 @@ export async function createComment(
     await deps.federation.publish(tx, { type: "comment_created", commentId: created.id });
     return created;
   });
-  return { comment, author: viewer };
+  return { comment, author: viewer, thread };
 }
 
 export async function viewComment(deps: Deps, id: string, viewer: Account) {
@@ -111,7 +115,8 @@ export async function editComment(
   viewer: Account,
   changes: { content: string; language?: string | undefined },
 ): Promise<CommentView> {
-  const { comment, community, relation, post } = await viewComment(deps, id, viewer);
+  const { comment, ...thread } = await viewComment(deps, id, viewer);
+  const { community, relation, post } = thread;
   assertMayWrite(community, relation);
   if (comment.deletedAt) throw new DomainError("post_deleted");
   if (post.locked) throw new DomainError("thread_locked");
@@ -132,14 +137,14 @@ export async function editComment(
     await deps.federation.publish(tx, { type: "comment_updated", commentId: id });
     return row;
   });
-  return { comment: updated ?? comment, author: viewer };
+  return { comment: updated ?? comment, author: viewer, thread };
 }
 
 /** Leaves a tombstone so the replies under it keep their place. */
 export async function deleteComment(deps: Deps, id: string, viewer: Account): Promise<void> {
   const { comment, relation } = await viewComment(deps, id, viewer);
   if (comment.deletedAt) return;
-  if (comment.authorId !== viewer.id && !hasRoleAtLeast(relation, "moderator")) {
+  if (!mayDeleteItem(comment, viewer, relation)) {
     throw new DomainError(isActive(relation) ? "not_author" : "members_only");
   }
   await deps.db.transaction((tx) => tombstoneComment(deps, tx, id, viewer.id));

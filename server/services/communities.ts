@@ -10,6 +10,7 @@ import {
   type PrivacyLevel,
 } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
+import { isAppointedTranslatorOf } from "../../db/schema/translations.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type Page, type PageRequest, toPage } from "../pagination.ts";
@@ -34,6 +35,8 @@ export interface CommunityView {
   parentRef: string | null;
   memberCount: number;
   relation: Relation;
+  /** Whether the viewer is one of its appointed translators (services/translations.ts). */
+  appointedTranslator: boolean;
 }
 
 export interface NewCommunity extends Partial<Facets> {
@@ -112,6 +115,11 @@ function viewsQuery(db: Executor, viewerId: string | Placeholder | undefined) {
       memberCount,
       state: memberships.state,
       role: memberships.role,
+      // Asked here because every read of a post asks it (services/translations.ts).
+      appointedTranslator:
+        viewerId === undefined
+          ? sql<boolean>`false`
+          : isAppointedTranslatorOf(communities.id, viewerId),
     })
     .from(communities)
     .leftJoin(parent, eq(parent.id, communities.parentId))
@@ -139,6 +147,7 @@ function toView(row: ViewRow): CommunityView {
     parentRef: row.parentSlug ? refOf({ slug: row.parentSlug, domain: row.parentDomain }) : null,
     memberCount: row.memberCount,
     relation: relationFrom(row),
+    appointedTranslator: row.appointedTranslator,
   };
 }
 
@@ -235,6 +244,7 @@ export async function createCommunity(
     parentRef: parentView ? refOf(parentView.community) : null,
     memberCount: 1,
     relation: { state: "active", role: "owner" },
+    appointedTranslator: false,
   };
 }
 

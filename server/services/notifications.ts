@@ -140,16 +140,14 @@ export async function notify(
   },
 ): Promise<void> {
   if (notice.accountId === notice.actorId) return;
-  if (notice.actorId && !(await hears(db, notice.accountId, notice.actorId))) return;
-  await db.insert(notifications).values(notice);
-}
-
-/** Whether news of what `actorId` did reaches `accountId` (privacy.ts's hearsFrom). */
-async function hears(db: Executor, accountId: string, actorId: string): Promise<boolean> {
-  const [row] = await db.execute<{ hears: boolean }>(
-    sql`select ${hearsFrom(accountId, actorId)} as hears`,
-  );
-  return Boolean(row?.hears);
+  // Stored only if news of what the actor did reaches the person (privacy.ts's hearsFrom),
+  // asked in the insert itself rather than in a round trip of its own.
+  const { accountId, kind, communityId, subjectId, actorId, data } = notice;
+  await db.execute(sql`
+    insert into ${notifications} (account_id, kind, community_id, subject_id, actor_id, data)
+    select ${accountId}::uuid, ${kind}::notification_kind, ${communityId}::uuid,
+           ${subjectId}::uuid, ${actorId}::uuid, ${JSON.stringify(data)}::jsonb
+    where ${actorId ? hearsFrom(accountId, actorId) : sql`true`}`);
 }
 
 /** Where a notification leads: what it is about, else its community. */

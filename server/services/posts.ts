@@ -6,6 +6,7 @@ import { type Community, communities } from "../../db/schema/communities.ts";
 import { attachments, fileDetails } from "../../db/schema/files.ts";
 import { memberships } from "../../db/schema/memberships.ts";
 import { type Post, type PostKind, postColumns, posts } from "../../db/schema/posts.ts";
+import { isAppointedTranslatorOf, postTranslations } from "../../db/schema/translations.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import {
@@ -24,8 +25,11 @@ import { mailAnnouncement, noticeOfAnnouncement } from "./notifications.ts";
 import {
   canReadContent,
   canReadFile,
-  hasRoleAtLeast,
   isActive,
+  mayAnnounceIn,
+  mayDeleteItem,
+  mayModeratePost,
+  mayWriteIn,
   type Relation,
   relationFrom,
 } from "./privacy.ts";
@@ -40,6 +44,10 @@ export interface PostView {
   attachments?: Attachment[];
   /** Its translations, and the one this reader sees (services/translations.ts). */
   reading?: Reading;
+  /** False when the post is known to have no translations: they are not looked up then. */
+  translated?: boolean;
+  /** Whether the viewer is an appointed translator of its community, when already known. */
+  appointedTranslator?: boolean;
 }
 
 export interface NewPost {
@@ -64,9 +72,10 @@ export interface PostChanges {
 
 /** Only active members write; announcements only from moderators up; nothing in archives. */
 export function assertMayWrite(community: Community, relation: Relation, kind?: PostKind): void {
-  if (!isActive(relation)) throw new DomainError("members_only");
-  if (community.archived) throw new DomainError("community_archived");
-  if (kind === "announcement" && !hasRoleAtLeast(relation, "moderator")) {
+  if (!mayWriteIn(community, relation)) {
+    throw new DomainError(isActive(relation) ? "community_archived" : "members_only");
+  }
+  if (kind === "announcement" && !mayAnnounceIn(community, relation)) {
     throw new DomainError("moderators_only");
   }
 }
@@ -143,9 +152,19 @@ const hasAttachments = sql<boolean>`exists (
   select 1 from ${attachments} where ${attachments.postId} = ${posts.id}
 )`;
 
+/** Whether a post has translations: most have none, and then none are looked up. */
+const hasTranslations = sql<boolean>`exists (
+  select 1 from ${postTranslations} where ${postTranslations.postId} = ${posts.id}
+)`;
+
 function feedQuery(db: Database, after?: SQL) {
   return db
-    .select({ post: postColumns, author: authorColumns, attached: hasAttachments })
+    .select({
+      post: postColumns,
+      author: authorColumns,
+      attached: hasAttachments,
+      translated: hasTranslations,
+    })
     .from(posts)
     .leftJoin(accounts, eq(accounts.id, posts.authorId))
     .where(
@@ -178,7 +197,7 @@ export async function listPosts(
   kind: PostKind,
   page: PageRequest,
 ): Promise<Page<PostView>> {
-  const { community, relation } = await viewCommunity(deps, ref, viewer);
+  const { community, relation, appointedTranslator } = await viewCommunity(deps, ref, viewer);
   assertMayRead(community, relation, viewer);
   const values = { community: community.id, kind, limit: page.limit + 1 };
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
@@ -198,12 +217,14 @@ export async function listPosts(
     mayReadPrivateFiles(community, relation),
   );
   return {
-    items: result.items.map(({ post, author }) => ({
+    items: result.items.map(({ post, author, translated }) => ({
       post,
       author,
       community,
       relation,
       attachments: attached.get(post.id) ?? [],
+      translated,
+      appointedTranslator,
     })),
     next: result.next,
   };
@@ -234,6 +255,8 @@ const postView = preparedFor((db) =>
       role: memberships.role,
       privateFile: sql<boolean>`coalesce(${fileDetails.private}, false)`,
       attached: hasAttachments,
+      translated: hasTranslations,
+      appointedTranslator: isAppointedTranslatorOf(posts.communityId, sql.placeholder("viewer")),
     })
     .from(posts)
     .innerJoin(communities, eq(communities.id, posts.communityId))
@@ -258,7 +281,8 @@ export async function viewPost(deps: Deps, id: string, viewer: Account | null): 
   if (!canReadFile(row.community, { private: row.privateFile }, relation)) {
     throw new DomainError("post_not_found");
   }
-  const view = { post: row.post, author: row.author, community: row.community, relation };
+  const { post, author, community, translated, appointedTranslator } = row;
+  const view = { post, author, community, relation, translated, appointedTranslator };
   return row.attached ? withAttachments(deps.db, view) : { ...view, attachments: [] };
 }
 
@@ -272,7 +296,7 @@ export async function updatePost(
   const { post, community, relation } = view;
   if (post.deletedAt) throw new DomainError("post_deleted");
   assertMayWrite(community, relation);
-  const moderates = hasRoleAtLeast(relation, "moderator");
+  const moderates = mayModeratePost(post, community, relation);
   const editsText =
     changes.title !== undefined ||
     changes.content !== undefined ||
@@ -315,7 +339,7 @@ export async function updatePost(
 export async function deletePost(deps: Deps, id: string, viewer: Account): Promise<void> {
   const { post, relation } = await viewPost(deps, id, viewer);
   if (post.deletedAt) return;
-  if (post.authorId !== viewer.id && !hasRoleAtLeast(relation, "moderator")) {
+  if (!mayDeleteItem(post, viewer, relation)) {
     throw new DomainError(isActive(relation) ? "not_author" : "members_only");
   }
   await deps.db.transaction((tx) => tombstonePost(deps, tx, id, viewer.id));

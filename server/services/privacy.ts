@@ -374,3 +374,126 @@ export function mayTranslate(
 export function mayAppointTranslators(relation: Relation): boolean {
   return isCommunityAdmin(relation);
 }
+
+/*
+ * What the viewer may do (issue 18), answered as `may` with a community, a post or a comment
+ * so that the client never restates a rule. Each is computed from the membership the answer
+ * already loaded; the services refuse by the same checks.
+ */
+
+/** Whether someone may write in a community: its active members, while it is not archived. */
+export function mayWriteIn(community: Pick<Community, "archived">, relation: Relation): boolean {
+  return isActive(relation) && !community.archived;
+}
+
+/** Whether someone may publish announcements, which notify every member: moderators and up. */
+export function mayAnnounceIn(community: Pick<Community, "archived">, relation: Relation): boolean {
+  return mayWriteIn(community, relation) && hasRoleAtLeast(relation, "moderator");
+}
+
+/** Whether someone may open a working group in it: its admins, in a top-level live community. */
+export function mayCreateGroupIn(
+  community: Pick<Community, "archived" | "parentId">,
+  relation: Relation,
+): boolean {
+  return isCommunityAdmin(relation) && community.parentId === null && !community.archived;
+}
+
+/** Whether someone may make another member an owner: only its owners hand the community on. */
+export function mayHandOver(relation: Relation): boolean {
+  return hasRoleAtLeast(relation, "owner");
+}
+
+/** What the viewer may do in a community, as its answers say. */
+export function communityMay(
+  community: Pick<Community, "archived" | "parentId">,
+  relation: Relation,
+) {
+  return {
+    post: mayWriteIn(community, relation),
+    announce: mayAnnounceIn(community, relation),
+    moderate: isFacilitator(relation),
+    administer: isCommunityAdmin(relation),
+    createGroup: mayCreateGroupIn(community, relation),
+    handOver: mayHandOver(relation),
+  };
+}
+
+/** A post or a comment, as far as who may change it goes. */
+type Authored = Pick<Post, "authorId" | "deletedAt">;
+
+/** Whether someone may change an item's text: its author, while they may write there. */
+export function mayEditItem(
+  item: Authored,
+  viewer: Viewer,
+  community: Pick<Community, "archived">,
+  relation: Relation,
+): boolean {
+  return (
+    item.deletedAt === null &&
+    viewer !== null &&
+    item.authorId === viewer.id &&
+    mayWriteIn(community, relation)
+  );
+}
+
+/** Whether someone may delete an item: its author, or the community's moderators. */
+export function mayDeleteItem(item: Authored, viewer: Viewer, relation: Relation): boolean {
+  return (
+    item.deletedAt === null &&
+    viewer !== null &&
+    (item.authorId === viewer.id || hasRoleAtLeast(relation, "moderator"))
+  );
+}
+
+/**
+ * Whether someone may pin or lock a thread, or feature it for the weekly mail: moderators and
+ * up (canFeatureForDigest), while they may write there.
+ */
+export function mayModeratePost(
+  post: Pick<Post, "deletedAt">,
+  community: Pick<Community, "archived">,
+  relation: Relation,
+): boolean {
+  return (
+    post.deletedAt === null && mayWriteIn(community, relation) && canFeatureForDigest(relation)
+  );
+}
+
+/** Whether someone may reply to a thread: where they may write, unless it is locked or gone. */
+export function mayReplyTo(
+  post: Pick<Post, "deletedAt" | "locked">,
+  community: Pick<Community, "archived">,
+  relation: Relation,
+): boolean {
+  return post.deletedAt === null && !post.locked && mayWriteIn(community, relation);
+}
+
+/** What the viewer may do with a post (an event and a file too), as its answers say. */
+export function postMay(
+  post: Authored & Pick<Post, "locked">,
+  viewer: Viewer,
+  community: Pick<Community, "archived">,
+  relation: Relation,
+) {
+  return {
+    edit: mayEditItem(post, viewer, community, relation),
+    delete: mayDeleteItem(post, viewer, relation),
+    moderate: mayModeratePost(post, community, relation),
+    reply: mayReplyTo(post, community, relation),
+  };
+}
+
+/** What the viewer may do with a comment on `post`: a locked thread's comments stay as written. */
+export function commentMay(
+  comment: Authored,
+  post: Pick<Post, "locked">,
+  viewer: Viewer,
+  community: Pick<Community, "archived">,
+  relation: Relation,
+) {
+  return {
+    edit: mayEditItem(comment, viewer, community, relation) && !post.locked,
+    delete: mayDeleteItem(comment, viewer, relation),
+  };
+}

@@ -5,6 +5,8 @@ import { fileDetails } from "../../db/schema/files.ts";
 import { comments, type PostKind, posts } from "../../db/schema/posts.ts";
 import { postTranslations } from "../../db/schema/translations.ts";
 import type { Deps } from "../deps.ts";
+import { DomainError } from "../errors.ts";
+import type { Page } from "../pagination.ts";
 import { parseRef } from "./communities.ts";
 import { communityNamed } from "./names.ts";
 import { communitiesVisibleTo, postsReadableBy } from "./privacy.ts";
@@ -18,6 +20,8 @@ export interface SearchQuery {
   language?: string | undefined;
   since?: Date | undefined;
   limit: number;
+  /** Where the previous page ended, as its `next` said. */
+  cursor?: string | undefined;
 }
 
 export interface SearchHit {
@@ -42,12 +46,39 @@ function queryFor(q: string): SQL {
     websearch_to_tsquery('praxis_simple', ${q}))`;
 }
 
-/** Full-text search over everything the viewer may see, best match first. */
+/**
+ * How far down the results pages go: every page ranks all the hits above it again, so the
+ * cost grows with depth. Nobody reads past the hundreds; a narrower query finds it sooner.
+ */
+export const deepestSearchHit = 500;
+
+/**
+ * A page of results starts after the hits the pages before it showed. Hits are ordered by
+ * rank, not by a column a cursor could point into, so the cursor is how many came before.
+ */
+const cursorAfter = (shown: number) =>
+  Buffer.from(JSON.stringify({ after: shown })).toString("base64url");
+
+function hitsBefore(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Number.isInteger(after) && after >= 0 && after < deepestSearchHit) return after;
+  } catch {
+    // Not a cursor this server wrote: refused below like any other.
+  }
+  throw new DomainError("invalid_input", { field: "cursor" });
+}
+
+/** Full-text search over everything the viewer may see, best match first, a page at a time. */
 export async function search(
   deps: Deps,
   viewer: Account | null,
   query: SearchQuery,
-): Promise<SearchHit[]> {
+): Promise<Page<SearchHit>> {
+  const skipped = hitsBefore(query.cursor);
+  // Each kind's best hits down to this page's end, and one more to tell whether pages go on.
+  const reach = skipped + query.limit + 1;
   const tsquery = queryFor(query.q);
   const ref = query.community ? parseRef(deps, query.community) : undefined;
   const inCommunity = ref ? communityNamed(ref.slug, ref.domain) : undefined;
@@ -93,7 +124,7 @@ export async function search(
           ),
         )
         .orderBy(desc(rank))
-        .limit(query.limit),
+        .limit(reach),
     );
   }
   // A post is found by the words of its translations too, as the post itself.
@@ -120,7 +151,7 @@ export async function search(
           ),
         )
         .orderBy(desc(rank))
-        .limit(query.limit),
+        .limit(reach),
     );
   }
   // A file is also found by its category, which lives beside the post.
@@ -135,7 +166,7 @@ export async function search(
         .innerJoin(communities, eq(communities.id, posts.communityId))
         .where(and(sql`${category} @@ ${tsquery}`, ...postConditions))
         .orderBy(desc(rank))
-        .limit(query.limit),
+        .limit(reach),
     );
   }
   if (wants("comment")) {
@@ -169,7 +200,7 @@ export async function search(
           ),
         )
         .orderBy(desc(rank))
-        .limit(query.limit),
+        .limit(reach),
     );
   }
   if (wants("community") && !query.language) {
@@ -198,7 +229,7 @@ export async function search(
           ),
         )
         .orderBy(desc(rank))
-        .limit(query.limit),
+        .limit(reach),
     );
   }
   const best = new Map<string, SearchHit>();
@@ -206,5 +237,10 @@ export async function search(
     const seen = best.get(hit.id);
     if (!seen || seen.rank < hit.rank) best.set(hit.id, hit);
   }
-  return [...best.values()].sort((a, b) => b.rank - a.rank).slice(0, query.limit);
+  const ranked = [...best.values()].sort((a, b) => b.rank - a.rank || a.id.localeCompare(b.id));
+  const end = skipped + query.limit;
+  return {
+    items: ranked.slice(skipped, end),
+    next: ranked.length > end && end < deepestSearchHit ? cursorAfter(end) : null,
+  };
 }

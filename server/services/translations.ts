@@ -1,5 +1,6 @@
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { Executor } from "../../db/index.ts";
+import type { Database, Executor } from "../../db/index.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { type Account, type Author, accounts, authorColumns } from "../../db/schema/accounts.ts";
 import type { Community } from "../../db/schema/communities.ts";
 import { memberships } from "../../db/schema/memberships.ts";
@@ -13,6 +14,7 @@ import {
 } from "../../db/schema/translations.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
+import { recordDecision } from "./audit.ts";
 import { viewCommunity } from "./communities.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { type PostView, viewPost } from "./posts.ts";
@@ -61,19 +63,40 @@ const plainTextOf = (html: string) =>
     .replace(/\s+/g, " ")
     .trim();
 
-/** The translations of each post, by post id, oldest first. */
-export async function translationsOf(
-  db: Executor,
-  postIds: readonly string[],
-): Promise<Map<string, TranslationView[]>> {
-  const found = new Map<string, TranslationView[]>();
-  if (postIds.length === 0) return found;
-  const rows = await db
+/** Translations with their translators, oldest first, of the posts `$posts` (uuid[]) names. */
+const translationRows = (db: Executor) =>
+  db
     .select({ translation: translationColumns, translator: authorColumns })
     .from(postTranslations)
     .leftJoin(accounts, eq(accounts.id, postTranslations.translatorId))
-    .where(inArray(postTranslations.postId, [...postIds]))
+    .where(sql`${postTranslations.postId} = any(${sql.placeholder("posts")}::uuid[])`)
     .orderBy(postTranslations.createdAt);
+
+/*
+ * Every read of a post asks for its translations and whether its reader translates there:
+ * prepared, as the post itself is, these two cost a third of what building them each time did.
+ */
+const preparedTranslationRows = preparedFor((db) =>
+  translationRows(db).prepare("translation_rows"),
+);
+
+const appointedTranslator = preparedFor((db) =>
+  db
+    .select({ accountId: communityTranslators.accountId })
+    .from(communityTranslators)
+    .where(
+      and(
+        eq(communityTranslators.communityId, sql.placeholder("community")),
+        eq(communityTranslators.accountId, sql.placeholder("account")),
+      ),
+    )
+    .prepare("appointed_translator"),
+);
+
+type TranslationRow = Awaited<ReturnType<ReturnType<typeof translationRows>["execute"]>>[number];
+
+function byPost(rows: readonly TranslationRow[]): Map<string, TranslationView[]> {
+  const found = new Map<string, TranslationView[]>();
   for (const row of rows) {
     const list = found.get(row.translation.postId) ?? [];
     list.push({
@@ -85,22 +108,26 @@ export async function translationsOf(
   return found;
 }
 
-async function isAppointedTranslator(db: Executor, communityId: string, accountId: string) {
-  const [row] = await db
-    .select({ accountId: communityTranslators.accountId })
-    .from(communityTranslators)
-    .where(
-      and(
-        eq(communityTranslators.communityId, communityId),
-        eq(communityTranslators.accountId, accountId),
-      ),
-    );
+/** The translations of each post, by post id, oldest first. */
+export async function translationsOf(
+  db: Executor,
+  postIds: readonly string[],
+): Promise<Map<string, TranslationView[]>> {
+  if (postIds.length === 0) return new Map();
+  return byPost(await translationRows(db).execute({ posts: [...postIds] }));
+}
+
+async function isAppointedTranslator(db: Database, communityId: string, accountId: string) {
+  const [row] = await appointedTranslator(db).execute({
+    community: communityId,
+    account: accountId,
+  });
   return Boolean(row);
 }
 
 /** Whether the viewer may translate the post, as privacy.ts rules. */
 async function viewerMayTranslate(
-  db: Executor,
+  db: Database,
   post: Pick<Post, "authorId" | "uri" | "communityId">,
   viewer: Account | null,
   relation: Relation,
@@ -273,7 +300,10 @@ export async function receiveTranslations(
   }
 }
 
-/** The member a community's admins appoint as translator, or no longer. */
+/**
+ * The member a community's admins appoint as translator, or no longer; the community's log
+ * keeps who did it to whom, when it changed anything.
+ */
 export async function setTranslator(
   deps: Deps,
   ref: string,
@@ -283,22 +313,50 @@ export async function setTranslator(
 ): Promise<void> {
   const { community, relation } = await viewCommunity(deps, ref, viewer);
   if (!mayAppointTranslators(relation)) throw new DomainError("insufficient_role");
-  const member = await activeMemberCalled(deps.db, community, membershipId);
-  if (appointed) {
-    await deps.db
-      .insert(communityTranslators)
-      .values({ communityId: community.id, accountId: member, appointedById: viewer.id })
-      .onConflictDoNothing();
-  } else {
-    await deps.db
-      .delete(communityTranslators)
-      .where(
-        and(
-          eq(communityTranslators.communityId, community.id),
-          eq(communityTranslators.accountId, member),
-        ),
-      );
-  }
+  await deps.db.transaction(async (tx) => {
+    const member = await activeMemberCalled(tx, community, membershipId);
+    const changed = appointed
+      ? await tx
+          .insert(communityTranslators)
+          .values({ communityId: community.id, accountId: member, appointedById: viewer.id })
+          .onConflictDoNothing()
+          .returning({ accountId: communityTranslators.accountId })
+      : await tx
+          .delete(communityTranslators)
+          .where(
+            and(
+              eq(communityTranslators.communityId, community.id),
+              eq(communityTranslators.accountId, member),
+            ),
+          )
+          .returning({ accountId: communityTranslators.accountId });
+    if (changed.length === 0) return;
+    await recordDecision(tx, {
+      communityId: community.id,
+      actorId: viewer.id,
+      action: appointed ? "translator_appointed" : "translator_removed",
+      targetAccountId: member,
+    });
+  });
+}
+
+/** Which of these accounts the community's admins appointed as translators. */
+export async function translatorsAmong(
+  db: Executor,
+  communityId: string,
+  accountIds: readonly string[],
+): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  const rows = await db
+    .select({ accountId: communityTranslators.accountId })
+    .from(communityTranslators)
+    .where(
+      and(
+        eq(communityTranslators.communityId, communityId),
+        inArray(communityTranslators.accountId, [...accountIds]),
+      ),
+    );
+  return new Set(rows.map((row) => row.accountId));
 }
 
 async function activeMemberCalled(db: Executor, community: Community, membershipId: string) {
@@ -336,35 +394,41 @@ export interface Reader {
 
 /** How each post reads for `reader`, by post id. */
 export async function readingsOf(
-  db: Executor,
+  db: Database,
   views: readonly PostView[],
   reader: Reader,
 ): Promise<Map<string, Reading>> {
-  const translations = await translationsOf(
-    db,
-    views.map((view) => view.post.id),
-  );
-  const readings = new Map<string, Reading>();
-  // A list's posts share a community: whether the reader translates there is asked once.
+  const { viewer } = reader;
+  // Whether the reader translates in each community came with the posts when it could; any
+  // other community is asked once, beside the translations rather than after them.
   const appointedIn = new Map<string, boolean>();
+  for (const view of views) {
+    if (view.appointedTranslator !== undefined) {
+      appointedIn.set(view.post.communityId, view.appointedTranslator);
+    }
+  }
+  const unknownIn = [...new Set(views.map((view) => view.post.communityId))].filter(
+    (id) => !appointedIn.has(id),
+  );
+  const translated = views.filter((view) => view.translated !== false).map((v) => v.post.id);
+  const [rows, appointed] = await Promise.all([
+    translated.length ? preparedTranslationRows(db).execute({ posts: translated }) : [],
+    Promise.all(unknownIn.map((id) => viewer && isAppointedTranslator(db, id, viewer.id))),
+  ]);
+  const translations = byPost(rows);
+  for (const [at, id] of unknownIn.entries()) appointedIn.set(id, appointed[at] === true);
+  const readings = new Map<string, Reading>();
   for (const { post, relation } of views) {
     const found = translations.get(post.id) ?? [];
     const inReaderLanguage = found.find((each) => each.translation.language === reader.language);
-    if (reader.viewer && !appointedIn.has(post.communityId)) {
-      appointedIn.set(
-        post.communityId,
-        await isAppointedTranslator(db, post.communityId, reader.viewer.id),
-      );
-    }
     const foreign = post.language !== reader.language && !post.deletedAt;
     readings.set(post.id, {
       translations: found,
       shown: foreign && !reader.original ? (inReaderLanguage ?? null) : null,
-      mayTranslate: reader.viewer
-        ? mayTranslate(post, reader.viewer, relation, appointedIn.get(post.communityId) ?? false)
+      mayTranslate: viewer
+        ? mayTranslate(post, viewer, relation, appointedIn.get(post.communityId) ?? false)
         : false,
-      mayAskMachine:
-        reader.machineOffered && reader.viewer !== null && foreign && !inReaderLanguage,
+      mayAskMachine: reader.machineOffered && viewer !== null && foreign && !inReaderLanguage,
     });
   }
   return readings;

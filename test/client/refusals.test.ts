@@ -92,13 +92,29 @@ describe("refusals in the browser", () => {
     await screenshot(page, "refused-working-group-join");
   });
 
-  it("shows why a non-member's reply is refused", async () => {
+  it("offers no reply form to a non-member, whom the server would refuse", async () => {
     const page = await open(`/posts/${threadId}`, "en-GB", outsider);
-    await page.locator(`#reply-${threadId}`).fill("May I add something?");
+    await page.getByRole("heading", { name: "Registries compared" }).waitFor();
+    expect(await page.locator(`#reply-${threadId}`).count()).toBe(0);
+  });
+
+  it("shows why a reply is refused when the thread was locked while it was being written", async () => {
+    const thread = await request("POST", "/api/v1/communities/library/discussions", {
+      token: owner.token,
+      body: { title: "Locked meanwhile", content: "Soon closed." },
+    });
+    const id = thread.body.id as string;
+    const page = await open(`/posts/${id}`, "en-GB", owner);
+    await page.locator(`#reply-${id}`).fill("May I add something?");
+    const locked = await request("PATCH", `/api/v1/posts/${id}`, {
+      token: owner.token,
+      body: { locked: true },
+    });
+    expect(locked.status).toBe(200);
     await page.getByRole("button", { name: en("thread.send") }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 10_000 });
-    const expected = await serverMessage(`/posts/${threadId}/comments`, outsider, {
+    const expected = await serverMessage(`/posts/${id}/comments`, owner, {
       content: "May I add something?",
     });
     expect(await alert.textContent()).toBe(expected);

@@ -153,7 +153,7 @@ describe("the privacy rule, on loaded records and in SQL", () => {
   }
 
   async function found(viewer: Account | null, q: string): Promise<Set<string>> {
-    return new Set((await search(deps, viewer, { q, limit: 100 })).map((hit) => hit.id));
+    return new Set((await search(deps, viewer, { q, limit: 100 })).items.map((hit) => hit.id));
   }
 
   for (const { privacy, hidden } of levels)

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localeProblems } from "../../scripts/check-locales.ts";
 import { startTestInstance, type TestInstance } from "../support/instance.ts";
 
 const locales = ["en", "fr", "es", "pt", "ar"];
@@ -28,6 +29,10 @@ describe("translations", () => {
         expect(translated, `${locale}/${namespace}`).toEqual(english);
       }
     }
+  });
+
+  it("writes every English message in each language, non-empty, filling in the same {{names}}", () => {
+    expect(localeProblems()).toEqual([]);
   });
 
   it("answers errors in the language of Accept-Language", async () => {

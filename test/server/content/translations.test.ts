@@ -175,6 +175,33 @@ describe("translations of posts", () => {
     expect(again.status).toBe(404);
   });
 
+  it("tells each reader, on a thread and in its feed, whether they may translate", async () => {
+    // The earlier test appointed helper; reader was never appointed.
+    const untranslated = await praxis.request("POST", "/api/v1/communities/protection/pages", {
+      token: author.token,
+      body: { title: "Glossaire", content: "Transfert, ménage, registre social.", language: "fr" },
+    });
+    expect(untranslated.status).toBe(201);
+    const mayOf = async (person: Person | null, path: string) =>
+      (await praxis.request("GET", path, person ? { token: person.token } : {})).body;
+    for (const [person, may] of [
+      [helper, true],
+      [reader, false],
+      [null, false],
+    ] as const) {
+      const thread = await mayOf(person, `/api/v1/posts/${postId}`);
+      expect(thread.mayTranslate).toBe(may);
+      expect(thread.translations).toEqual(["ar"]);
+      const page = await mayOf(person, `/api/v1/posts/${untranslated.body.id}`);
+      expect(page.mayTranslate).toBe(may);
+      expect(page.translations).toEqual([]);
+      const feed = await mayOf(person, "/api/v1/communities/protection/discussions");
+      const listed = feed.items.find((item: { id: string }) => item.id === postId);
+      expect(listed.mayTranslate).toBe(may);
+      expect(listed.translations).toEqual(["ar"]);
+    }
+  });
+
   it("finds a post by the words of its translations", async () => {
     const found = await praxis.request("GET", `/api/v1/search?q=${encodeURIComponent("النقدية")}`);
     expect(found.body.items).toContainEqual(
