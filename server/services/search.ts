@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Account } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
 import { fileDetails } from "../../db/schema/files.ts";
@@ -123,7 +123,7 @@ export async function search(
             ...postConditions,
           ),
         )
-        .orderBy(desc(rank))
+        .orderBy(desc(rank), asc(posts.id))
         .limit(reach),
     );
   }
@@ -150,7 +150,7 @@ export async function search(
             query.language ? eq(postTranslations.language, query.language) : undefined,
           ),
         )
-        .orderBy(desc(rank))
+        .orderBy(desc(rank), asc(posts.id))
         .limit(reach),
     );
   }
@@ -165,7 +165,7 @@ export async function search(
         .innerJoin(posts, eq(posts.id, fileDetails.postId))
         .innerJoin(communities, eq(communities.id, posts.communityId))
         .where(and(sql`${category} @@ ${tsquery}`, ...postConditions))
-        .orderBy(desc(rank))
+        .orderBy(desc(rank), asc(posts.id))
         .limit(reach),
     );
   }
@@ -199,7 +199,7 @@ export async function search(
             query.since ? gte(comments.createdAt, query.since) : undefined,
           ),
         )
-        .orderBy(desc(rank))
+        .orderBy(desc(rank), asc(comments.id))
         .limit(reach),
     );
   }
@@ -228,7 +228,7 @@ export async function search(
             query.since ? gte(communities.createdAt, query.since) : undefined,
           ),
         )
-        .orderBy(desc(rank))
+        .orderBy(desc(rank), asc(communities.id))
         .limit(reach),
     );
   }
@@ -237,7 +237,10 @@ export async function search(
     const seen = best.get(hit.id);
     if (!seen || seen.rank < hit.rank) best.set(hit.id, hit);
   }
-  const ranked = [...best.values()].sort((a, b) => b.rank - a.rank || a.id.localeCompare(b.id));
+  // Ties go by id, in the order PostgreSQL gives uuids (their text, byte by byte), so that
+  // each page's queries pick the same hits as the page before saw.
+  const byId = (a: SearchHit, b: SearchHit) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const ranked = [...best.values()].sort((a, b) => b.rank - a.rank || byId(a, b));
   const end = skipped + query.limit;
   return {
     items: ranked.slice(skipped, end),

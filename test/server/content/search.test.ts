@@ -102,6 +102,32 @@ describe("search", () => {
     expect(titles(await find("q=ledgers&kind=file", owner.token))).toEqual(["ledger"]);
   });
 
+  it("pages through every hit once, best first, and refuses a cursor it did not give", async () => {
+    for (let n = 1; n <= 5; n++) {
+      await praxis.request("POST", "/api/v1/communities/open-sp/discussions", {
+        token: owner.token,
+        body: { title: `Kingfisher registry ${n}`, content: `Kingfisher ${"registry ".repeat(n)}` },
+      });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await find(`q=kingfisher&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((hit: { id: string }) => hit.id));
+      cursor = page.body.next;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(5);
+    const all = await find("q=kingfisher&limit=10");
+    expect(all.body.items.map((hit: { id: string }) => hit.id)).toEqual(seen);
+    const forged = await find("q=kingfisher&cursor=not-a-cursor");
+    expect(forged.status).toBe(400);
+  });
+
   it("refuses an empty query with a clear error", async () => {
     const empty = await find("q=");
     expect(empty.status).toBe(400);
