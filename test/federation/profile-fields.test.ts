@@ -95,8 +95,10 @@ describe("profile fields over federation", () => {
     const handle = `felix@${new URL(mastodon.origin).host}`;
     const profile = await eventually(
       async () => hub.request("GET", `/api/v1/accounts/${handle}`),
-      (answer) => answer.status === 200,
-      "felix known to the hub",
+      // The profile is stored when the inbox first reads felix; the membership comes later,
+      // when the worker has handled the Follow.
+      (answer) => answer.status === 200 && answer.body.communities?.length > 0,
+      "felix known to the hub as a member of commons",
       [hub],
     );
     // The fixture's summary is Mastodon's HTML: a paragraph, entities and a link's spans.
