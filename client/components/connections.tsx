@@ -1,23 +1,13 @@
-import { useEffect, useState } from "preact/hooks";
 import type { CoffeeStatus, Community } from "../api.ts";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
-import type { ToolProps } from "./community-tools.tsx";
 
 /**
  * "Pair me for coffee": a member's part in the community's rounds, as a plain form the server
  * answers with a redirect back; when the next round pairs, and, for its admins, how many take part.
  */
-function CoffeeCard({ community }: { community: Community }) {
-  const { t, api, locale, timeZone } = useShell();
-  const [status, setStatus] = useState<CoffeeStatus | null>(null);
-  useEffect(() => {
-    void api
-      .get<CoffeeStatus>(`/communities/${community.ref}/coffee`)
-      .then(setStatus)
-      .catch(() => setStatus(null));
-  }, [api, community.ref]);
-  if (!status) return null;
+function CoffeeCard({ community, status }: { community: Community; status: CoffeeStatus }) {
+  const { t, locale, timeZone } = useShell();
   return (
     <form class="panel coffee" method="post" action={`/c/${community.ref}/coffee`}>
       <h2>{t("coffee.title")}</h2>
@@ -71,11 +61,14 @@ export function AskQuestion({ community }: { community: Community }) {
   );
 }
 
-/** What a member of the community finds on its home to meet its people: coffee and questions. */
-export function Connections({ community }: ToolProps) {
+/**
+ * What a member of a community hosted here finds on its home to meet its people: coffee and
+ * questions. Drawn with the page, so both work without scripts.
+ */
+export function Connections({ community, coffee }: { community: Community; coffee: CoffeeStatus }) {
   return (
     <>
-      <CoffeeCard community={community} />
+      <CoffeeCard community={community} status={coffee} />
       <AskQuestion community={community} />
     </>
   );

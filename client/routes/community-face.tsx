@@ -1,20 +1,22 @@
 import type { ComponentChildren } from "preact";
-import type { Community } from "../api.ts";
+import type { Community, CommunityMay } from "../api.ts";
 import { ErrorMessage } from "../components/error.tsx";
 import { PrivacyBadge } from "../components/privacy.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
 import { formatNumber } from "../format.ts";
 
+type WayIn = NonNullable<CommunityMay["join"]>;
+
 /**
  * What a visitor is asked to do: sign in (or create an account) to join or to ask to join;
  * a private community takes nobody uninvited, and its invitations come as links by e-mail.
  * The links work without JavaScript, so a shared link leads somewhere in any browser.
  */
-function VisitorCallToAction({ community }: { community: Community }) {
+function VisitorCallToAction({ community, way }: { community: Community; way: WayIn }) {
   const { t } = useShell();
   const signIn = `/signin?next=/c/${community.ref}`;
-  if (community.privacy === "private") {
+  if (way === "invitation") {
     return (
       <>
         <p class="notice">{t("join.inviteOnly")}</p>
@@ -27,74 +29,72 @@ function VisitorCallToAction({ community }: { community: Community }) {
   return (
     <p class="row">
       <a class="button" href={signIn}>
-        {t(community.privacy === "semi_private" ? "face.signInToRequest" : "join.signInToJoin")}
+        {t(way === "request" ? "face.signInToRequest" : "join.signInToJoin")}
       </a>{" "}
       <a href={`/register?next=/c/${community.ref}`}>{t("account.register")}</a>
     </p>
   );
 }
 
-/** What the reader may do about belonging to the community: join, ask, wait, or leave. */
+/**
+ * What the reader may do about belonging to the community (`may.join`, `may.leave`): join,
+ * ask, wait, or leave. Each is a plain form the server answers with a redirect back; with
+ * scripts the page acts in place and shows the server's refusal beside the button.
+ */
 export function CallToAction({ community }: { community: Community }) {
   const { t, me, api, refresh } = useShell();
   const { busy, error, run } = useAction();
   const state = community.viewer?.state;
+  const { join, leave } = community.may;
+  const act = (event: Event, path: "join" | "leave") => {
+    const { message } = fieldsOf(event);
+    void run(() =>
+      api.post(`/communities/${community.ref}/${path}`, message ? { message } : {}),
+    ).then((done) => done && refresh());
+  };
   if (community.archived) return <p class="notice">{t("join.archived")}</p>;
-  if (state === "active") {
-    return (
-      <p class="row">
-        {t("join.member")}{" "}
-        <button
-          type="button"
-          class="secondary"
-          disabled={busy}
-          onClick={() =>
-            run(() => api.post(`/communities/${community.ref}/leave`)).then(
-              (left) => left && refresh(),
-            )
-          }
-        >
-          {t("join.leave")}
-        </button>
-        <ErrorMessage message={error} />
-      </p>
-    );
-  }
-  if (state === "pending") return <p class="notice">{t("join.pending")}</p>;
-  if (state === "banned" || state === "rejected") return <p class="notice">{t("join.refused")}</p>;
-  if (!me) return <VisitorCallToAction community={community} />;
-  if (community.privacy === "private" && state !== "invited") {
-    return <p class="notice">{t("join.inviteOnly")}</p>;
-  }
-  const join = (message?: string) =>
-    run(() => api.post(`/communities/${community.ref}/join`, message ? { message } : {})).then(
-      refresh,
-    );
-  if (community.privacy === "semi_private" && state !== "invited") {
+  if (leave) {
     return (
       <form
-        class="panel"
-        onSubmit={(event) => {
-          void join(fieldsOf(event).message);
-        }}
+        class="row"
+        method="post"
+        action={`/c/${community.ref}/leave`}
+        onSubmit={(event) => act(event, "leave")}
       >
-        <h2>{t("join.requestTitle")}</h2>
-        <label for="join-message">{t("join.message")}</label>
-        <textarea id="join-message" name="message" rows={3} maxLength={2000} />
-        <button type="submit" disabled={busy}>
-          {t("join.request")}
+        {t("join.member")}{" "}
+        <button type="submit" class="secondary" disabled={busy}>
+          {t("join.leave")}
         </button>
         <ErrorMessage message={error} />
       </form>
     );
   }
+  if (state === "pending") return <p class="notice">{t("join.pending")}</p>;
+  if (state === "banned" || state === "rejected") return <p class="notice">{t("join.refused")}</p>;
+  if (!join) return null;
+  if (!me) return <VisitorCallToAction community={community} way={join} />;
+  if (join === "invitation") return <p class="notice">{t("join.inviteOnly")}</p>;
   return (
-    <p>
-      <button type="button" disabled={busy} onClick={() => void join()}>
-        {t("join.join")}
-      </button>
+    <form
+      class={join === "request" ? "panel" : undefined}
+      method="post"
+      action={`/c/${community.ref}/join`}
+      onSubmit={(event) => act(event, "join")}
+    >
+      {join === "request" ? (
+        <>
+          <h2>{t("join.requestTitle")}</h2>
+          <label for="join-message">{t("join.message")}</label>
+          <textarea id="join-message" name="message" rows={3} maxLength={2000} dir="auto" />
+        </>
+      ) : null}
+      <p>
+        <button type="submit" disabled={busy}>
+          {t(join === "request" ? "join.request" : "join.join")}
+        </button>
+      </p>
       <ErrorMessage message={error} />
-    </p>
+    </form>
   );
 }
 

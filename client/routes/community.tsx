@@ -2,6 +2,7 @@ import type { ComponentType } from "preact";
 import {
   ApiError,
   type CalendarEvent,
+  type CoffeeStatus,
   type Community,
   type CommunityProfile,
   type Member,
@@ -10,6 +11,7 @@ import {
   type SharedFile,
 } from "../api.ts";
 import type { ToolProps } from "../components/community-tools.tsx";
+import { Connections } from "../components/connections.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { AddToCalendar, EventTimes } from "../components/event-details.tsx";
 import { FileCard } from "../components/file-card.tsx";
@@ -47,6 +49,8 @@ interface Data {
   /** Where the tab's list goes on, when it is longer than one page. */
   next: string | null;
   announcements: Post[];
+  /** The reader's part in the coffee rounds, on the home of a community that connects them. */
+  coffee: CoffeeStatus | null;
 }
 
 const listPath: Record<Tab, ((ref: string) => string) | null> = {
@@ -88,18 +92,22 @@ async function loadCommunity({ api, params, query }: LoadContext): Promise<Data>
   );
   // Whoever may not read the content sees the community's face: nothing of it is asked for.
   if (!community.contentReadable) {
-    return { community, tab, items: null, next: null, announcements: [] };
+    return { community, tab, items: null, next: null, announcements: [], coffee: null };
   }
   const path = listPath[tab];
   const cursor = query.get("cursor");
-  const [list, announcements] = await Promise.all([
+  const home = tab === "home";
+  const [list, announcements, coffee] = await Promise.all([
     path
       ? listOrNull<Post | Member | Community>(() =>
           api.get(withCursor(tabListPath(tab, path, community.ref, query), cursor)),
         )
       : { items: [], next: null },
-    tab === "home"
+    home
       ? listOrNull<Post>(() => api.get(`/communities/${community.ref}/announcements?limit=3`))
+      : null,
+    home && community.may.connect
+      ? api.get<CoffeeStatus>(`/communities/${community.ref}/coffee`)
       : null,
   ]);
   return {
@@ -108,6 +116,7 @@ async function loadCommunity({ api, params, query }: LoadContext): Promise<Data>
     items: list?.items ?? null,
     next: list?.next ?? null,
     announcements: announcements?.items ?? [],
+    coffee,
   };
 }
 
@@ -261,7 +270,6 @@ function TabContent({ data, query }: { data: Data; query: URLSearchParams }) {
 
 const tools = () => import("../components/community-tools.tsx");
 const memberTools: Partial<Record<Tab, () => Promise<ComponentType<ToolProps>>>> = {
-  home: async () => (await import("../components/connections.tsx")).Connections,
   files: async () => (await tools()).FileUpload,
   calendar: async () => (await import("../components/event-form.tsx")).EventForm,
   pages: async () => (await tools()).PageForm,
@@ -318,6 +326,9 @@ function CommunityView({ data, query }: ViewProps<Data>) {
       ) : null}
       {may.post && memberTools[tab] ? (
         <Lazy load={memberTools[tab]} props={{ community, items: data.items }} />
+      ) : null}
+      {tab === "home" && data.coffee ? (
+        <Connections community={community} coffee={data.coffee} />
       ) : null}
       {tab === "groups" && may.createGroup ? (
         <p>

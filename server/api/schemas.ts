@@ -199,7 +199,17 @@ export const CommunityMay = mayFlags({
   administer: "Change settings, decide on join requests, manage members (owners and admins)",
   createGroup: "Open a working group in it (admins of a top-level community, not archived)",
   handOver: "Make another member an owner (owners)",
-}).openapi("CommunityMay", { description: "What you may do in the community" });
+  leave: "Leave it (its members; its last owner must hand it over first)",
+  connect:
+    "Take part in its coffee rounds and ask its facilitators (its members, where it is hosted here)",
+})
+  .extend({
+    join: z.enum(["join", "request", "invitation"]).nullable().openapi({
+      description:
+        "How you come in: join at once, ask its admins, or only by invitation; null for its members, those it banned, and in an archive",
+    }),
+  })
+  .openapi("CommunityMay", { description: "What you may do in the community" });
 
 export const Community = z
   .object({

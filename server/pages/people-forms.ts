@@ -33,8 +33,8 @@ const communityPage = (c: Context<AppEnv>) => `/c/${encodeURIComponent(c.req.par
 /**
  * The people screens' forms as plain posts (issue 17), so they work without scripts: the
  * avatar and banner uploads (the browser's multipart body goes to the API as it came, under
- * the API's own size limit), taking part in coffee rounds, and asking, handing on and
- * answering questions.
+ * the API's own size limit), joining, asking to join and leaving a community, taking part
+ * in coffee rounds, and asking, handing on and answering questions.
  */
 export function mountPeopleForms(app: Hono<AppEnv>): void {
   const images = [
@@ -81,6 +81,24 @@ export function mountPeopleForms(app: Hono<AppEnv>): void {
       communityPage(c),
     );
   });
+  app.post("/c/:ref/join", async (c) => {
+    const message = await fieldOf(c, "message");
+    const body = message ? { message } : {};
+    return forward(
+      app,
+      c,
+      { method: "POST", path: `${communityPath(c)}/join`, body },
+      communityPage(c),
+    );
+  });
+  app.post("/c/:ref/leave", (c) =>
+    forward(
+      app,
+      c,
+      { method: "POST", path: `${communityPath(c)}/leave`, body: {} },
+      communityPage(c),
+    ),
+  );
   app.post("/c/:ref/questions", async (c) => {
     const body = { body: await fieldOf(c, "body") };
     return forward(

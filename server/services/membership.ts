@@ -1,6 +1,7 @@
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
 import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { coffeeParticipants } from "../../db/schema/coffee.ts";
 import { type Community, communities } from "../../db/schema/communities.ts";
 import { invitations } from "../../db/schema/invitations.ts";
 import {
@@ -29,6 +30,7 @@ import {
   outranks,
   profileDetailsVisibleIn,
   type Relation,
+  wayIn,
 } from "./privacy.ts";
 import { type PeopleFilters, peopleMatching } from "./profiles.ts";
 
@@ -204,17 +206,14 @@ export async function requestMembership(
     }
     if (community.archived) throw new DomainError("community_archived");
     await assertParentMembership(tx, community, account.id);
-    if (
-      current?.state === "invited" ||
-      (remote && (await claimRemoteInvitation(tx, community, account)))
-    ) {
-      return decided(await admit(tx, community.id, account.id, values("active")));
-    }
-    switch (community.privacy) {
-      case "open":
-      case "public":
+    const invitedByHandle =
+      current?.state !== "invited" &&
+      remote &&
+      (await claimRemoteInvitation(tx, community, account));
+    switch (invitedByHandle ? "join" : wayIn(community, current ?? null)) {
+      case "join":
         return decided(await admit(tx, community.id, account.id, values("active")));
-      case "semi_private": {
+      case "request": {
         const answer = request.message?.trim() ?? "";
         // A Follow carries no message; its sender's admins decide without one.
         if (!remote && community.eligibility.trim() && !answer)
@@ -224,7 +223,7 @@ export async function requestMembership(
         if (current?.state !== "pending") await notifyAdmins(tx, community, pending, account);
         return pending;
       }
-      case "private":
+      case "invitation":
         throw new DomainError("invitation_required");
     }
   });
@@ -272,6 +271,18 @@ async function dropWithWorkingGroups(
     .select({ id: communities.id })
     .from(communities)
     .where(eq(communities.parentId, community.id));
+  // Whoever leaves stops being paired for coffee there; coming back starts afresh.
+  await db
+    .delete(coffeeParticipants)
+    .where(
+      and(
+        eq(coffeeParticipants.accountId, accountId),
+        or(
+          eq(coffeeParticipants.communityId, community.id),
+          inArray(coffeeParticipants.communityId, workingGroups),
+        ),
+      ),
+    );
   await db.delete(memberships).where(
     and(
       inArray(memberships.communityId, workingGroups),

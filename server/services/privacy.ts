@@ -404,12 +404,47 @@ export function mayHandOver(relation: Relation): boolean {
   return hasRoleAtLeast(relation, "owner");
 }
 
+/**
+ * How someone who is not a member comes into a community: at once where it is open or public,
+ * by asking its admins where it is semi-private, and only by invitation where it is private.
+ * An invitation opens any of them.
+ */
+export type WayIn = "join" | "request" | "invitation";
+
+export function wayIn(community: Pick<Community, "privacy">, relation: Relation): WayIn {
+  if (relation?.state === "invited") return "join";
+  switch (community.privacy) {
+    case "open":
+    case "public":
+      return "join";
+    case "semi_private":
+      return "request";
+    case "private":
+      return "invitation";
+  }
+}
+
+/**
+ * The way in the viewer is offered: none to its members, to those it banned, or in an archive.
+ * A working group also needs its parent's membership, which the join itself checks.
+ */
+export function mayJoin(
+  community: Pick<Community, "privacy" | "archived">,
+  relation: Relation,
+): WayIn | null {
+  if (community.archived || isActive(relation) || relation?.state === "banned") return null;
+  return wayIn(community, relation);
+}
+
 /** What the viewer may do in a community, as its answers say. */
 export function communityMay(
-  community: Pick<Community, "archived" | "parentId">,
+  community: Pick<Community, "archived" | "parentId" | "privacy" | "domain">,
   relation: Relation,
 ) {
   return {
+    join: mayJoin(community, relation),
+    leave: isActive(relation),
+    connect: connectsPeopleIn(community, relation),
     post: mayWriteIn(community, relation),
     announce: mayAnnounceIn(community, relation),
     moderate: isFacilitator(relation),

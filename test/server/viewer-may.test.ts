@@ -3,7 +3,7 @@ import { type Person, startTestInstance, type TestInstance } from "../support/in
 
 type Persona = "owner" | "moderator" | "member" | "outsider" | "anonymous";
 const personas: Persona[] = ["owner", "moderator", "member", "outsider", "anonymous"];
-type Flags = Record<string, boolean>;
+type Flags = Record<string, boolean | string | null>;
 
 /**
  * Answers say what the viewer may do (`may`), from privacy.ts's checks, so that the client
@@ -130,9 +130,14 @@ describe("what the viewer may do, as answers say it", () => {
       const thread = await threadIn(slug, state === "archived");
       for (const who of personas) {
         const may = await mayOf(slug, thread, who);
+        const inside = who !== "outsider" && who !== "anonymous";
         expect(may.community, who).toEqual({
           ...expectedCommunity[state][who],
           handOver: who === "owner",
+          // How one comes in and goes out: test/server/way-in.test.ts holds them to the API.
+          join: inside || state === "archived" ? null : "join",
+          leave: inside,
+          connect: inside,
         });
         expect(may.post, who).toEqual(expectedPost[state][who]);
         const { edit, delete: remove } = expectedPost[state][who] as Flags;
@@ -192,6 +197,10 @@ describe("what the viewer may do, as answers say it", () => {
             may.community.handOver === true,
             () =>
               call("PATCH", `/communities/${slug}/members/${newcomerId}`, who, { role: "owner" }),
+          ],
+          "community.connect": [
+            may.community.connect === true,
+            () => call("GET", `/communities/${slug}/coffee`, who),
           ],
           "post.edit": [
             may.post.edit === true,
