@@ -1,6 +1,6 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
-import type { Me } from "../api.ts";
+import type { EmailAddresses, Me } from "../api.ts";
 import { AboutFields, withAboutChanges } from "../components/about-fields.tsx";
 import { CurrentPassword } from "../components/account-fields.tsx";
 import { ErrorMessage } from "../components/error.tsx";
@@ -21,7 +21,7 @@ const profileFields = [
 ] as const;
 
 /** The reader's own account: their profile and preferences, password, address, and its end. */
-export function Settings({ query }: ViewProps<unknown>) {
+export function Settings({ query, data }: ViewProps<EmailAddresses | null>) {
   const { t, me } = useShell();
   if (!me) return <p>{t("account.signInFirst")}</p>;
   return (
@@ -39,7 +39,7 @@ export function Settings({ query }: ViewProps<unknown>) {
         box={{ class: "avatar large", width: 80, height: 80 }}
       />
       <PasswordChange query={query} />
-      <EmailChange query={query} />
+      <EmailChange waiting={data?.pending ?? null} />
       <AccountDeletion query={query} />
     </>
   );
@@ -183,13 +183,13 @@ function PasswordChange({ query }: { query: URLSearchParams }) {
 }
 
 /**
- * A new address, which takes effect once the link mailed to it is opened. Without scripts
- * the server answers the post with `?pending=` and the address the link went to.
+ * A new address, which takes effect once the link mailed to it is opened; until then the
+ * screen shows the address waiting (`waiting`, from the account), with scripts or without.
  */
-function EmailChange({ query }: { query: URLSearchParams }) {
+function EmailChange({ waiting }: { waiting: string | null }) {
   const { t, api, me } = useShell();
   const { busy, error, run } = useAction();
-  const [pending, setPending] = useState(query.get("pending"));
+  const [pending, setPending] = useState(waiting);
   return (
     <form
       class="narrow"

@@ -1,10 +1,9 @@
-import type { Community } from "../api.ts";
+import type { Community, EmailAddresses, Instance } from "../api.ts";
 import { communityAnalyticsScreen, instanceAnalyticsScreen } from "./analytics-screens.ts";
 import { communityScreen } from "./community.tsx";
 import { communitySettingsScreen } from "./community-settings.tsx";
 import { directoryScreen } from "./directory.tsx";
 import { ForgotPassword } from "./forgot-password.tsx";
-import type { Instance } from "./instance-admin/instance-settings.tsx";
 import { instanceAdminScreens } from "./instance-admin/screens.ts";
 import { invitationScreen } from "./invitation.tsx";
 import { messagesScreens } from "./messages.tsx";
@@ -69,8 +68,9 @@ export const screens: Screen[] = [
     title: (t) => t("account.register"),
     view: Register,
   }),
-  defineScreen({
+  defineScreen<EmailAddresses | null>({
     pattern: "/settings",
+    load: ({ api, me }) => (me ? api.get<EmailAddresses>("/me/email") : Promise.resolve(null)),
     title: (t) => t("account.settings"),
     lazy: async () => (await import("./account.tsx")).Settings,
     // Every form on it is a plain post too (server/pages/settings-forms.ts).

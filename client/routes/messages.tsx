@@ -1,4 +1,4 @@
-import type { Author, Page } from "../api.ts";
+import type { Conversation, Message, Page } from "../api.ts";
 import { AuthorName } from "../components/author-name.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { More, useMore, withCursor } from "../components/more.tsx";
@@ -16,23 +16,7 @@ import { defineScreen, type LoadContext, type ViewProps } from "./table.ts";
  * sent through the API when they do.
  */
 
-/** As server/api/messages.ts answers them. */
-interface Message {
-  id: string;
-  conversation: string;
-  author: Author;
-  content: string;
-  createdAt: string;
-}
-
-interface Conversation {
-  id: string;
-  participants: Author[];
-  unread: number;
-  updatedAt: string;
-  last: Message | null;
-}
-
+/** A conversation and a page of its messages, from two calls. */
 interface OneConversation {
   conversation: Conversation;
   messages: Page<Message>;

@@ -1,4 +1,4 @@
-import type { Author, Community, Member, Page } from "../api.ts";
+import type { Author, Community, Member, Page, Question } from "../api.ts";
 import { AuthorName } from "../components/author-name.tsx";
 import { BackLink } from "../components/back-link.tsx";
 import { AskQuestion, maxQuestionLength } from "../components/connections.tsx";
@@ -6,19 +6,6 @@ import { profileHref } from "../components/people.tsx";
 import { useShell } from "../context.ts";
 import { formatDateTime } from "../format.ts";
 import type { LoadContext, ViewProps } from "./table.ts";
-
-/** A question as `/communities/:ref/questions` answers it. */
-interface Question {
-  id: string;
-  body: string;
-  state: "open" | "assigned" | "answered";
-  asker: Author | null;
-  assignee: Author | null;
-  answer: string | null;
-  createdAt: string;
-  answeredAt: string | null;
-  viewer: { may: { assign: boolean; answer: boolean } };
-}
 
 interface Data {
   community: Community;

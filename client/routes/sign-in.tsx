@@ -1,9 +1,8 @@
-import type { Me } from "../api.ts";
+import type { Instance, Me } from "../api.ts";
 import { NewAccountFields, registerAndSignIn } from "../components/account-fields.tsx";
 import { ErrorMessage } from "../components/error.tsx";
 import { fieldsOf, useAction } from "../components/use-action.ts";
 import { useShell } from "../context.ts";
-import type { Instance } from "./instance-admin/instance-settings.tsx";
 import type { ViewProps } from "./table.ts";
 
 /*

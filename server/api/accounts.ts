@@ -5,7 +5,7 @@ import { clientAddress } from "../limits/client-address.ts";
 import { contentChoices, deleteAccount } from "../services/account-deletion.ts";
 import { changePassword, registerAccount, updateProfile } from "../services/accounts.ts";
 import { listMemberCommunities } from "../services/communities.ts";
-import { requestEmailChange } from "../services/email-change.ts";
+import { pendingEmailOf, requestEmailChange } from "../services/email-change.ts";
 import { requestPasswordReset } from "../services/password-reset.ts";
 import type { Session } from "../services/sessions.ts";
 import { type AppEnv, createRouter } from "./router.ts";
@@ -122,6 +122,24 @@ const newPassword = createRoute({
   },
 });
 
+export const EmailAddresses = z
+  .object({
+    email: z.string(),
+    pending: z
+      .string()
+      .nullable()
+      .openapi({ description: "The address being confirmed, while its link is open" }),
+  })
+  .openapi("EmailAddresses");
+
+const myEmail = createRoute({
+  method: "get",
+  path: "/me/email",
+  tags: ["Accounts"],
+  summary: "Your e-mail address, and the one you asked to move to while its link is open",
+  responses: { 200: jsonResponse(EmailAddresses, "The addresses"), ...errorResponses },
+});
+
 const newEmail = createRoute({
   method: "post",
   path: "/me/email",
@@ -195,6 +213,11 @@ export const accountsApi = createRouter()
   .openapi(newPassword, async (c) => {
     await changePassword(c.get("deps"), sessionOf(c), c.req.valid("json"), clientOf(c));
     return c.body(null, 204);
+  })
+  .openapi(myEmail, async (c) => {
+    const account = requireAccount(c);
+    const pending = await pendingEmailOf(c.get("deps").db, account);
+    return c.json({ email: account.email ?? "", pending }, 200);
   })
   .openapi(newEmail, async (c) => {
     const change = c.req.valid("json");

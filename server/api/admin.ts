@@ -74,23 +74,19 @@ const DomainBlockShape = z
   .object({ domain: z.string(), reason: z.string(), createdAt: z.string() })
   .openapi("DomainBlock");
 
+export const DomainBlocks = z.object({
+  items: z.array(DomainBlockShape),
+  allowlist: z.array(z.string()).openapi({
+    description: "FEDERATION_ALLOWLIST: when not empty, the only servers federated with",
+  }),
+});
+
 const listBlocks = createRoute({
   method: "get",
   path: "/admin/domain-blocks",
   tags,
   summary: "Servers this instance does not federate with",
-  responses: {
-    200: jsonResponse(
-      z.object({
-        items: z.array(DomainBlockShape),
-        allowlist: z.array(z.string()).openapi({
-          description: "FEDERATION_ALLOWLIST: when not empty, the only servers federated with",
-        }),
-      }),
-      "Blocks",
-    ),
-    ...errorResponses,
-  },
+  responses: { 200: jsonResponse(DomainBlocks, "Blocks"), ...errorResponses },
 });
 
 const addBlock = createRoute({
@@ -141,7 +137,7 @@ const dormant = createRoute({
   },
 });
 
-const HostedCommunity = z
+export const HostedCommunity = z
   .object({
     ref: z.string(),
     name: z.string(),

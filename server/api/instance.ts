@@ -5,7 +5,7 @@ import { createRouter } from "./router.ts";
 import { errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
 import { requireAccount } from "./session.ts";
 
-const Instance = z
+export const Instance = z
   .object({
     name: z.string(),
     description: z.string(),

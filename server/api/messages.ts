@@ -31,7 +31,7 @@ const tags = ["Direct messages"];
 /** `bob` for someone here, `bob@host` (or `@bob@host`) for someone elsewhere. */
 const Handle = z.string().trim().min(1).max(300).openapi({ example: "amina_k@praxis.example.org" });
 
-const Message = z
+export const Message = z
   .object({
     id: z.uuid(),
     conversation: z.uuid(),
@@ -42,7 +42,7 @@ const Message = z
   })
   .openapi("Message");
 
-const Conversation = z
+export const Conversation = z
   .object({
     id: z.uuid(),
     participants: z.array(Author).openapi({ description: "Everyone in it, you included" }),

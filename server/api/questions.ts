@@ -28,7 +28,7 @@ const tags = ["Direct connect"];
 
 const Text = z.string().trim().min(1).max(maxQuestionLength);
 
-const Question = z
+export const Question = z
   .object({
     id: z.uuid(),
     community: z.string().openapi({ description: "The community's ref" }),

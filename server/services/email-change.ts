@@ -1,6 +1,6 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Executor } from "../../db/index.ts";
-import { type Account, accounts } from "../../db/schema/accounts.ts";
+import { type Account, accountLinks, accounts } from "../../db/schema/accounts.ts";
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
@@ -53,6 +53,24 @@ export async function requestEmailChange(
       linkUrl(deps, "confirm-email", token),
     ),
   );
+}
+
+/** The address the account asked to move to, while the link mailed there is still open. */
+export async function pendingEmailOf(db: Executor, account: Account): Promise<string | null> {
+  const [link] = await db
+    .select({ newEmail: accountLinks.newEmail })
+    .from(accountLinks)
+    .where(
+      and(
+        eq(accountLinks.accountId, account.id),
+        eq(accountLinks.purpose, "email_change"),
+        isNull(accountLinks.usedAt),
+        gt(accountLinks.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(desc(accountLinks.createdAt))
+    .limit(1);
+  return link?.newEmail ?? null;
 }
 
 export function openEmailChange(deps: Deps, token: string): Promise<OpenedLink> {

@@ -117,7 +117,12 @@ describe("the settings screen without scripts", () => {
       await page.locator("#new-email").fill("layla@new.example.org");
       await page.locator("#email-password").fill(newPassword);
       await submit(page, en("account.changeEmail"));
-      await page.waitForURL(/\/settings\?pending=/);
+      // The address waiting for its confirmation is read from the account, never from the URL.
+      await page.waitForURL(/\/settings$/);
+      await page
+        .getByText(en("account.emailPending", { email: "layla@new.example.org" }))
+        .waitFor();
+      await page.reload();
       await page
         .getByText(en("account.emailPending", { email: "layla@new.example.org" }))
         .waitFor();

@@ -193,6 +193,11 @@ describe("account recovery", () => {
     expect(asked.status).toBe(202);
     const link = linkIn(await smtp.nextTo("kofi@new.example.org"), "confirm-email");
     expect(smtp.countTo("kofi@example.org")).toBe(0);
+    const addresses = () => praxis.request("GET", "/api/v1/me/email", { token: owner.token });
+    expect((await addresses()).body).toEqual({
+      email: "kofi@example.org",
+      pending: "kofi@new.example.org",
+    });
 
     const question = await openPage(link);
     expect(question.status).toBe(200);
@@ -206,6 +211,7 @@ describe("account recovery", () => {
     expect(notice.text).toContain("kofi@new.example.org");
     expect((await signIn("kofi@new.example.org", testPassword)).status).toBe(200);
     expect((await openPage(link, {})).status).toBe(410);
+    expect((await addresses()).body).toEqual({ email: "kofi@new.example.org", pending: null });
   });
 
   it("refuses, at confirmation, an address someone took after the change was asked", async () => {

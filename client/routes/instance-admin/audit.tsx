@@ -1,21 +1,17 @@
-import { type AuditEntry, AuditLog } from "../../components/audit-log.tsx";
+import type { AuditEntry, Page } from "../../api.ts";
+import { AuditLog } from "../../components/audit-log.tsx";
 import { useShell } from "../../context.ts";
 import type { LoadContext, ViewProps } from "../table.ts";
 import { BackToAdmin } from "./back.tsx";
 
-interface AuditPage {
-  items: AuditEntry[];
-  next: string | null;
-}
-
-export async function loadInstanceAudit({ api, query }: LoadContext): Promise<AuditPage> {
+export async function loadInstanceAudit({ api, query }: LoadContext): Promise<Page<AuditEntry>> {
   const cursor = query.get("cursor");
   const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-  return api.get<AuditPage>(`/admin/audit?limit=50${after}`);
+  return api.get<Page<AuditEntry>>(`/admin/audit?limit=50${after}`);
 }
 
 /** The instance administrator's decisions that concern no community, a page at a time. */
-export function InstanceAudit({ data }: ViewProps<AuditPage>) {
+export function InstanceAudit({ data }: ViewProps<Page<AuditEntry>>) {
   const { t } = useShell();
   return (
     <>

@@ -1,20 +1,11 @@
+import type { HostedCommunity, Page } from "../../api.ts";
 import { useShell } from "../../context.ts";
 import { formatDateTime, formatNumber } from "../../format.ts";
 import type { LoadContext, ViewProps } from "../table.ts";
 import { BackToAdmin } from "./back.tsx";
 
-interface HostedCommunity {
-  ref: string;
-  name: string;
-  privacy: "open" | "public" | "semi_private" | "private";
-  hidden: boolean;
-  archived: boolean;
-  members: number;
-  lastActivityAt: string;
-}
-
 export async function loadCommunities({ api }: LoadContext): Promise<HostedCommunity[]> {
-  return (await api.get<{ items: HostedCommunity[] }>("/admin/communities?limit=100")).items;
+  return (await api.get<Page<HostedCommunity>>("/admin/communities?limit=100")).items;
 }
 
 /** Every community hosted here, hidden and archived ones included. */

@@ -1,3 +1,4 @@
+import type { DomainBlocks as DomainBlocksData } from "../../api.ts";
 import { Confirm } from "../../components/confirm.tsx";
 import { ErrorMessage } from "../../components/error.tsx";
 import { fieldsOf, usePublish } from "../../components/use-action.ts";
@@ -5,18 +6,6 @@ import { useShell } from "../../context.ts";
 import { formatDateTime } from "../../format.ts";
 import type { LoadContext, ViewProps } from "../table.ts";
 import { BackToAdmin } from "./back.tsx";
-
-interface DomainBlock {
-  domain: string;
-  reason: string;
-  createdAt: string;
-}
-
-interface DomainBlocksData {
-  items: DomainBlock[];
-  /** FEDERATION_ALLOWLIST: set in the server's configuration, not here. */
-  allowlist: string[];
-}
 
 export const loadDomainBlocks = ({ api }: LoadContext) =>
   api.get<DomainBlocksData>("/admin/domain-blocks");

@@ -1,17 +1,10 @@
 import { useState } from "preact/hooks";
+import type { Instance } from "../../api.ts";
 import { ErrorMessage } from "../../components/error.tsx";
 import { fieldsOf, useAction } from "../../components/use-action.ts";
 import { useShell } from "../../context.ts";
 import type { ViewProps } from "../table.ts";
 import { BackToAdmin } from "./back.tsx";
-
-/** GET /instance: what anyone may read about this server. */
-export interface Instance {
-  name: string;
-  description: string;
-  rules: string[];
-  registrationMode: "open" | "approval" | "invite";
-}
 
 const modes = ["open", "approval", "invite"] as const;
 

@@ -1,3 +1,4 @@
+import type { Invitation, Page } from "../../api.ts";
 import { ErrorMessage } from "../../components/error.tsx";
 import { fieldsOf, usePublish } from "../../components/use-action.ts";
 import { useShell } from "../../context.ts";
@@ -5,18 +6,12 @@ import { formatDateTime } from "../../format.ts";
 import type { LoadContext, ViewProps } from "../table.ts";
 import { BackToAdmin } from "./back.tsx";
 
-interface InstanceInvitation {
-  id: string;
-  email: string | null;
-  expiresAt: string;
-}
-
-export async function loadInvitations({ api }: LoadContext): Promise<InstanceInvitation[]> {
-  return (await api.get<{ items: InstanceInvitation[] }>("/admin/invitations?limit=100")).items;
+export async function loadInvitations({ api }: LoadContext): Promise<Invitation[]> {
+  return (await api.get<Page<Invitation>>("/admin/invitations?limit=100")).items;
 }
 
 /** Invitations to register here: those not used yet, and a form to send another. */
-export function Invitations({ data }: ViewProps<InstanceInvitation[]>) {
+export function Invitations({ data }: ViewProps<Invitation[]>) {
   const { t, api, locale, timeZone } = useShell();
   const { busy, error, publish } = usePublish();
   return (

@@ -1,3 +1,4 @@
+import type { Me, Page } from "../../api.ts";
 import { useShell } from "../../context.ts";
 import type { LoadContext, ViewProps } from "../table.ts";
 
@@ -7,7 +8,7 @@ interface OverviewData {
 
 export async function loadOverview({ api }: LoadContext): Promise<OverviewData> {
   // Also what refuses anyone but the instance administrator.
-  const pending = await api.get<{ items: unknown[] }>("/admin/accounts?state=pending&limit=100");
+  const pending = await api.get<Page<Me>>("/admin/accounts?state=pending&limit=100");
   return { pendingRegistrations: pending.items.length };
 }
 

@@ -1,20 +1,15 @@
+import type { Me, Page } from "../../api.ts";
 import { Confirm } from "../../components/confirm.tsx";
 import { useShell } from "../../context.ts";
 import { formatDateTime } from "../../format.ts";
 import type { LoadContext, ViewProps } from "../table.ts";
 import { BackToAdmin } from "./back.tsx";
 
-interface PendingAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string;
-  createdAt: string;
-}
+/** The queue answers accounts in full, as their owners see them: the email included. */
+type PendingAccount = Me;
 
 export async function loadRegistrations({ api }: LoadContext): Promise<PendingAccount[]> {
-  return (await api.get<{ items: PendingAccount[] }>("/admin/accounts?state=pending&limit=100"))
-    .items;
+  return (await api.get<Page<PendingAccount>>("/admin/accounts?state=pending&limit=100")).items;
 }
 
 /** Registrations waiting for the instance administrator, each approved or rejected after asking. */
