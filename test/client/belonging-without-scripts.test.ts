@@ -6,7 +6,7 @@ import { seriousAxeProblems } from "../support/axe.ts";
 import { type BrowserInstance, screenshot, startBrowserInstance } from "../support/browser.ts";
 import { type Person, requester, signUpWith } from "../support/client.ts";
 import { killLaunched } from "../support/process.ts";
-import { pageAs } from "../support/signed-in-page.ts";
+import { pageAs, pageWithoutScriptsAs } from "../support/signed-in-page.ts";
 import { wordsIn } from "../support/words.ts";
 
 const stepTimeout = 90_000;
@@ -30,16 +30,8 @@ describe("belonging to a community without scripts", () => {
   const request = (...args: Parameters<ReturnType<typeof requester>>) =>
     requester(instance.origin, (req) => fetch(req))(...args);
 
-  const openWithoutScripts = async (person: Person, path: string, locale: Locale = "en") => {
-    const context = await instance.browser.newContext({ javaScriptEnabled: false, locale });
-    await context.addCookies([
-      { name: "praxis_session", value: person.token, url: instance.origin },
-      { name: "lang", value: locale, url: instance.origin },
-    ]);
-    const page = await context.newPage();
-    await page.goto(`${instance.origin}${path}`);
-    return page;
-  };
+  const openWithoutScripts = (person: Person, path: string, locale?: Locale) =>
+    pageWithoutScriptsAs(instance.browser, instance.origin, person, path, locale);
   const press = (page: Page, name: string) =>
     page.getByRole("button", { name, exact: true }).click();
   const stateIn = async (slug: string) => {

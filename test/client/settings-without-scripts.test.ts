@@ -5,7 +5,7 @@ import { seriousAxeProblems } from "../support/axe.ts";
 import { type BrowserInstance, screenshot, startBrowserInstance } from "../support/browser.ts";
 import { type Person, requester, signUpWith, testPassword } from "../support/client.ts";
 import { killLaunched } from "../support/process.ts";
-import { pageAs } from "../support/signed-in-page.ts";
+import { pageAs, pageWithoutScriptsAs } from "../support/signed-in-page.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "../support/smtp-catcher.ts";
 import { wordsIn } from "../support/words.ts";
 
@@ -26,17 +26,8 @@ describe("the settings screen without scripts", () => {
   const request = (...args: Parameters<ReturnType<typeof requester>>) =>
     requester(instance.origin, (req) => fetch(req))(...args);
 
-  /** A page without scripts where `person` is signed in, reading in `locale`. */
-  const openWithoutScripts = async (person: Person, path: string, locale: Locale = "en") => {
-    const context = await instance.browser.newContext({ javaScriptEnabled: false, locale });
-    await context.addCookies([
-      { name: "praxis_session", value: person.token, url: instance.origin },
-      { name: "lang", value: locale, url: instance.origin },
-    ]);
-    const page = await context.newPage();
-    await page.goto(`${instance.origin}${path}`);
-    return page;
-  };
+  const openWithoutScripts = (person: Person, path: string, locale?: Locale) =>
+    pageWithoutScriptsAs(instance.browser, instance.origin, person, path, locale);
   const submit = (page: Page, name: string) =>
     page.getByRole("button", { name, exact: true }).click();
   const signIn = (password: string) =>

@@ -4,7 +4,7 @@ import { seriousAxeProblems } from "../support/axe.ts";
 import { type BrowserInstance, screenshot, startBrowserInstance } from "../support/browser.ts";
 import { type Person, requester, signUpWith } from "../support/client.ts";
 import { killLaunched } from "../support/process.ts";
-import { pageAs } from "../support/signed-in-page.ts";
+import { pageAs, pageWithoutScriptsAs } from "../support/signed-in-page.ts";
 import { wordsIn } from "../support/words.ts";
 
 const en = wordsIn("en");
@@ -95,13 +95,13 @@ describe("appointing translators", () => {
   });
 
   it("ends the appointment with a plain form when scripts are off, read in Arabic", async () => {
-    const context = await instance.browser.newContext({ javaScriptEnabled: false, locale: "ar" });
-    await context.addCookies([
-      { name: "praxis_session", value: owner.token, url: instance.origin },
-      { name: "lang", value: "ar", url: instance.origin },
-    ]);
-    const page = await context.newPage();
-    await page.goto(`${instance.origin}/c/care/settings`);
+    const page = await pageWithoutScriptsAs(
+      instance.browser,
+      instance.origin,
+      owner,
+      "/c/care/settings",
+      "ar",
+    );
     const row = rowOf(page, "Karim B.");
     await row.locator(".badge", { hasText: ar("translators.badge") }).waitFor();
     await row.getByRole("button", { name: ar("translators.remove") }).click();
@@ -112,7 +112,7 @@ describe("appointing translators", () => {
       .getByText(ar("audit.translator_removed", { actor: "nadia", target: "karim" }))
       .waitFor();
     await screenshot(page, "translator-removed-ar");
-    await context.close();
+    await page.context().close();
     expect((await translate()).status).toBe(403);
 
     const withScripts = await pageAs(

@@ -15,6 +15,32 @@ export async function pageAs(
   locale: Locale = "en",
   options: BrowserContextOptions = {},
 ): Promise<Page> {
+  const page = await openAs(browser, origin, person, path, locale, options);
+  await page.locator("main[aria-busy=false]").waitFor();
+  // Server-drawn buttons answer clicks only once the client has taken the page over.
+  await page.waitForFunction(() => performance.getEntriesByName("praxis:interactive").length > 0);
+  return page;
+}
+
+/** `path` as `person` sees it in a browser without JavaScript: the page the server drew. */
+export function pageWithoutScriptsAs(
+  browser: Browser,
+  origin: string,
+  person: Person,
+  path: string,
+  locale: Locale = "en",
+): Promise<Page> {
+  return openAs(browser, origin, person, path, locale, { javaScriptEnabled: false });
+}
+
+async function openAs(
+  browser: Browser,
+  origin: string,
+  person: Person,
+  path: string,
+  locale: Locale,
+  options: BrowserContextOptions,
+): Promise<Page> {
   const context = await browser.newContext({ ...options, locale });
   await context.addCookies([
     { name: "praxis_session", value: person.token, url: origin },
@@ -22,8 +48,5 @@ export async function pageAs(
   ]);
   const page = await context.newPage();
   await page.goto(`${origin}${path}`);
-  await page.locator("main[aria-busy=false]").waitFor();
-  // Server-drawn buttons answer clicks only once the client has taken the page over.
-  await page.waitForFunction(() => performance.getEntriesByName("praxis:interactive").length > 0);
   return page;
 }
