@@ -54,6 +54,7 @@ export function CallToAction({ community }: { community: Community }) {
   };
   if (community.archived) return <p class="notice">{t("join.archived")}</p>;
   if (leave) {
+    const waiting = state === "pending";
     return (
       <form
         class="row"
@@ -61,15 +62,14 @@ export function CallToAction({ community }: { community: Community }) {
         action={`/c/${community.ref}/leave`}
         onSubmit={(event) => act(event, "leave")}
       >
-        {t("join.member")}{" "}
+        {waiting ? <span class="notice">{t("join.pending")}</span> : t("join.member")}{" "}
         <button type="submit" class="secondary" disabled={busy}>
-          {t("join.leave")}
+          {t(waiting ? "join.withdraw" : "join.leave")}
         </button>
         <ErrorMessage message={error} />
       </form>
     );
   }
-  if (state === "pending") return <p class="notice">{t("join.pending")}</p>;
   if (state === "banned" || state === "rejected") return <p class="notice">{t("join.refused")}</p>;
   if (!join) return null;
   if (!me) return <VisitorCallToAction community={community} way={join} />;

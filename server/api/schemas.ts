@@ -199,7 +199,7 @@ export const CommunityMay = mayFlags({
   administer: "Change settings, decide on join requests, manage members (owners and admins)",
   createGroup: "Open a working group in it (admins of a top-level community, not archived)",
   handOver: "Make another member an owner (owners)",
-  leave: "Leave it (its members; its last owner must hand it over first)",
+  leave: "Leave it, or withdraw a request still waiting (its last owner must hand it over first)",
   connect:
     "Take part in its coffee rounds and ask its facilitators (its members, where it is hosted here)",
 })

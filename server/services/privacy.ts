@@ -443,7 +443,8 @@ export function communityMay(
 ) {
   return {
     join: mayJoin(community, relation),
-    leave: isActive(relation),
+    // A request still waiting can be withdrawn as a membership is left.
+    leave: isActive(relation) || relation?.state === "pending",
     connect: connectsPeopleIn(community, relation),
     post: mayWriteIn(community, relation),
     announce: mayAnnounceIn(community, relation),

@@ -90,7 +90,7 @@ describe("belonging to a community without scripts", () => {
   );
 
   it(
-    "asks to join a semi-private community in Arabic, refused first without the message its eligibility asks for",
+    "asks to join a semi-private community in Arabic, refused first without the message its eligibility asks for, and withdraws the request",
     async () => {
       const page = await openWithoutScripts(layla, "/c/circle", "ar");
       await page.getByRole("heading", { name: ar("join.requestTitle") }).waitFor();
@@ -104,6 +104,14 @@ describe("belonging to a community without scripts", () => {
       await press(page, ar("join.request"));
       await page.getByText(ar("join.pending")).waitFor();
       expect(await stateIn("circle")).toBe("pending");
+
+      // A request still waiting can be withdrawn, and made again.
+      await press(page, ar("join.withdraw"));
+      await page.getByRole("heading", { name: ar("join.requestTitle") }).waitFor();
+      expect(await stateIn("circle")).toBeNull();
+      await page.getByLabel(ar("join.message")).fill("أقيّم برامج التحويلات النقدية.");
+      await press(page, ar("join.request"));
+      await page.getByText(ar("join.pending")).waitFor();
     },
     stepTimeout,
   );

@@ -60,8 +60,14 @@ describe("how one comes into a community, and goes out, as its answer says", () 
         expect(joined.status, JSON.stringify(joined.body)).toBeLessThan(300);
         expect(joined.body.state).toBe(outcome);
         const after = await mayOf(slug, person);
-        expect(after.leave).toBe(outcome === "active");
+        // A member leaves; a request still waiting is withdrawn the same way.
+        expect(after.leave).toBe(true);
         expect(after.join).toBe(outcome === "active" ? null : way);
+        const left = await praxis.request("POST", `/api/v1/communities/${slug}/leave`, {
+          token: person.token,
+        });
+        expect(left.status).toBe(204);
+        expect(await mayOf(slug, person)).toMatchObject({ join: way, leave: false });
       }
     });
   }
