@@ -17,6 +17,7 @@ import {
   normalTopic,
 } from "../services/community-facets.ts";
 import { avatarSizes, bannerSizes, type ImageSize } from "../services/images.ts";
+import { waysIn } from "../services/privacy.ts";
 import {
   maxBioLength,
   maxExpertise,
@@ -204,7 +205,7 @@ export const CommunityMay = mayFlags({
     "Take part in its coffee rounds and ask its facilitators (its members, where it is hosted here)",
 })
   .extend({
-    join: z.enum(["join", "request", "invitation"]).nullable().openapi({
+    join: z.enum(waysIn).nullable().openapi({
       description:
         "How you come in: join at once, ask its admins, or only by invitation; null for its members, those it banned, and in an archive",
     }),

@@ -409,7 +409,8 @@ export function mayHandOver(relation: Relation): boolean {
  * by asking its admins where it is semi-private, and only by invitation where it is private.
  * An invitation opens any of them.
  */
-export type WayIn = "join" | "request" | "invitation";
+export const waysIn = ["join", "request", "invitation"] as const;
+export type WayIn = (typeof waysIn)[number];
 
 export function wayIn(community: Pick<Community, "privacy">, relation: Relation): WayIn {
   if (relation?.state === "invited") return "join";
