@@ -154,10 +154,19 @@ describe("partners' counts on the hub", { timeout: 90_000 }, () => {
       },
     ]);
     // The other partner's community is in the hub's directory all the same, without counts.
-    const directory = await hubRequest("GET", "/api/v1/communities?limit=100");
-    expect(directory.body.items.map((item: { ref: string }) => item.ref)).toContain(
-      `cash@${private_.host}`,
+    // The hub reads each partner's directory in its own time: the sharing one may come first.
+    const refsOnHub = async () =>
+      (
+        (await hubRequest("GET", "/api/v1/communities?limit=100")).body.items as { ref: string }[]
+      ).map((item) => item.ref);
+    const refs = await eventually(
+      refsOnHub,
+      (found) => found.includes(`cash@${private_.host}`),
+      "the other partner's community in the hub's directory",
+      [],
+      30_000,
     );
+    expect(refs).toContain(`cash@${private_.host}`);
 
     // The administrator's screen shows them in a table of their own, beside the hub's.
     const page = await pageAs(hub.browser, hub.origin, hubAdmin, "/admin/analytics");
