@@ -15,11 +15,14 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createDeps } from "./deps.ts";
 import { configureLogging } from "./logging.ts";
 import { startScheduler } from "./scheduler.ts";
+import { stopServing } from "./stop-serving.ts";
 
 const logger = getLogger(["praxis", "main"]);
 const sweepIntervalMs = 60 * 60 * 1000;
 /** Longer than the keep-alive of the proxies and peers in front of us (see below). */
 const keepAliveSeconds = 80;
+/** How long requests under way may finish on stop: within the 10 s supervisors wait before SIGKILL. */
+const stopGraceMs = 5_000;
 
 /**
  * The last resort for a promise nobody awaited that failed. Node ends the process then, and
@@ -89,9 +92,7 @@ async function main(): Promise<void> {
     logger.info("Stopping on {signal}", { signal });
     clearInterval(sweeper);
     stopScheduler?.();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
-    await closed;
+    await stopServing(server, stopGraceMs);
     await stopWorkers?.();
     await database.close();
     process.exit(0);
