@@ -15,7 +15,7 @@ import {
   type Scope,
 } from "../services/analytics/queries.ts";
 import { viewCommunity } from "../services/communities.ts";
-import { isCommunityAdmin } from "../services/privacy.ts";
+import { mayReadCommunityFigures } from "../services/privacy.ts";
 import { type AppEnv, createRouter } from "./router.ts";
 import { errorResponses, jsonResponse, RefParam } from "./schemas.ts";
 import { requireAccount, viewerOf } from "./session.ts";
@@ -174,7 +174,7 @@ const instanceCsv = createRoute({
 async function communityScope(c: Context<AppEnv>, ref: string): Promise<Scope> {
   const viewer = requireAccount(c);
   const { community, relation } = await viewCommunity(c.get("deps"), ref, viewer);
-  if (!viewer.isAdmin && !isCommunityAdmin(relation)) throw new DomainError("admin_only");
+  if (!mayReadCommunityFigures(viewer, relation)) throw new DomainError("admin_only");
   return { communityId: community.id };
 }
 

@@ -16,6 +16,7 @@ import { redeemInvitationForRegistration } from "./invitations.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { claimName, localAccountNamed } from "./names.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { isInstanceAdmin } from "./privacy.ts";
 import { closeOtherSessions, type Session } from "./sessions.ts";
 
 export interface Registration
@@ -226,7 +227,7 @@ export async function findAccountByUsername(
 }
 
 export function assertInstanceAdmin(viewer: Account): void {
-  if (!viewer.isAdmin) throw new DomainError("admin_only");
+  if (!isInstanceAdmin(viewer)) throw new DomainError("admin_only");
 }
 
 /** Accounts waiting for (or refused) the instance administrator's approval, oldest first. */

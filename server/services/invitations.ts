@@ -15,7 +15,7 @@ import { sendMailQuietly } from "./mail.ts";
 import { admit } from "./membership.ts";
 import { localAccountNamed } from "./names.ts";
 import { notify } from "./notifications.ts";
-import { isActive } from "./privacy.ts";
+import { isActive, isInstanceAdmin } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
 const invitationLifetimeMs = 14 * 24 * 60 * 60 * 1000;
@@ -202,7 +202,7 @@ export async function inviteToInstance(
   viewer: Account,
   email: string,
 ): Promise<InvitationView> {
-  if (!viewer.isAdmin) throw new DomainError("admin_only");
+  if (!isInstanceAdmin(viewer)) throw new DomainError("admin_only");
   const [invitation] = await deps.db
     .insert(invitations)
     .values({
@@ -319,7 +319,7 @@ export async function redeemInvitationForRegistration(
 
 /** The instance administrator's invitations to register here, not yet used, newest first. */
 export async function listInstanceInvitations(deps: Deps, viewer: Account, page: PageRequest) {
-  if (!viewer.isAdmin) throw new DomainError("admin_only");
+  if (!isInstanceAdmin(viewer)) throw new DomainError("admin_only");
   const rows = await deps.db
     .select()
     .from(invitations)

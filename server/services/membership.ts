@@ -27,10 +27,10 @@ import {
   isActiveMembership,
   isActiveWithRoleAtLeast,
   isKnownMembership,
-  outranks,
   profileDetailsVisibleIn,
   type Relation,
   wayIn,
+  whyMayNotManage,
 } from "./privacy.ts";
 import { type PeopleFilters, peopleMatching } from "./profiles.ts";
 
@@ -563,11 +563,9 @@ function assertMayManage(
   target: MemberView,
   newRole?: MemberRole,
 ): void {
-  if (target.account.id === actorId) throw new DomainError("cannot_manage_self");
-  if (!actor) throw new DomainError("insufficient_role");
-  if (actor.role === "owner") return;
-  if (!outranks(actor.role, target.membership.role)) throw new DomainError("insufficient_role");
-  if (newRole && outranks(newRole, actor.role)) throw new DomainError("insufficient_role");
+  const themselves = target.account.id === actorId;
+  const refusal = whyMayNotManage(actor, { themselves, role: target.membership.role }, newRole);
+  if (refusal) throw new DomainError(refusal);
 }
 
 export async function changeRole(
@@ -581,11 +579,7 @@ export async function changeRole(
   return deps.db.transaction(async (tx) => {
     const member = await loadMember(tx, community.id, membershipId);
     if (member.membership.state !== "active") throw new DomainError("member_not_found");
-    if (member.account.id === viewer.id) {
-      if (outranks(role, member.membership.role)) throw new DomainError("insufficient_role");
-    } else {
-      assertMayManage(relation, viewer.id, member, role);
-    }
+    assertMayManage(relation, viewer.id, member, role);
     if (role !== "owner") await assertNotLastOwner(tx, member.membership);
     const [membership] = await tx
       .update(memberships)

@@ -80,6 +80,42 @@ export function isCommunityAdmin(relation: Relation): boolean {
   return hasRoleAtLeast(relation, "admin");
 }
 
+/** Whether the viewer runs this server: its settings, registrations, reports and audit log. */
+export function isInstanceAdmin(viewer: Pick<Account, "isAdmin">): boolean {
+  return viewer.isAdmin;
+}
+
+/** A community's figures are for its admins, and for the instance administrator. */
+export function mayReadCommunityFigures(
+  viewer: Pick<Account, "isAdmin">,
+  relation: Relation,
+): boolean {
+  return isInstanceAdmin(viewer) || isCommunityAdmin(relation);
+}
+
+/**
+ * Why `actor` may not act on a membership (and, for a role change, give it `newRole`), or
+ * null when they may. One may step down oneself, but not raise, remove or ban oneself; an
+ * owner manages anyone, and anyone else only those they outrank, never granting a role above
+ * their own.
+ */
+export function whyMayNotManage(
+  actor: Relation,
+  target: { themselves: boolean; role: MemberRole },
+  newRole?: MemberRole,
+): "cannot_manage_self" | "insufficient_role" | null {
+  const targetRole = target.role;
+  if (target.themselves) {
+    if (!newRole) return "cannot_manage_self";
+    return outranks(newRole, targetRole) ? "insufficient_role" : null;
+  }
+  if (!actor) return "insufficient_role";
+  if (actor.role === "owner") return null;
+  if (!outranks(actor.role, targetRole)) return "insufficient_role";
+  if (newRole && outranks(newRole, actor.role)) return "insufficient_role";
+  return null;
+}
+
 /**
  * Whether the person may feature a post of the community for the weekly mail: its
  * facilitators, owners, admins and moderators (issue 16).
@@ -349,7 +385,7 @@ export function mayAnswerQuestion(
 
 /** Who decides on a community's reports: its moderators and up, and the instance administrator. */
 export function mayDecideReports(viewer: Pick<Account, "isAdmin">, relation: Relation): boolean {
-  return viewer.isAdmin || hasRoleAtLeast(relation, "moderator");
+  return isInstanceAdmin(viewer) || hasRoleAtLeast(relation, "moderator");
 }
 
 /** mayDecideReports as a condition on `accounts` left-joined with their membership there. */

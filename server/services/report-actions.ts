@@ -9,6 +9,7 @@ import { refOf } from "../urls.ts";
 import { recordDecision } from "./audit.ts";
 import { blockDomain } from "./domains.ts";
 import { banMember, removeMember } from "./membership.ts";
+import { isInstanceAdmin } from "./privacy.ts";
 import { suspendAccount } from "./suspension.ts";
 
 /** What a moderator may do about the person behind a report, besides removing what they wrote. */
@@ -44,7 +45,7 @@ export async function actOnPerson(
   if (action === "block_domain") return blockDomainOf(deps, viewer, person, community, reason);
   // Removal and bans are a community's: a message's report is in none.
   if (!community) throw new DomainError("no_community_to_act_in");
-  if (action === "ban_person" && viewer.isAdmin) {
+  if (action === "ban_person" && isInstanceAdmin(viewer)) {
     return deps.db.transaction((tx) =>
       suspendAccount(tx, viewer, person.id, { communityId: community.id, reason }),
     );

@@ -16,6 +16,7 @@ import {
 import type { Deps } from "../deps.ts";
 import { DomainError } from "../errors.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
+import { assertInstanceAdmin } from "./accounts.ts";
 import { recordDecision } from "./audit.ts";
 import { tombstoneComment, viewComment } from "./comments.ts";
 import { viewCommunity } from "./communities.ts";
@@ -383,7 +384,7 @@ export async function listCommunityReports(
 
 /** Every report on this server, for the instance administrator. */
 export async function listAllReports(deps: Deps, viewer: Account, query: ReportQuery) {
-  if (!viewer.isAdmin) throw new DomainError("admin_only");
+  assertInstanceAdmin(viewer);
   return listReports(deps, eq(reports.state, query.state), query);
 }
 
