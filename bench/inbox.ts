@@ -1,24 +1,29 @@
 /**
  * Inbox ingest: signed Create(Note) replies of about 2.5 KB from 50 members on another server
  * (half RSA-2048, half Ed25519) posted to a community's inbox as fast as it takes them; each
- * is stored and Announced by the group. Beside it, Fedify's own in-process parse+verify rate
- * and the raw RSA verify rate on this machine. Prints figures; asserts nothing.
+ * is stored and Announced by the group. Then the same replies offered at constant rates (open
+ * loop), for the highest rate answered with p95 < 100 ms. Beside them, in the same run: the
+ * same work done in one process with nothing between the steps (verify, parse, store, sign
+ * the Announce, sign one delivery), Fedify's own verify+parse, and the raw RSA verify rate.
+ * Prints figures; asserts nothing.
  * Run: npm run bench:inbox
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
-import { verifyObject, verifyRequest } from "@fedify/fedify";
-import { Activity } from "@fedify/vocab";
-import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { rsaRates } from "./support/crypto.ts";
 import { startBenchDatabase } from "./support/database.ts";
 import { ms, percentile, perSecond, ratio, report } from "./support/figures.ts";
+import { pipelineRate, verifyAndParseRate } from "./support/inbox-floors.ts";
+import { atRate, connectionsTo, type MixRequest, sustainedRate } from "./support/open-loop.ts";
 import { startBenchPraxis } from "./support/praxis.ts";
 import { type RemoteActor, startRemoteServer } from "./support/remote-actors.ts";
 
 const senders = 50;
 const activities = 2_000;
 const connections = 32;
+/** Enough fresh replies for the open-loop search's steps (5, 10, 20, 40, … per second). */
+const openLoopReplies = 2_000;
+const stepSeconds = 5;
 
 const database = await startBenchDatabase();
 const remote = await startRemoteServer("127.0.0.31", senders);
@@ -87,30 +92,23 @@ async function post(requests: Request[]) {
   return { latencies: latencies.sort((a, b) => a - b), statuses };
 }
 
-/** Fedify's own ceiling: verifying each activity and parsing it, one after another. */
-async function inProcessRate(requests: Request[]): Promise<number> {
-  const documentLoader = getDocumentLoader({ allowPrivateAddress: true });
-  const keys = new Map<string, unknown>();
-  const keyCache = {
-    get: async (keyId: URL) => keys.get(keyId.href) as never,
-    set: async (keyId: URL, key: unknown) => void keys.set(keyId.href, key),
+/** A signed request as the open-loop generator sends it. */
+async function asMixRequest(request: Request): Promise<MixRequest> {
+  return {
+    method: "POST",
+    path: new URL(request.url).pathname,
+    headers: Object.fromEntries(request.headers),
+    body: await request.text(),
   };
-  // As Fedify's inbox does: a verified integrity proof suffices, else the HTTP signature.
-  const once = async (request: Request) => {
-    const json = await request.clone().json();
-    if (json.proof) {
-      const verified = await verifyObject(Activity, json, { documentLoader, keyCache });
-      if (!verified) throw new Error("a proof did not verify");
-      return;
-    }
-    const key = await verifyRequest(request.clone(), { documentLoader, keyCache });
-    if (!key) throw new Error("a signature did not verify");
-    await Activity.fromJsonLd(json, { documentLoader });
-  };
-  for (const request of requests.slice(0, senders)) await once(request);
-  const started = performance.now();
-  for (const request of requests) await once(request);
-  return requests.length / ((performance.now() - started) / 1000);
+}
+
+/**
+ * Waits until the worker has stored every reply posted so far (a minute at most, in case some
+ * were refused), so that every step starts with an empty queue.
+ */
+async function drained(expected: number) {
+  const deadline = performance.now() + 60_000;
+  while ((await stored()) < expected && performance.now() < deadline) await sleep(100);
 }
 
 try {
@@ -156,7 +154,34 @@ try {
   const processedIn = performance.now() - started;
   const processed = activities / (processedIn / 1000);
 
-  const ceiling = await inProcessRate(await signAll(10_000, 1_000, thread.body.uri, group));
+  // Open loop: each step offers fresh replies at one rate, once the worker has caught up.
+  const offered = await Promise.all(
+    (await signAll(20_000, openLoopReplies, thread.body.uri, group)).map(asMixRequest),
+  );
+  const toPraxis = connectionsTo(praxis.origin);
+  let sent = 0;
+  const nextReply = () => {
+    const request = offered[sent++];
+    if (!request) throw new Error("the benchmark signed too few replies for the search");
+    return request;
+  };
+  const capacity = await sustainedRate(
+    async (rate) => {
+      await drained(senders + activities + sent);
+      return atRate(toPraxis, rate, stepSeconds, nextReply);
+    },
+    { start: 5, at: "p95" },
+  );
+  await toPraxis.close();
+
+  const floorRequests = await signAll(10_000, 1_000, thread.body.uri, group);
+  const ceiling = await verifyAndParseRate(floorRequests, senders);
+  const pipeline = await pipelineRate(
+    await signAll(30_000, 500, thread.body.uri, group),
+    senders,
+    database.sql,
+    group,
+  );
   const rsa = await rsaRates();
   report(`Inbox ingest: ${activities.toLocaleString("en")} signed Create(Note) from 50 senders`, {
     "activity size": `${(bytes / 1024).toFixed(1)} KB`,
@@ -164,8 +189,18 @@ try {
     "answer p50 / p95 (goal p95 < 100 ms)": `${ms(percentile(latencies, 0.5))} / ${ms(percentile(latencies, 0.95))}`,
     "accepted per second": perSecond(activities / (acceptedIn / 1000)),
     "stored and announced per second": perSecond(processed),
+    "open loop: highest rate with p95 < 100 ms": `${perSecond(capacity.sustained)}${
+      capacity.best ? ` (p50 ${ms(capacity.best.p50)}, p95 ${ms(capacity.best.p95)})` : ""
+    }`,
+    "open loop: steps (rate p95 failed)": capacity.steps
+      .map((step) => `${step.rate} ${ms(step.p95)} ${step.failed}`)
+      .join(" · "),
+    "in one process: verify, parse, store, sign Announce and one delivery": perSecond(pipeline),
     "Fedify in-process parse+verify": perSecond(ceiling),
     "raw RSA-2048 verify, one core": perSecond(rsa.verify),
+    "processed ÷ the same work in one process (goal ≥ 50%: ≤ 2× its cost)": ratio(
+      processed / pipeline,
+    ),
     "processed ÷ Fedify in-process (goal ≥ 70%)": ratio(processed / ceiling),
     "processed ÷ raw RSA verify": ratio(processed / rsa.verify),
   });

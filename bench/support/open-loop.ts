@@ -16,6 +16,7 @@ export interface RateFigures {
   /** Answers received per second of the step. */
   answered: number;
   p50: number;
+  p95: number;
   p99: number;
   /** Network errors, answers ≥ 400, and requests still unanswered at the end of the step. */
   failed: number;
@@ -83,6 +84,7 @@ export async function atRate(
     rate,
     answered: latencies.length / seconds,
     p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
     failed: failed + unanswered,
     failures,
@@ -99,7 +101,8 @@ export interface Capacity {
 }
 
 /**
- * The highest arrival rate sustained with p99 under `p99GoalMs` and nothing failed: the rate
+ * The highest arrival rate sustained with the percentile `at` (p99 unless said) under `goalMs`
+ * and nothing failed: the rate
  * doubles from `start` until a step misses, then the bracket is halved until it is within
  * 10% or `maxSteps` are spent. A pause between steps lets a missed step's backlog drain.
  */
@@ -107,12 +110,13 @@ export async function sustainedRate(
   step: (rate: number) => Promise<RateFigures>,
   {
     start,
-    p99GoalMs = 100,
+    goalMs = 100,
+    at = "p99",
     maxSteps = 8,
-  }: { start: number; p99GoalMs?: number; maxSteps?: number },
+  }: { start: number; goalMs?: number; at?: "p95" | "p99"; maxSteps?: number },
 ): Promise<Capacity> {
   const steps: RateFigures[] = [];
-  const met = (figures: RateFigures) => figures.failed === 0 && figures.p99 < p99GoalMs;
+  const met = (figures: RateFigures) => figures.failed === 0 && figures[at] < goalMs;
   let low = 0;
   let best: RateFigures | undefined;
   let high = Number.POSITIVE_INFINITY;
