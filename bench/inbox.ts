@@ -24,6 +24,11 @@ const connections = 32;
 /** Enough fresh replies for the open-loop search's steps (5, 10, 20, 40, … per second). */
 const openLoopReplies = 2_000;
 const stepSeconds = 5;
+/**
+ * The group's Announce of each Create, and its boost of the reply itself: the senders' server
+ * speaks no Praxis, so it is sent both, as Mastodon and GoToSocial are (federation/outbox.ts).
+ */
+const announcesPerReply = 2;
 
 const database = await startBenchDatabase();
 const remote = await startRemoteServer("127.0.0.31", senders);
@@ -146,7 +151,7 @@ try {
   const deadline = started + 600_000;
   while (
     ((await stored()) < senders + activities ||
-      (remote.received.get("Announce") ?? 0) - announcedBefore < activities) &&
+      (remote.received.get("Announce") ?? 0) - announcedBefore < announcesPerReply * activities) &&
     performance.now() < deadline
   ) {
     await sleep(50);
