@@ -2,6 +2,7 @@ import { signJsonLd, signObject, signRequest, verifyObject, verifyRequest } from
 import { Activity, Announce } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import type { Sql } from "postgres";
+import { generateRsaKeys } from "./crypto.ts";
 
 const documentLoader = getDocumentLoader({ allowPrivateAddress: true });
 
@@ -40,18 +41,6 @@ export function verifyAndParseRate(requests: Request[], warm: number): Promise<n
   return rate(requests, warm, async (request) => void (await verify(request)));
 }
 
-const rsaKeys = () =>
-  crypto.subtle.generateKey(
-    {
-      name: "RSASSA-PKCS1-v1_5",
-      hash: "SHA-256",
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-    },
-    true,
-    ["sign", "verify"],
-  );
-
 /**
  * The least a server must do for each reply to a group, in one process with nothing between
  * the steps: verify and parse it, store it (one prepared insert), wrap it in the group's
@@ -65,7 +54,7 @@ export async function pipelineRate(
   group: string,
 ): Promise<number> {
   const verify = verifier();
-  const rsa = await rsaKeys();
+  const rsa = await generateRsaKeys();
   // Fedify signs only with keys that can be exported, as an actor's are.
   const ed25519 = (await crypto.subtle.generateKey("Ed25519", true, [
     "sign",

@@ -4,6 +4,7 @@ import { Activity } from "@fedify/vocab";
 import { exportMultibaseKey } from "@fedify/vocab-runtime";
 import { exportSPKI } from "jose";
 import { freePort } from "../../db/embedded.ts";
+import { generateRsaKeys } from "./crypto.ts";
 
 export interface RemoteActor {
   id: string;
@@ -14,18 +15,6 @@ export interface RemoteActor {
    */
   key: { type: "rsa" | "ed25519"; id: URL; privateKey: CryptoKey };
 }
-
-const generateRsaKeys = () =>
-  crypto.subtle.generateKey(
-    {
-      name: "RSASSA-PKCS1-v1_5",
-      hash: "SHA-256",
-      modulusLength: 2048,
-      publicExponent: new Uint8Array([1, 0, 1]),
-    },
-    true,
-    ["sign", "verify"],
-  );
 
 /**
  * People on a server we do not run, half with RSA-2048 keys and half with Ed25519: their
