@@ -84,8 +84,17 @@ export function CallToAction({ community }: { community: Community }) {
       {join === "request" ? (
         <>
           <h2>{t("join.requestTitle")}</h2>
-          <label for="join-message">{t("join.message")}</label>
-          <textarea id="join-message" name="message" rows={3} maxLength={2000} dir="auto" />
+          <label for="join-message">
+            {t(community.may.requestNeedsMessage ? "join.messageRequired" : "join.message")}
+          </label>
+          <textarea
+            id="join-message"
+            name="message"
+            rows={3}
+            maxLength={2000}
+            dir="auto"
+            required={community.may.requestNeedsMessage}
+          />
         </>
       ) : null}
       <p>

@@ -209,6 +209,10 @@ export const CommunityMay = mayFlags({
       description:
         "How you come in: join at once, ask its admins, or only by invitation; null for its members, those it banned, and in an archive",
     }),
+    requestNeedsMessage: z.boolean().openapi({
+      description:
+        "Whether your request to join must say how you meet its eligibility (where it states one); false unless join is request",
+    }),
   })
   .openapi("CommunityMay", { description: "What you may do in the community" });
 

@@ -29,6 +29,7 @@ import {
   isKnownMembership,
   profileDetailsVisibleIn,
   type Relation,
+  requestNeedsMessage,
   wayIn,
   whyMayNotManage,
 } from "./privacy.ts";
@@ -216,7 +217,7 @@ export async function requestMembership(
       case "request": {
         const answer = request.message?.trim() ?? "";
         // A Follow carries no message; its sender's admins decide without one.
-        if (!remote && community.eligibility.trim() && !answer)
+        if (!remote && requestNeedsMessage(community) && !answer)
           throw new DomainError("message_required");
         const pending = await admit(tx, community.id, account.id, values("pending", answer));
         // Asking again while the request waits changes it; the admins heard of it already.

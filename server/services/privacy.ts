@@ -473,13 +473,23 @@ export function mayJoin(
   return wayIn(community, relation);
 }
 
+/**
+ * Whether a request to join must say how the person meets the community's eligibility: it
+ * must where the community states one, so that its admins can decide.
+ */
+export function requestNeedsMessage(community: Pick<Community, "eligibility">): boolean {
+  return community.eligibility.trim() !== "";
+}
+
 /** What the viewer may do in a community, as its answers say. */
 export function communityMay(
-  community: Pick<Community, "archived" | "parentId" | "privacy" | "domain">,
+  community: Pick<Community, "archived" | "parentId" | "privacy" | "domain" | "eligibility">,
   relation: Relation,
 ) {
+  const join = mayJoin(community, relation);
   return {
-    join: mayJoin(community, relation),
+    join,
+    requestNeedsMessage: join === "request" && requestNeedsMessage(community),
     // A request still waiting can be withdrawn as a membership is left.
     leave: isActive(relation) || relation?.state === "pending",
     connect: connectsPeopleIn(community, relation),

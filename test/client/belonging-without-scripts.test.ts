@@ -90,17 +90,27 @@ describe("belonging to a community without scripts", () => {
   );
 
   it(
-    "asks to join a semi-private community in Arabic, refused first without the message its eligibility asks for, and withdraws the request",
+    "asks to join a semi-private community in Arabic, with the message its eligibility asks for, and withdraws the request",
     async () => {
       const page = await openWithoutScripts(layla, "/c/circle", "ar");
       await page.getByRole("heading", { name: ar("join.requestTitle") }).waitFor();
+      // The form says the message is needed, and the browser keeps it from going without one.
+      const message = page.getByLabel(ar("join.messageRequired"));
+      expect(await message.evaluate((field) => (field as HTMLTextAreaElement).required)).toBe(true);
       await press(page, ar("join.request"));
-      // The server's refusal, in the reader's language, on the page the form came from.
+      expect(
+        await message.evaluate((field) => (field as HTMLTextAreaElement).validity.valueMissing),
+      ).toBe(true);
+      expect(await stateIn("circle")).toBeNull();
+
+      // Sent anyway, as a browser that checks nothing would, the server refuses it in Arabic.
+      await message.evaluate((field) => field.removeAttribute("required"));
+      await press(page, ar("join.request"));
       await page.waitForURL(/\/c\/circle$/);
       await page.getByRole("alert").getByText(String(arabicErrors.message_required)).waitFor();
       expect(await stateIn("circle")).toBeNull();
 
-      await page.getByLabel(ar("join.message")).fill("أقيّم برامج التحويلات النقدية.");
+      await page.getByLabel(ar("join.messageRequired")).fill("أقيّم برامج التحويلات النقدية.");
       await press(page, ar("join.request"));
       await page.getByText(ar("join.pending")).waitFor();
       expect(await stateIn("circle")).toBe("pending");
@@ -109,7 +119,7 @@ describe("belonging to a community without scripts", () => {
       await press(page, ar("join.withdraw"));
       await page.getByRole("heading", { name: ar("join.requestTitle") }).waitFor();
       expect(await stateIn("circle")).toBeNull();
-      await page.getByLabel(ar("join.message")).fill("أقيّم برامج التحويلات النقدية.");
+      await page.getByLabel(ar("join.messageRequired")).fill("أقيّم برامج التحويلات النقدية.");
       await press(page, ar("join.request"));
       await page.getByText(ar("join.pending")).waitFor();
     },

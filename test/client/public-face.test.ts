@@ -183,7 +183,7 @@ describe("a community's public face", () => {
     await page.goto(`${instance.origin}/c/circle`);
     await page.getByText("Principles of circle").waitFor();
     await page.getByText(en("face.membersOnly")).waitFor();
-    await page.getByLabel(en("join.message")).fill("I evaluate cash transfers in Kenya.");
+    await page.getByLabel(en("join.messageRequired")).fill("I evaluate cash transfers in Kenya.");
     await page.getByRole("button", { name: en("join.request") }).click();
     await page.getByText(en("join.pending")).waitFor();
     expect(await page.content()).not.toContain(secretTitle("circle"));

@@ -136,6 +136,7 @@ describe("what the viewer may do, as answers say it", () => {
           handOver: who === "owner",
           // How one comes in and goes out: test/server/way-in.test.ts holds them to the API.
           join: inside || state === "archived" ? null : "join",
+          requestNeedsMessage: false,
           leave: inside,
           connect: inside,
         });

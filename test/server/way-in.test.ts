@@ -16,7 +16,7 @@ describe("how one comes into a community, and goes out, as its answer says", () 
       token: person?.token,
     });
     expect(answer.status).toBe(200);
-    return answer.body.may as { join: string | null; leave: boolean };
+    return answer.body.may as { join: string | null; leave: boolean; requestNeedsMessage: boolean };
   };
   const join = (slug: string, person: Person, message?: string) =>
     praxis.request("POST", `/api/v1/communities/${slug}/join`, {
@@ -71,6 +71,33 @@ describe("how one comes into a community, and goes out, as its answer says", () 
       }
     });
   }
+
+  it("says a request must carry a message exactly where the join refuses one without it", async () => {
+    const created = await praxis.request("POST", "/api/v1/communities", {
+      token: owner.token,
+      body: {
+        slug: "evaluators",
+        name: "Evaluators",
+        privacy: "semi_private",
+        eligibility: "People who evaluate social protection programmes",
+      },
+    });
+    expect(created.status).toBe(201);
+    const person = await newcomer();
+    expect(await mayOf("evaluators", person)).toMatchObject({
+      join: "request",
+      requestNeedsMessage: true,
+    });
+    const silent = await join("evaluators", person);
+    expect(silent.status).toBe(422);
+    expect(silent.body.error.code).toBe("message_required");
+    expect((await join("evaluators", person, "I evaluate pensions.")).body.state).toBe("pending");
+    // Elsewhere a message is welcome but not needed, and where one cannot ask, not offered.
+    for (const slug of ["semi-private", "open", "private"]) {
+      expect((await mayOf(slug, await newcomer())).requestNeedsMessage, slug).toBe(false);
+    }
+    expect((await join("semi-private", await newcomer())).body.state).toBe("pending");
+  });
 
   it("opens a private community to the person invited, and to no one else", async () => {
     const [invited, other] = [await newcomer(), await newcomer()];
