@@ -74,7 +74,9 @@ describe("a semi-private community from creation to its first announcement", () 
       expect((await account.json()).locale).toBe(locale);
       await memberPage.goto(`${origin}/c/${slug}`);
       await memberPage.getByText("Work in social protection").waitFor();
-      await field(memberPage, "join.messageRequired").fill("I run the cash transfer programme in Kaolack.");
+      await field(memberPage, "join.messageRequired").fill(
+        "I run the cash transfer programme in Kaolack.",
+      );
       await memberPage.getByRole("button", { name: t("join.request") }).click();
       await memberPage.getByText(t("join.pending")).waitFor();
       await screenshot(memberPage, `${locale}-request-sent`);
