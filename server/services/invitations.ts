@@ -9,13 +9,14 @@ import { DomainError } from "../errors.ts";
 import { composeMail } from "../mail/compose.ts";
 import { afterCursor, cursorOrder, type PageRequest, toPage } from "../pagination.ts";
 import { refOf } from "../urls.ts";
+import { assertInstanceAdmin } from "./accounts.ts";
 import { recordDecision } from "./audit.ts";
 import { administerCommunity, relationOf } from "./communities.ts";
 import { sendMailQuietly } from "./mail.ts";
 import { admit } from "./membership.ts";
 import { localAccountNamed } from "./names.ts";
 import { notify } from "./notifications.ts";
-import { isActive, isInstanceAdmin } from "./privacy.ts";
+import { isActive } from "./privacy.ts";
 import { signToken, verifyToken } from "./tokens.ts";
 
 const invitationLifetimeMs = 14 * 24 * 60 * 60 * 1000;
@@ -202,7 +203,7 @@ export async function inviteToInstance(
   viewer: Account,
   email: string,
 ): Promise<InvitationView> {
-  if (!isInstanceAdmin(viewer)) throw new DomainError("admin_only");
+  assertInstanceAdmin(viewer);
   const [invitation] = await deps.db
     .insert(invitations)
     .values({
@@ -319,7 +320,7 @@ export async function redeemInvitationForRegistration(
 
 /** The instance administrator's invitations to register here, not yet used, newest first. */
 export async function listInstanceInvitations(deps: Deps, viewer: Account, page: PageRequest) {
-  if (!isInstanceAdmin(viewer)) throw new DomainError("admin_only");
+  assertInstanceAdmin(viewer);
   const rows = await deps.db
     .select()
     .from(invitations)

@@ -104,14 +104,13 @@ export function whyMayNotManage(
   target: { themselves: boolean; role: MemberRole },
   newRole?: MemberRole,
 ): "cannot_manage_self" | "insufficient_role" | null {
-  const targetRole = target.role;
   if (target.themselves) {
     if (!newRole) return "cannot_manage_self";
-    return outranks(newRole, targetRole) ? "insufficient_role" : null;
+    return outranks(newRole, target.role) ? "insufficient_role" : null;
   }
   if (!actor) return "insufficient_role";
   if (actor.role === "owner") return null;
-  if (!outranks(actor.role, targetRole)) return "insufficient_role";
+  if (!outranks(actor.role, target.role)) return "insufficient_role";
   if (newRole && outranks(newRole, actor.role)) return "insufficient_role";
   return null;
 }
