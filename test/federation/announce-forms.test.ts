@@ -101,6 +101,13 @@ describe("the forms a new post's Announce takes, by the server it goes to", () =
     );
     expect(ofCreate.actor).toBe(`${hub.origin}/actors/commons`);
     expect(boost.actor).toBe(`${hub.origin}/actors/commons`);
+    // The boost goes only to servers that read no Object Integrity Proof: it carries the RSA
+    // Linked Data Signature they do read, and no proof, which would cost the worker more than
+    // the rest of its signing. The Announce of the Create, which partners take, keeps both.
+    expect(boost.signature?.type).toBe("RsaSignature2017");
+    expect(boost.proof).toBeUndefined();
+    expect(ofCreate.signature?.type).toBe("RsaSignature2017");
+    expect(ofCreate.proof?.cryptosuite).toBe("eddsa-jcs-2022");
     // The partner's would have been sent beside the Mastodon-shaped server's: a moment more
     // for it to arrive, if it were sent at all.
     await sleep(1500);
