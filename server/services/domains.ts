@@ -1,16 +1,37 @@
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { preparedFor } from "../../db/prepared.ts";
 import type { Account } from "../../db/schema/accounts.ts";
 import { type DomainBlock, domainBlocks } from "../../db/schema/federation.ts";
 import type { Deps } from "../deps.ts";
 import { assertInstanceAdmin } from "./accounts.ts";
 import { recordDecision, withReason } from "./audit.ts";
 
+/** Whether the partner network's allowlist (FEDERATION_ALLOWLIST), if any, lists `domain`. */
+function listed(allowlist: readonly string[], domain: string): boolean {
+  return (
+    allowlist.length === 0 ||
+    allowlist.some((d) => d === domain || d === domain.replace(/:\d+$/, ""))
+  );
+}
+
+/** Asked for every delivery received and every document fetched: prepared once. */
+const blockOf = preparedFor((db) =>
+  db
+    .select({ domain: domainBlocks.domain })
+    .from(domainBlocks)
+    .where(eq(domainBlocks.domain, sql.placeholder("domain")))
+    .prepare("domain_block_of"),
+);
+
 /**
  * Whether this instance talks with the server at `host` (host[:port]): not blocked by its
  * administrator and, when FEDERATION_ALLOWLIST is set (a partner network), listed there.
  */
 export async function mayFederateWith(deps: Deps, host: string): Promise<boolean> {
-  return (await hostsToFederateWith(deps, [host])).has(host.toLowerCase());
+  const domain = host.toLowerCase();
+  if (!listed(deps.config.federationAllowlist, domain)) return false;
+  const [block] = await blockOf(deps.db).execute({ domain });
+  return !block;
 }
 
 /** Those of `hosts` this instance talks with (see mayFederateWith), in one query. */
@@ -18,11 +39,9 @@ export async function hostsToFederateWith(
   deps: Deps,
   hosts: readonly string[],
 ): Promise<Set<string>> {
-  const { federationAllowlist } = deps.config;
-  const listed = (domain: string) =>
-    federationAllowlist.length === 0 ||
-    federationAllowlist.some((d) => d === domain || d === domain.replace(/:\d+$/, ""));
-  const candidates = [...new Set(hosts.map((host) => host.toLowerCase()))].filter(listed);
+  const candidates = [...new Set(hosts.map((host) => host.toLowerCase()))].filter((domain) =>
+    listed(deps.config.federationAllowlist, domain),
+  );
   if (candidates.length === 0) return new Set();
   const blocked = await deps.db
     .select({ domain: domainBlocks.domain })

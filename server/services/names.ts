@@ -1,5 +1,6 @@
 import { and, eq, isNull, type Placeholder, type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../../db/index.ts";
+import type { Database, Executor } from "../../db/index.ts";
+import { preparedFor } from "../../db/prepared.ts";
 import { accounts } from "../../db/schema/accounts.ts";
 import { communities } from "../../db/schema/communities.ts";
 import { actorNames } from "../../db/schema/names.ts";
@@ -51,8 +52,17 @@ export async function claimName(
   if (claimed.length === 0) throw new DomainError("name_taken", { name });
 }
 
-export async function findNameOwner(db: Executor, name: string) {
-  const [row] = await db.select().from(actorNames).where(eq(actorNames.name, name.toLowerCase()));
+/** Asked several times for each activity a community receives or sends: prepared once. */
+const nameOwner = preparedFor((db) =>
+  db
+    .select()
+    .from(actorNames)
+    .where(eq(actorNames.name, sql.placeholder("name")))
+    .prepare("actor_name_owner"),
+);
+
+export async function findNameOwner(db: Database, name: string) {
+  const [row] = await nameOwner(db).execute({ name: name.toLowerCase() });
   return row;
 }
 
