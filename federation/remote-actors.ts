@@ -1,7 +1,9 @@
+import { isDeepStrictEqual } from "node:util";
 import { type Actor, Group, isActor } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { decodeHTML } from "entities";
+import { preparedFor } from "../db/prepared.ts";
 import { type Account, accounts } from "../db/schema/accounts.ts";
 import { type Community, communities } from "../db/schema/communities.ts";
 import type { Deps } from "../server/deps.ts";
@@ -54,6 +56,35 @@ export function bioFrom(summary: unknown): string {
     .slice(0, maxBioLength);
 }
 
+const accountAt = preparedFor((db) =>
+  db
+    .select()
+    .from(accounts)
+    .where(eq(accounts.uri, sql.placeholder("uri")))
+    .prepare("account_at"),
+);
+
+/** How long a copy that its actor's document still describes goes without being rewritten. */
+const copyKeptFor = 60 * 60 * 1000;
+
+/**
+ * Whether the stored copy already says what `described` says, holds its handle, and was
+ * fetched within the hour: every activity a person sends carries their document, and
+ * rewriting the same row for each took a transaction of five statements. A copy that holds
+ * its handle keeps it whoever else comes by the name, so there is nothing to look up again.
+ */
+function isFreshCopy(stored: Account, described: Partial<Account>): boolean {
+  const fetched = stored.fetchedAt?.getTime() ?? 0;
+  return (
+    stored.holdsHandle &&
+    Date.now() - fetched < copyKeptFor &&
+    Object.entries(described).every(
+      ([column, value]) =>
+        column === "fetchedAt" || isDeepStrictEqual(stored[column as keyof Account], value),
+    )
+  );
+}
+
 /**
  * Keeps a copy of a person on another server, so that memberships, posts and likes can
  * name them like anyone else. Returns null for documents that cannot be a member. `terms`
@@ -73,6 +104,17 @@ export async function rememberAccount(
   if (!place || actor instanceof Group || !isActor(actor)) return null;
   const username = plain(actor.preferredUsername, "").replace(/[^\p{L}\p{N}_.-]/gu, "");
   if (!username) return null;
+  const described = {
+    username,
+    displayName: plain(actor.name, username),
+    bio: bioFrom(actor.summary),
+    ...(terms ?? {}),
+    // Only a document read whole says whether it has Praxis's terms (null: it has none).
+    ...(terms === undefined ? {} : { speaksPraxis: terms !== null }),
+    ...place,
+  };
+  const [stored] = await accountAt(deps.db).execute({ uri: place.uri });
+  if (stored && isFreshCopy(stored, described)) return stored;
   const handle = `${username.toLowerCase()}@${place.domain}`;
   const account = await deps.db.transaction(async (tx) => {
     // One copy at a time per handle, so that two namesakes arriving at once do not both take it.
@@ -88,16 +130,7 @@ export async function rememberAccount(
         holder: holder.uri,
       });
     }
-    const profile = {
-      username,
-      displayName: plain(actor.name, username),
-      bio: bioFrom(actor.summary),
-      ...(terms ?? {}),
-      // Only a document read whole says whether it has Praxis's terms (null: it has none).
-      ...(terms === undefined ? {} : { speaksPraxis: terms !== null }),
-      ...place,
-      holdsHandle: !holder,
-    };
+    const profile = { ...described, holdsHandle: !holder };
     const [kept] = await tx
       .insert(accounts)
       .values({ ...profile, state: "active", emailNotifications: "none" })
