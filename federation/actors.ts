@@ -1,10 +1,9 @@
 import type { Context, Federation } from "@fedify/fedify";
 import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
-import { eq } from "drizzle-orm";
 import type { Executor } from "../db/index.ts";
-import { type Account, accounts } from "../db/schema/accounts.ts";
-import { type Community, communities } from "../db/schema/communities.ts";
+import type { Account, accounts } from "../db/schema/accounts.ts";
+import type { Community, communities } from "../db/schema/communities.ts";
 import { escapeHtml } from "../server/html.ts";
 import { i18n, supportedLocales } from "../server/i18n.ts";
 import { relationOf } from "../server/services/communities.ts";
@@ -20,7 +19,7 @@ import { actorImageOf } from "./actor-images.ts";
 import { answersRequest, isHiddenFrom } from "./authorize.ts";
 import type { FederationContext } from "./context.ts";
 import { actorKeyPairs } from "./keys.ts";
-import { localCommunityById } from "./names.ts";
+import { localActorCalled, localCommunityById } from "./names.ts";
 
 type ActorRecord =
   | { kind: "account"; account: typeof accounts.$inferSelect }
@@ -34,22 +33,13 @@ export async function findVisibleActor(
   ctx: Context<FederationContext>,
   identifier: string,
 ): Promise<ActorRecord | null> {
-  const { db } = ctx.data.deps;
-  const owner = await findNameOwner(db, identifier);
-  if (owner?.accountId) {
-    const [account] = await db.select().from(accounts).where(eq(accounts.id, owner.accountId));
-    return account?.state === "active" && !account.deletedAt ? { kind: "account", account } : null;
+  const { account, community } = await localActorCalled(ctx.data.deps, identifier);
+  if (account) {
+    return account.state === "active" && !account.deletedAt ? { kind: "account", account } : null;
   }
-  if (owner?.communityId) {
-    const [community] = await db
-      .select()
-      .from(communities)
-      .where(eq(communities.id, owner.communityId));
-    if (!community) return null;
-    if (community.hidden && !(await knowsOf(ctx, community))) return null;
-    return { kind: "community", community };
-  }
-  return null;
+  if (!community) return null;
+  if (community.hidden && !(await knowsOf(ctx, community))) return null;
+  return { kind: "community", community };
 }
 
 /**
