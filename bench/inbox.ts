@@ -11,7 +11,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import { rsaRates } from "./support/crypto.ts";
-import { startBenchDatabase } from "./support/database.ts";
+import { benchQuery, startBenchDatabase } from "./support/database.ts";
 import { ms, percentile, perSecond, ratio, report } from "./support/figures.ts";
 import { pipelineRate, verifyAndParseRate } from "./support/inbox-floors.ts";
 import { atRate, connectionsTo, type MixRequest, sustainedRate } from "./support/open-loop.ts";
@@ -29,6 +29,8 @@ const stepSeconds = 5;
  * speaks no Praxis, so it is sent both, as Mastodon and GoToSocial are (federation/outbox.ts).
  */
 const announcesPerReply = 2;
+/** Replies sent one at a time while PostgreSQL logs every statement. */
+const countedReplies = 20;
 
 const database = await startBenchDatabase();
 const remote = await startRemoteServer("127.0.0.31", senders);
@@ -72,8 +74,9 @@ async function signAll(from: number, count: number, thread: string, group: strin
 }
 
 async function stored(): Promise<number> {
-  const [row] = await database.sql<{ count: number }[]>`
-    select count(*)::int as count from comments where uri is not null`;
+  const [row] = await database.sql.unsafe<{ count: number }[]>(
+    `select ${benchQuery} count(*)::int as count from comments where uri is not null`,
+  );
   return row?.count ?? 0;
 }
 
@@ -188,6 +191,20 @@ try {
     group,
   );
   const rsa = await rsaRates();
+
+  // SQL statements per reply: a few replies one at a time, each stored and announced.
+  const counted = await signAll(40_000, countedReplies, thread.body.uri, group);
+  const storedBefore = await stored();
+  const announcedBeforeCount = remote.received.get("Announce") ?? 0;
+  const statements = await database.statementsDuring(async () => {
+    for (const request of counted) await (await fetch(request)).arrayBuffer();
+    await drained(storedBefore + countedReplies);
+    const deadline = performance.now() + 60_000;
+    const announced = () => (remote.received.get("Announce") ?? 0) - announcedBeforeCount;
+    while (announced() < announcesPerReply * countedReplies && performance.now() < deadline) {
+      await sleep(50);
+    }
+  });
   report(`Inbox ingest: ${activities.toLocaleString("en")} signed Create(Note) from 50 senders`, {
     "activity size": `${(bytes / 1024).toFixed(1)} KB`,
     answers: [...statuses].map(([status, count]) => `${count} × ${status}`).join(", "),
@@ -208,6 +225,9 @@ try {
     ),
     "processed ÷ Fedify in-process (goal ≥ 70%)": ratio(processed / ceiling),
     "processed ÷ raw RSA verify": ratio(processed / rsa.verify),
+    "SQL statements per reply (web and worker, one reply at a time)": (
+      statements / countedReplies
+    ).toFixed(1),
   });
 } finally {
   await praxis.stop();
