@@ -193,6 +193,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_WRITES_PER_ACCOUNT: rateLimit.prefault("300/3h"),
   RATE_LIMIT_UPLOADS_PER_ACCOUNT: rateLimit.prefault("30/30m"),
   RATE_LIMIT_INBOX_PER_SERVER: rateLimit.prefault("1000/5m"),
+  RATE_LIMIT_PASSWORD_RESETS_PER_CLIENT: rateLimit.prefault("10/1h"),
+  RATE_LIMIT_REPORTS_PER_ACCOUNT: rateLimit.prefault("20/1h"),
   SIGN_IN_FAILURES_BEFORE_LOCKOUT: z.coerce
     .number({ error: "must be a whole number of failed sign-ins" })
     .int({ error: "must be a whole number of failed sign-ins" })
@@ -278,6 +280,10 @@ export interface Config {
     uploadsPerAccount: RateLimit;
     /** Deliveries from one remote server (by its verified key), or from one address unverified. */
     inboxPerServer: RateLimit;
+    /** Password reset requests from one client address, whether or not an account has the address. */
+    passwordResetsPerClient: RateLimit;
+    /** Reports by one account, of posts, comments, messages and people alike. */
+    reportsPerAccount: RateLimit;
   };
   /**
    * Failed sign-ins in a row for one account from one client before sign-in pauses; each
@@ -368,6 +374,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       writesPerAccount: env.RATE_LIMIT_WRITES_PER_ACCOUNT,
       uploadsPerAccount: env.RATE_LIMIT_UPLOADS_PER_ACCOUNT,
       inboxPerServer: env.RATE_LIMIT_INBOX_PER_SERVER,
+      passwordResetsPerClient: env.RATE_LIMIT_PASSWORD_RESETS_PER_CLIENT,
+      reportsPerAccount: env.RATE_LIMIT_REPORTS_PER_ACCOUNT,
     },
     signInLockout: {
       failuresBefore: env.SIGN_IN_FAILURES_BEFORE_LOCKOUT,

@@ -80,7 +80,7 @@ const registrationAttempt = limitRequest({
  */
 const passwordReset = limitRequest({
   name: "password-reset-client",
-  limit: () => ({ points: 10, durationSeconds: 3600 }),
+  limit: (config) => config.rateLimits.passwordResetsPerClient,
   code: "too_many_password_resets",
   by: "client",
   keeps: () => true,
@@ -110,10 +110,13 @@ const upload = limitRequest({
   keeps: done,
 });
 
-/** Each report notifies every moderator and may go to other servers: a few an hour is plenty. */
+/**
+ * Each report notifies every moderator and may go to other servers: a few an hour is plenty,
+ * whatever is reported.
+ */
 const report = limitRequest({
   name: "report-account",
-  limit: () => ({ points: 20, durationSeconds: 3600 }),
+  limit: (config) => config.rateLimits.reportsPerAccount,
   code: "too_many_reports",
   by: "account",
   keeps: done,
@@ -140,4 +143,13 @@ export const requestLimits = createRouter()
   )
   .on("POST", "/communities/:ref/files", upload)
   .on("PUT", ["/me/avatar", "/communities/:ref/banner"], upload)
-  .on("POST", ["/posts/:id/reports", "/comments/:id/reports"], report);
+  .on(
+    "POST",
+    [
+      "/posts/:id/reports",
+      "/comments/:id/reports",
+      "/messages/:id/reports",
+      "/accounts/:id/reports",
+    ],
+    report,
+  );

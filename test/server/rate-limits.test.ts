@@ -17,6 +17,8 @@ const limits = {
   RATE_LIMIT_WRITES_PER_ACCOUNT: "3/1h",
   RATE_LIMIT_UPLOADS_PER_ACCOUNT: "2/1h",
   RATE_LIMIT_INBOX_PER_SERVER: "3/5m",
+  RATE_LIMIT_PASSWORD_RESETS_PER_CLIENT: "2/1h",
+  RATE_LIMIT_REPORTS_PER_ACCOUNT: "2/1h",
   SIGN_IN_FAILURES_BEFORE_LOCKOUT: "3",
   SIGN_IN_LOCKOUT_SECONDS: "30",
   SIGN_IN_LOCKOUT_MAX_SECONDS: "3600",
@@ -40,6 +42,7 @@ describe("limits against abuse", () => {
     desk: clientAt("127.0.3.7"),
     forger: clientAt("127.0.3.8"),
     crowd: clientAt("127.0.3.9"),
+    newsroom: clientAt("127.0.3.10"),
   };
 
   /** Requests to one of the two processes, from the test's own address or a client's. */
@@ -245,6 +248,48 @@ describe("limits against abuse", () => {
     expect(thirdInvitation.status).toBe(429);
     expect(thirdInvitation.body.error.code).toBe("too_many_invitations");
     expect(thirdInvitation.body.error.message).toContain("try again in");
+  });
+
+  it("limits reset requests per client, and one account's reports whatever they are of, as configured", async () => {
+    const reset = (process: "first" | "second") =>
+      via(process, clients.newsroom.send)("POST", "/api/v1/password-resets", {
+        body: { email: "nobody@example.org" },
+      });
+    expect([(await reset("first")).status, (await reset("second")).status]).toEqual([202, 202]);
+    const thirdReset = await reset("first");
+    expect(thirdReset.status).toBe(429);
+    expect(thirdReset.body.error.code).toBe("too_many_password_resets");
+
+    const host = await signUpWith(via("first", clients.newsroom.send), "deskhost");
+    const reporter = await signUpWith(via("second", clients.newsroom.send), "deskreporter");
+    const as = (person: { token: string }) => (method: string, path: string, body?: unknown) =>
+      via("first")(method, path, { token: person.token, body });
+    await as(host)("POST", "/api/v1/communities", {
+      slug: "limits-desk",
+      name: "Limits desk",
+      privacy: "open",
+    });
+    const thread = await as(host)("POST", "/api/v1/communities/limits-desk/discussions", {
+      title: "Open thread",
+      content: "Anyone may answer.",
+    });
+    const comment = await as(host)("POST", `/api/v1/posts/${thread.body.id}/comments`, {
+      content: "A first answer.",
+    });
+    const report = { category: "spam", reason: "It sells something." };
+    expect(
+      (await as(reporter)("POST", `/api/v1/posts/${thread.body.id}/reports`, report)).status,
+    ).toBe(201);
+    expect(
+      (await as(reporter)("POST", `/api/v1/comments/${comment.body.id}/reports`, report)).status,
+    ).toBe(201);
+    // A report of a person counts against the same limit as one of their writing.
+    const thirdReport = await as(reporter)("POST", `/api/v1/accounts/${host.id}/reports`, {
+      ...report,
+      community: "limits-desk",
+    });
+    expect(thirdReport.status).toBe(429);
+    expect(thirdReport.body.error.code).toBe("too_many_reports");
   });
 
   it("limits deliveries per remote server, charging forged signatures to their sender's address", async () => {
