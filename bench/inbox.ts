@@ -110,6 +110,28 @@ async function asMixRequest(request: Request): Promise<MixRequest> {
   };
 }
 
+/** How many of the group's Announces the senders' server has received. */
+const announcesReceived = () => remote.received.get("Announce") ?? 0;
+
+/**
+ * Waits until `replies` more than `before` are stored and each Announced (both forms), or
+ * `waitMs` passes.
+ */
+async function storedAndAnnounced(
+  before: { stored: number; announced: number },
+  replies: number,
+  waitMs: number,
+) {
+  const deadline = performance.now() + waitMs;
+  while (
+    ((await stored()) < before.stored + replies ||
+      announcesReceived() - before.announced < announcesPerReply * replies) &&
+    performance.now() < deadline
+  ) {
+    await sleep(50);
+  }
+}
+
 /**
  * Waits until the worker has stored every reply posted so far (a minute at most, in case some
  * were refused), so that every step starts with an empty queue.
@@ -147,18 +169,11 @@ try {
   const requests = await signAll(senders, activities, thread.body.uri, group);
   const bytes = new TextEncoder().encode((await requests[0]?.clone().text()) ?? "").byteLength;
 
-  const announcedBefore = remote.received.get("Announce") ?? 0;
+  const beforeBurst = { stored: senders, announced: announcesReceived() };
   const started = performance.now();
   const { latencies, statuses } = await post(requests);
   const acceptedIn = performance.now() - started;
-  const deadline = started + 600_000;
-  while (
-    ((await stored()) < senders + activities ||
-      (remote.received.get("Announce") ?? 0) - announcedBefore < announcesPerReply * activities) &&
-    performance.now() < deadline
-  ) {
-    await sleep(50);
-  }
+  await storedAndAnnounced(beforeBurst, activities, 600_000 - acceptedIn);
   const processedIn = performance.now() - started;
   const processed = activities / (processedIn / 1000);
 
@@ -194,16 +209,10 @@ try {
 
   // SQL statements per reply: a few replies one at a time, each stored and announced.
   const counted = await signAll(40_000, countedReplies, thread.body.uri, group);
-  const storedBefore = await stored();
-  const announcedBeforeCount = remote.received.get("Announce") ?? 0;
+  const beforeCounting = { stored: await stored(), announced: announcesReceived() };
   const statements = await database.statementsDuring(async () => {
     for (const request of counted) await (await fetch(request)).arrayBuffer();
-    await drained(storedBefore + countedReplies);
-    const deadline = performance.now() + 60_000;
-    const announced = () => (remote.received.get("Announce") ?? 0) - announcedBeforeCount;
-    while (announced() < announcesPerReply * countedReplies && performance.now() < deadline) {
-      await sleep(50);
-    }
+    await storedAndAnnounced(beforeCounting, countedReplies, 60_000);
   });
   report(`Inbox ingest: ${activities.toLocaleString("en")} signed Create(Note) from 50 senders`, {
     "activity size": `${(bytes / 1024).toFixed(1)} KB`,

@@ -6,9 +6,9 @@ import type { Executor } from "../db/index.ts";
 import { accounts } from "../db/schema/accounts.ts";
 import { communities } from "../db/schema/communities.ts";
 import type { FederationEvent } from "../server/services/federation-port.ts";
-import { findNameOwner } from "../server/services/names.ts";
 import { membersElsewhere } from "./collections.ts";
 import type { FederationContext } from "./context.ts";
+import { localAccountCalled } from "./names.ts";
 import { personUri } from "./objects.ts";
 import { inboxOf } from "./recipients.ts";
 
@@ -23,10 +23,7 @@ export async function tombstoneOfDeletedPerson(
   ctx: Ctx,
   identifier: string,
 ): Promise<Tombstone | null> {
-  const { db } = ctx.data.deps;
-  const owner = await findNameOwner(db, identifier);
-  if (!owner?.accountId) return null;
-  const [account] = await db.select().from(accounts).where(eq(accounts.id, owner.accountId));
+  const account = await localAccountCalled(ctx.data.deps, identifier);
   if (!account?.deletedAt) return null;
   return new Tombstone({
     id: ctx.getActorUri(identifier),

@@ -2,8 +2,8 @@ import type { Context, Federation } from "@fedify/fedify";
 import { Application, Endpoints, Group, Person, PropertyValue } from "@fedify/vocab";
 import { LanguageString } from "@fedify/vocab-runtime";
 import type { Executor } from "../db/index.ts";
-import type { Account, accounts } from "../db/schema/accounts.ts";
-import type { Community, communities } from "../db/schema/communities.ts";
+import type { Account } from "../db/schema/accounts.ts";
+import type { Community } from "../db/schema/communities.ts";
 import { escapeHtml } from "../server/html.ts";
 import { i18n, supportedLocales } from "../server/i18n.ts";
 import { relationOf } from "../server/services/communities.ts";
@@ -22,8 +22,8 @@ import { actorKeyPairs } from "./keys.ts";
 import { localActorCalled, localCommunityById } from "./names.ts";
 
 type ActorRecord =
-  | { kind: "account"; account: typeof accounts.$inferSelect }
-  | { kind: "community"; community: typeof communities.$inferSelect };
+  | { kind: "account"; account: Account }
+  | { kind: "community"; community: Community };
 
 /**
  * The local account or community an identifier names, if the requester may know of it:

@@ -36,8 +36,8 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   const connection = connect(url);
   await runMigrations(connection.db);
   const logStatements = async (value: "all" | "none") => {
-    await connection.sql.unsafe(`alter system set log_statement = '${value}'`);
-    await connection.sql.unsafe("select pg_reload_conf()");
+    await connection.sql.unsafe(`alter system ${benchQuery} set log_statement = '${value}'`);
+    await connection.sql.unsafe(`select ${benchQuery} pg_reload_conf()`);
     // Each backend takes the new setting when the postmaster's signal reaches it.
     await sleep(200);
   };
@@ -58,9 +58,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
       // A statement's text may start on the line after its LOG line; the marker is in either.
       return lines.filter(
         (line, i) =>
-          loggedStatement.test(line) &&
-          !`${line}\n${lines[i + 1] ?? ""}`.includes(benchQuery) &&
-          !/alter system|pg_reload_conf/.test(`${line}\n${lines[i + 1] ?? ""}`),
+          loggedStatement.test(line) && !`${line}${lines[i + 1] ?? ""}`.includes(benchQuery),
       ).length;
     },
     async close() {
