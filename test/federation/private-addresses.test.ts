@@ -49,22 +49,27 @@ describe("deliveries to a member whose inbox is on a private address", () => {
       record.category.join(".") === "fedify.federation.outbox" &&
       String(record.rawMessage).includes("retry") &&
       record.properties.inbox === member.inbox;
-    await eventually(
-      async () => inbox.heard.length > 0 || records.some(retryScheduled),
-      Boolean,
+    // An open community's new post goes out twice (relayed as its Create, and boosted), the
+    // boost perhaps only after the Create's retry, as they are kept in order. Each delivery
+    // tried is refused once, saying why, and given one retry: read once every refusal so far
+    // has its retry, so that a second delivery refused meanwhile is not half counted.
+    const seen = await eventually(
+      async () => ({
+        retried: records.filter(retryScheduled).map((record) => record.properties.activityId),
+        refusals: records
+          .filter((record) => record.category.includes("outgoing"))
+          .map((record) => record.properties),
+      }),
+      ({ retried, refusals }) =>
+        inbox.heard.length > 0 || (retried.length > 0 && refusals.length === retried.length),
       "the delivery attempt",
     );
     expect(inbox.heard).toEqual([]);
-    // An open community's new post goes out twice (relayed as its Create, and boosted), the
-    // boost perhaps only after the Create's retry, as they are kept in order: each delivery
-    // that was tried failed once and was given one retry.
-    const retried = records.filter(retryScheduled).map((record) => record.properties.activityId);
-    expect(retried.length).toBeGreaterThan(0);
-    expect(new Set(retried).size).toBe(retried.length);
-    const refusals = records.filter((record) => record.category.includes("outgoing"));
-    expect(refusals.map((record) => record.properties)).toEqual([
-      { host: "127.0.0.60", address: "127.0.0.60" },
-    ]);
+    expect(seen.retried.length).toBeGreaterThan(0);
+    expect(new Set(seen.retried).size).toBe(seen.retried.length);
+    expect(seen.refusals).toEqual(
+      seen.retried.map(() => ({ host: "127.0.0.60", address: "127.0.0.60" })),
+    );
   });
 });
 
